@@ -1,0 +1,1 @@
+"""The bundled speeches that `speechld serve` loads into an empty store."""

@@ -1,0 +1,1 @@
+"""The ontology, SKOS schemes and shapes of speechld, shipped with the package."""

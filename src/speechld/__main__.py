@@ -1,0 +1,5 @@
+"""`python -m speechld`: the command line."""
+
+from speechld.cli import main
+
+main()

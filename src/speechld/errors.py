@@ -1,0 +1,26 @@
+"""The one error hierarchy of speechld: every failure a user can act on."""
+
+
+class SpeechldError(Exception):
+    """Base of every error speechld raises on purpose."""
+
+
+class ParseError(SpeechldError):
+    """A page could not be read as a speech; the message names the input and the cause."""
+
+    def __init__(self, source: str, cause: str) -> None:
+        super().__init__(f"{source}: {cause}")
+        self.source = source
+        self.cause = cause
+
+
+class NotASpeech(ParseError):
+    """A readable page that is not a single speech (a protocol, an agenda, another page)."""
+
+    def __init__(self, source: str, kind: str) -> None:
+        super().__init__(source, f"not a speech page (looks like: {kind})")
+        self.kind = kind
+
+
+class StoreError(SpeechldError):
+    """The graph store could not be opened, read or written."""

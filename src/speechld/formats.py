@@ -1,0 +1,56 @@
+"""The one format table: media types, file suffixes and serialisers of every format served."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import QueryResultsFormat, RdfFormat
+
+
+@dataclass(frozen=True)
+class Format:
+    """A serialisation format and every name it goes by."""
+
+    name: str  # CLI --format and ?format= value
+    media_type: str
+    suffix: str  # document URL suffix and dump file suffix, without the dot
+    rdf: RdfFormat | None = None  # for graphs and datasets
+    results: QueryResultsFormat | None = None  # for SELECT / ASK results
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header value, with a charset for text formats."""
+        binary = self.media_type in {"application/sparql-results+json", "application/ld+json"}
+        return self.media_type if binary else f"{self.media_type}; charset=utf-8"
+
+
+# Order matters: for graphs, `*/*` and a missing Accept pick the first one a caller offers.
+GRAPH_FORMATS: tuple[Format, ...] = (
+    Format("turtle", "text/turtle", "ttl", rdf=RdfFormat.TURTLE),
+    Format("jsonld", "application/ld+json", "jsonld", rdf=RdfFormat.JSON_LD),
+    Format("ntriples", "application/n-triples", "nt", rdf=RdfFormat.N_TRIPLES),
+    Format("rdfxml", "application/rdf+xml", "rdf", rdf=RdfFormat.RDF_XML),
+    Format("nquads", "application/n-quads", "nq", rdf=RdfFormat.N_QUADS),
+)
+RESULT_FORMATS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", "srj", results=QueryResultsFormat.JSON),
+    Format("xml", "application/sparql-results+xml", "srx", results=QueryResultsFormat.XML),
+    Format("csv", "text/csv", "csv", results=QueryResultsFormat.CSV),
+    Format("tsv", "text/tab-separated-values", "tsv", results=QueryResultsFormat.TSV),
+)
+HTML = Format("html", "text/html", "html")
+
+BY_NAME: dict[str, Format] = {f.name: f for f in (*GRAPH_FORMATS, *RESULT_FORMATS, HTML)}
+BY_SUFFIX: dict[str, Format] = {f.suffix: f for f in (*GRAPH_FORMATS, HTML)}
+BY_MEDIA_TYPE: dict[str, Format] = {
+    f.media_type: f for f in (*GRAPH_FORMATS, *RESULT_FORMATS, HTML)
+}
+
+
+def by_name(name: str) -> Format:
+    """The format a user names, e.g. on the command line.
+
+    >>> by_name("turtle").media_type
+    'text/turtle'
+    """
+    return BY_NAME[name]

@@ -1,0 +1,38 @@
+"""Bridges between rdflib terms (the mapper's currency) and pyoxigraph (the fast path)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term equal to an rdflib term.
+
+    >>> to_ox(Literal("hei", lang="nb"))
+    <Literal value=hei language=nb>
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> str:
+    """rdflib triples as N-Triples text, serialised by pyoxigraph.
+
+    >>> ntriples([(URIRef("http://a"), URIRef("http://b"), Literal("x\\ny"))])
+    '<http://a> <http://b> "x\\\\ny" .\\n'
+    """
+    oxs = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]  # type: ignore[arg-type]
+    return bytes(ox.serialize(oxs, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")

@@ -1,0 +1,45 @@
+"""The Speech record: the one model shared by parsers, mapper and everything downstream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A translation of a speech's text, as published under a translation heading."""
+
+    language: str
+    paragraphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The translation as one string, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Speech:
+    """One plenary speech as read from a source page; no RDF, no I/O."""
+
+    id: str
+    source: str
+    number: int | None
+    speaker: str | None
+    type_label: str | None
+    role: str | None
+    date: datetime | None
+    language: str
+    paragraphs: tuple[str, ...]
+    type: str | None = None
+    party_group: str | None = None
+    function: str | None = None
+    type_conflict: str | None = None
+    translations: tuple[Translation, ...] = ()
+    external_speaker: bool = False
+
+    @property
+    def text(self) -> str:
+        """The speech's own text, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)

@@ -1,0 +1,97 @@
+"""The embedded on-disk store (Oxigraph), the default: nothing to install or start."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import cast
+
+from pyoxigraph import QuerySolutions, QueryTriples, Store, Triple
+
+from speechld.errors import StoreError
+from speechld.store.base import SourceGraph
+
+# Written after every committed change; readers reopen when its time stamp moves.
+GENERATION = "speechld-generation"
+RECHECK = 1.0  # seconds between a reader's checks for new data
+
+
+class EmbeddedStore:
+    """An Oxigraph store on disk (or in memory when path is None).
+
+    Oxigraph lets one process write a store; a reader opens it read-only, which
+    takes no lock, and reopens it when a writer has committed new data.
+    """
+
+    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._lock = threading.Lock()
+        self._generation = 0.0
+        self._checked = 0.0
+        self._store = self._open()
+
+    def _open(self) -> Store:
+        if self.path is None:
+            return Store()
+        try:
+            if self.read_only:
+                if not (self.path / "CURRENT").exists():
+                    raise StoreError(f"{self.path}: no store here yet (ingest some speeches first)")
+                self._generation = self._stamp()
+                return Store.read_only(str(self.path))
+            self.path.mkdir(parents=True, exist_ok=True)
+            return Store(str(self.path))
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot open the store: {error}") from error
+
+    def _stamp(self) -> float:
+        assert self.path is not None
+        try:
+            return (self.path / GENERATION).stat().st_mtime
+        except FileNotFoundError:
+            return 0.0
+
+    @property
+    def store(self) -> Store:
+        """The Oxigraph store, reopened first if a writer has committed since."""
+        if self.read_only and time.monotonic() - self._checked > RECHECK:
+            with self._lock:
+                self._checked = time.monotonic()
+                if self._stamp() != self._generation:
+                    self._store = self._open()
+        return self._store
+
+    def replace(self, graphs: Iterable[SourceGraph]) -> None:
+        """Replace each named graph by its new content in one transaction."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is open read-only")
+        update = "".join(
+            f"DROP SILENT GRAPH <{g.graph}> ;\n"
+            f"INSERT DATA {{ GRAPH <{g.graph}> {{\n{g.ntriples}}} }} ;\n"
+            for g in graphs
+        )
+        if not update:
+            return
+        self._store.update(update)
+        if self.path is not None:
+            self._store.flush()
+            (self.path / GENERATION).write_text(f"{time.time()}\n")
+
+    def select(self, query: str) -> QuerySolutions:
+        """The solutions of a SELECT query over the union of the named graphs."""
+        return cast(QuerySolutions, self.store.query(query, use_default_graph_as_union=True))
+
+    def construct(self, query: str) -> list[Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE query over the union of the named graphs."""
+        return list(cast(QueryTriples, self.store.query(query, use_default_graph_as_union=True)))
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no quad at all."""
+        return next(iter(self.store.quads_for_pattern(None, None, None, None)), None) is None
+
+    def close(self) -> None:
+        """Close the store, releasing its lock."""
+        del self._store

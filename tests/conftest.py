@@ -1,0 +1,95 @@
+"""Shared fixtures: real pages, temporary stores and live `speechld serve` processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "000_662a71d7f3bf9c71.txt"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveServer:
+    """A running `speechld serve` process."""
+
+    url: str
+    store: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        """What the server printed so far."""
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def start_server(store: Path, *args: str, timeout: float = 30.0) -> LiveServer:
+    """Start `speechld serve` on a free port and wait until it answers."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "speechld",
+        "serve",
+        "--store",
+        str(store),
+        "--port",
+        str(port),
+        *args,
+    ]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("SPEECHLD_BASE", None)
+    log = store.parent / f"serve-{port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = LiveServer(f"http://127.0.0.1:{port}/", store, process, log)
+    url = server.url
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"speechld serve exited ({process.returncode}):\n{server.output()}")
+        try:
+            requests.get(url, timeout=1)
+            return server
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"speechld serve did not answer on {url} within {timeout} s")
+
+
+def stop_server(server: LiveServer) -> None:
+    """Stop a server started by start_server."""
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`speechld serve` over a new temporary store, which it fills with the bundled data."""
+    store = tmp_path_factory.mktemp("live") / "store"
+    server = start_server(store)
+    yield server
+    stop_server(server)
+    shutil.rmtree(store, ignore_errors=True)

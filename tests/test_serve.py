@@ -1,0 +1,64 @@
+"""A live `speechld serve`: the seed speech's URI dereferences as Turtle, JSON-LD and HTML."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import requests
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
+
+from speechld.vocab import SLD
+
+from .conftest import LiveServer
+
+
+def speech_uri(server: LiveServer) -> str:
+    """The seed speech's URI, found through the home page's link."""
+    home = requests.get(server.url, timeout=10)
+    assert home.status_code == 200
+    path = home.text.split('href="/id/speech/', 1)[1].split('"', 1)[0]
+    return f"{server.url}id/speech/{path}"
+
+
+def fetch(uri: str, accept: str, rdf_format: str) -> Graph:
+    response = requests.get(uri, headers={"Accept": accept}, timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith(accept)
+    return Graph().parse(data=response.content, format=rdf_format, publicID=uri)
+
+
+def test_seed_speech_as_turtle_and_jsonld(live_server: LiveServer) -> None:
+    uri = speech_uri(live_server)
+    turtle = fetch(uri, "text/turtle", "turtle")
+    jsonld = fetch(uri, "application/ld+json", "json-ld")
+    assert isomorphic(turtle, jsonld)
+
+    speech = URIRef(uri)
+    assert turtle.value(speech, SLD.speechNumber) == Literal(211, datatype=XSD.integer)
+    assert str(turtle.value(speech, SLD.typeLabel)) == "Hovedindlæg"
+    assert str(turtle.value(speech, SLD.speakerRole)) == (
+        "Den socialdemokratiska gruppens talsperson"
+    )
+    date = turtle.value(speech, SLD.dateTime)
+    assert isinstance(date, Literal) and date.toPython() == datetime(2012, 10, 31, 18, 58)
+    speaker = turtle.value(speech, SLD.speaker)
+    assert speaker is not None and "Anna Ljunggren" in {str(o) for o in turtle.objects(speaker)}
+    text = turtle.value(speech, SLD.text)
+    assert isinstance(text, Literal) and text.language == "nb"
+    assert "slik at de blir mindre sårbare for rekruttering" in text
+
+
+def test_seed_speech_as_html(live_server: LiveServer) -> None:
+    uri = speech_uri(live_server)
+    page = requests.get(uri, headers={"Accept": "text/html,*/*;q=0.8"}, timeout=10)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "Anna Ljunggren" in page.text
+    assert "Menneskehandel er grenseoverskridende" in page.text
+
+
+def test_unknown_speech_is_404(live_server: LiveServer) -> None:
+    response = requests.get(f"{live_server.url}id/speech/0000000000000000", timeout=10)
+    assert response.status_code == 404
