@@ -24,3 +24,7 @@ class NotASpeech(ParseError):
 
 class StoreError(SpeechldError):
     """The graph store could not be opened, read or written."""
+
+
+class QueryError(SpeechldError):
+    """A SPARQL query is malformed or cannot be answered."""

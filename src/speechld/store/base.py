@@ -1,11 +1,13 @@
-"""The interface every graph store implements."""
+"""The interface every graph store implements, whatever its backend."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple, Protocol
 
-from pyoxigraph import QuerySolutions, Triple
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
 
 class SourceGraph(NamedTuple):
@@ -16,16 +18,25 @@ class SourceGraph(NamedTuple):
 
 
 class GraphStore(Protocol):
-    """A quad store that holds one named graph per source page; default graph = union."""
+    """A quad store holding one named graph per source page.
+
+    Queries see the union of the named graphs as their default graph.
+    """
 
     def replace(self, graphs: Iterable[SourceGraph]) -> None:
         """Replace each named graph by its new content, all or nothing."""
 
+    def query(self, query: str) -> QueryResult:
+        """The result of any SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
+
     def select(self, query: str) -> QuerySolutions:
-        """The solutions of a SELECT query over the union of the named graphs."""
+        """The solutions of a SELECT query."""
 
     def construct(self, query: str) -> list[Triple]:
-        """The triples of a CONSTRUCT or DESCRIBE query over the union of the named graphs."""
+        """The triples of a CONSTRUCT or DESCRIBE query."""
+
+    def dump(self, format: RdfFormat) -> Iterator[bytes]:
+        """The whole dataset serialised in chunks, in constant memory."""
 
     def is_empty(self) -> bool:
         """Whether the store holds no triple at all."""

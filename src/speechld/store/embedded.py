@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import cast
 
-from pyoxigraph import QuerySolutions, QueryTriples, Store, Triple
+from pyoxigraph import Quad, QuerySolutions, QueryTriples, RdfFormat, Store, Triple, serialize
 
-from speechld.errors import StoreError
-from speechld.store.base import SourceGraph
+from speechld.errors import QueryError, StoreError
+from speechld.store.base import QueryResult, SourceGraph
 
 # Written after every committed change; readers reopen when its time stamp moves.
 GENERATION = "speechld-generation"
 RECHECK = 1.0  # seconds between a reader's checks for new data
+CHUNK = 50_000  # quads serialised at a time by dump()
+
+
+def _serialize(batch: list[Quad] | list[Triple], format: RdfFormat, buffer: io.BytesIO) -> bytes:
+    buffer.seek(0)
+    buffer.truncate()
+    serialize(batch, buffer, format)
+    return buffer.getvalue()
 
 
 class EmbeddedStore:
@@ -80,13 +89,33 @@ class EmbeddedStore:
             self._store.flush()
             (self.path / GENERATION).write_text(f"{time.time()}\n")
 
+    def query(self, query: str) -> QueryResult:
+        """The result of any SPARQL query over the union of the named graphs."""
+        try:
+            return self.store.query(query, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QueryError(str(error)) from error
+
     def select(self, query: str) -> QuerySolutions:
         """The solutions of a SELECT query over the union of the named graphs."""
-        return cast(QuerySolutions, self.store.query(query, use_default_graph_as_union=True))
+        return cast(QuerySolutions, self.query(query))
 
     def construct(self, query: str) -> list[Triple]:
         """The triples of a CONSTRUCT or DESCRIBE query over the union of the named graphs."""
-        return list(cast(QueryTriples, self.store.query(query, use_default_graph_as_union=True)))
+        return list(cast(QueryTriples, self.query(query)))
+
+    def dump(self, format: RdfFormat) -> Iterator[bytes]:
+        """Every quad (or, for triple formats, every triple) serialised in chunks."""
+        quads = format is RdfFormat.N_QUADS or format is RdfFormat.TRIG
+        buffer = io.BytesIO()
+        batch: list[Quad] | list[Triple] = []
+        for quad in self.store.quads_for_pattern(None, None, None, None):
+            batch.append(quad if quads else quad.triple)  # type: ignore[arg-type]
+            if len(batch) >= CHUNK:
+                yield _serialize(batch, format, buffer)
+                batch = []
+        if batch:
+            yield _serialize(batch, format, buffer)
 
     def is_empty(self) -> bool:
         """Whether the store holds no quad at all."""
