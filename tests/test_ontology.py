@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, SKOS, VANN, XSD
 
+from speechld.record import Speech
 from speechld.vocab import ONTOLOGY, SLD, Minter
 
 from .conftest import ROOT
-from .handmade import BASE, SPEECHES, union
+from .handmade import BASE, SPEECHES, page, union
 
 ONTOLOGY_FILE = ROOT / "ontology" / "speechld.ttl"
 SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"
@@ -141,3 +144,28 @@ def test_domains_and_ranges_hold_in_mapped_data(ontology: Graph) -> None:
             assert actual == ontology.value(p, RDFS.range), (p, o)
         else:
             assert isinstance(o, URIRef if kind == OWL.ObjectProperty else URIRef | Literal)
+
+
+@pytest.fixture(scope="module")
+def context() -> dict[str, object]:
+    with (ROOT / "ontology" / "context.jsonld").open(encoding="utf-8") as f:
+        loaded: dict[str, dict[str, object]] = json.load(f)
+    return loaded["@context"]
+
+
+def test_context_names_every_term(context: dict[str, object]) -> None:
+    named = {
+        str(value if isinstance(value, str) else value["@id"])  # type: ignore[index]
+        for key, value in context.items()
+        if not key.startswith("@")
+    }
+    expanded = {NS + v.split(":", 1)[1] for v in named if v.startswith("sld:")}
+    assert expanded == {NS + name for name in SLD.__annotations__}
+
+
+@pytest.mark.parametrize("speech", SPEECHES[:8], ids=lambda s: s.id[-2:])
+def test_context_round_trips_mapped_pages(context: dict[str, object], speech: Speech) -> None:
+    graph = page(speech, Minter(BASE))[1]
+    compact = graph.serialize(format="json-ld", context=context)
+    assert '"speaker"' in compact or speech.speaker is None
+    assert isomorphic(Graph().parse(data=compact, format="json-ld"), graph)

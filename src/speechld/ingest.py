@@ -92,7 +92,7 @@ def dataset_graph(mint: Minter) -> SourceGraph:
 def ingest(store: GraphStore, paths: Iterable[Path], base: str) -> Summary:
     """Parse, map and store every page under the paths; bad pages are counted, not fatal."""
     mint = Minter(base)
-    ingested = datetime.now(UTC)
+    ingested = datetime.now(UTC).replace(microsecond=0)
     summary = Summary()
     batch: list[SourceGraph] = [dataset_graph(mint), vocabulary_graph(mint)]
     for source, text in pages(paths):
