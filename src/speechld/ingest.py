@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+from speechld import __version__
 from speechld.errors import ParseError, SpeechldError
-from speechld.mapper import source_key, speech_triples
+from speechld.mapper import page_graph
 from speechld.parse import parse_page
 from speechld.rdf import ntriples
 from speechld.record import Speech
+from speechld.schemes import vocabulary_graph
 from speechld.store import GraphStore, SourceGraph
 from speechld.vocab import Minter
 
@@ -44,10 +47,10 @@ def pages(paths: Iterable[Path]) -> Iterator[tuple[str, str]]:
             yield path.resolve().as_uri(), path.read_text(encoding="utf-8")
 
 
-def source_graph(speech: Speech, mint: Minter) -> SourceGraph:
+def source_graph(speech: Speech, mint: Minter, ingested: datetime) -> SourceGraph:
     """The named graph of the speech's source page, ready for the store."""
-    graph = mint.graph(source_key(speech.source))
-    return SourceGraph(str(graph), ntriples(speech_triples(speech, mint)))
+    graph, triples = page_graph(speech, mint, ingested, __version__)
+    return SourceGraph(str(graph), ntriples(triples))
 
 
 BASE_QUERY = """SELECT ?space WHERE {
@@ -89,14 +92,15 @@ def dataset_graph(mint: Minter) -> SourceGraph:
 def ingest(store: GraphStore, paths: Iterable[Path], base: str) -> Summary:
     """Parse, map and store every page under the paths; bad pages are counted, not fatal."""
     mint = Minter(base)
+    ingested = datetime.now(UTC).replace(microsecond=0)
     summary = Summary()
-    batch: list[SourceGraph] = [dataset_graph(mint)]
+    batch: list[SourceGraph] = [dataset_graph(mint), vocabulary_graph(mint)]
     for source, text in pages(paths):
         summary.read += 1
         try:
-            batch.append(source_graph(parse_page(text, source), mint))
+            batch.append(source_graph(parse_page(text, source), mint, ingested))
         except ParseError as error:
             summary.failed.append(str(error))
     store.replace(batch)
-    summary.stored = len(batch) - 1
+    summary.stored = len(batch) - 2
     return summary

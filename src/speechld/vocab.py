@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
+from urllib.parse import quote
 
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
@@ -17,15 +19,37 @@ class SLD(DefinedNamespace):
     _NS = Namespace(ONTOLOGY + "#")
     _fail = True
 
+    # classes
     Speech: URIRef
+    Translation: URIRef
+    Sitting: URIRef
+    PartyGroup: URIRef
+    SpeechType: URIRef
+    Function: URIRef
+    # links between resources
     speaker: URIRef
-    speakerRole: URIRef
-    speechNumber: URIRef
-    typeLabel: URIRef
-    dateTime: URIRef
-    text: URIRef
+    translation: URIRef
+    sitting: URIRef
+    partyGroup: URIRef
+    speechType: URIRef
+    function: URIRef
     source: URIRef
+    # values
+    text: URIRef
+    translatedText: URIRef
+    speechNumber: URIRef
+    dateTime: URIRef
+    typeLabel: URIRef
+    speakerRole: URIRef
+    typeConflict: URIRef
+    externalSpeaker: URIRef
 
+
+# Common vocabularies the mapper and the shapes use besides ours.
+SCHEMA = Namespace("http://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+LPV = Namespace("http://purl.org/linkedpolitics/vocabulary/")
+OPENGOV = Namespace("http://www.w3.org/ns/opengov#")
 
 _FOLD = str.maketrans(
     {"þ": "th", "ð": "d", "æ": "ae", "ø": "o", "ß": "ss", "ł": "l", "đ": "d", "œ": "oe"}
@@ -43,19 +67,67 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-") or "unnamed"
 
 
+def _key(key: str) -> str:
+    """A key as one URI path segment: kept as is when it is already safe."""
+    return quote(key, safe="-._~")
+
+
+def language_iri(tag: str) -> URIRef:
+    """The id.loc.gov IRI of a BCP 47 tag's language: ISO 639-1 for two letters, else 639-2.
+
+    >>> language_iri("nb"), language_iri("und")
+    (rdflib.term.URIRef('http://id.loc.gov/vocabulary/iso639-1/nb'), \
+rdflib.term.URIRef('http://id.loc.gov/vocabulary/iso639-2/und'))
+    """
+    primary = tag.split("-", 1)[0].lower()
+    part = "1" if len(primary) == 2 else "2"
+    return URIRef(f"http://id.loc.gov/vocabulary/iso639-{part}/{_key(primary)}")
+
+
 class Minter:
-    """The URIs of a dataset published under one base; every pattern lives under /id/."""
+    """The URIs of a dataset published under one base; every resource lives under /id/.
+
+    >>> mint = Minter("https://example.org/nc")
+    >>> mint.speech("00ff"), mint.person("Anna Ljunggren")
+    (rdflib.term.URIRef('https://example.org/nc/id/speech/00ff'), \
+rdflib.term.URIRef('https://example.org/nc/id/person/anna-ljunggren'))
+    """
 
     def __init__(self, base: str) -> None:
         self.base = base if base.endswith("/") else base + "/"
+        self._id = self.base + "id/"
 
     def speech(self, speech_id: str) -> URIRef:
-        """`{base}id/speech/{id}`."""
-        return URIRef(f"{self.base}id/speech/{speech_id}")
+        """`{base}id/speech/{id}`: the parser's id."""
+        return URIRef(f"{self._id}speech/{_key(speech_id)}")
 
     def person(self, name: str) -> URIRef:
         """`{base}id/person/{slug of the name}`: the same name, the same person."""
-        return URIRef(f"{self.base}id/person/{slug(name)}")
+        return URIRef(f"{self._id}person/{slug(name)}")
+
+    def translation(self, speech_id: str, language: str) -> URIRef:
+        """`{base}id/translation/{id}-{language}`: a speech's translation into a language."""
+        return URIRef(f"{self._id}translation/{_key(speech_id)}-{_key(language)}")
+
+    def sitting(self, day: date) -> URIRef:
+        """`{base}id/sitting/{YYYY-MM-DD}`: the plenary sitting of one day."""
+        return URIRef(f"{self._id}sitting/{day.isoformat()}")
+
+    def group(self, key: str) -> URIRef:
+        """`{base}id/group/{key}`: a party group of the group scheme."""
+        return URIRef(f"{self._id}group/{_key(key)}")
+
+    def type(self, key: str) -> URIRef:
+        """`{base}id/type/{key}`: a speech type of the type scheme."""
+        return URIRef(f"{self._id}type/{_key(key)}")
+
+    def function(self, key: str) -> URIRef:
+        """`{base}id/function/{key}`: a function of the function scheme."""
+        return URIRef(f"{self._id}function/{_key(key)}")
+
+    def software(self, version: str) -> URIRef:
+        """`{base}id/software/speechld-{version}`: the release of speechld that wrote data."""
+        return URIRef(f"{self._id}software/speechld-{_key(version)}")
 
     def graph(self, key: str) -> URIRef:
         """`{base}graph/{key}`: the named graph of one source page."""

@@ -1,0 +1,225 @@
+"""The mapper: URI patterns, typed and language-tagged values, translations, provenance."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
+
+from speechld.mapper import page_graph, source_key, source_term, speech_triples
+from speechld.parse import parse_page
+from speechld.record import Speech, Translation
+from speechld.vocab import SCHEMA, SLD, Minter, language_iri
+
+from .conftest import SEED
+from .handmade import BASE, INGESTED, SPEECHES, VERSION, page, readme_blocks
+
+MINT = Minter(BASE)
+
+
+def speech_graph(speech: Speech, mint: Minter = MINT) -> Graph:
+    graph = Graph()
+    for triple in speech_triples(speech, mint):
+        graph.add(triple)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def seed() -> Speech:
+    return parse_page(SEED.read_text(encoding="utf-8"), SEED.name)
+
+
+def test_uri_patterns_under_the_base() -> None:
+    speech = SPEECHES[3]
+    graph = speech_graph(speech)
+    uri = URIRef(f"{BASE}id/speech/{speech.id}")
+    assert (uri, RDF.type, SLD.Speech) in graph
+    assert graph.value(uri, SLD.speaker) == URIRef(f"{BASE}id/person/erkki-tuomioja")
+    assert graph.value(uri, SLD.partyGroup) == URIRef(f"{BASE}id/group/social-democrats")
+    assert graph.value(uri, SLD.speechType) == URIRef(f"{BASE}id/type/response-to-reply")
+    assert graph.value(uri, SLD.sitting) == URIRef(f"{BASE}id/sitting/2016-10-26")
+    assert set(graph.objects(uri, SLD.translation)) == {
+        URIRef(f"{BASE}id/translation/{speech.id}-sv"),
+        URIRef(f"{BASE}id/translation/{speech.id}-da"),
+    }
+    assert graph.value(uri, SLD.function) is None
+    assert speech_graph(SPEECHES[5]).value(MINT.speech(SPEECHES[5].id), SLD.function) == URIRef(
+        f"{BASE}id/function/president"
+    )
+    assert MINT.graph(source_key(speech.source)).startswith(f"{BASE}graph/")
+
+
+def test_base_without_slash_mints_the_same() -> None:
+    speech = SPEECHES[0]
+    assert isomorphic(speech_graph(speech, Minter(BASE.rstrip("/"))), speech_graph(speech))
+
+
+def test_same_person_same_uri_across_speeches_and_runs() -> None:
+    persons = {
+        speech_graph(s).value(MINT.speech(s.id), SLD.speaker)
+        for s in SPEECHES
+        if s.speaker == "Michael Tetzschner"
+    }
+    assert persons == {URIRef(f"{BASE}id/person/michael-tetzschner")}
+    again = Minter(BASE).person("MICHAEL  Tetzschner")
+    assert persons == {again}
+
+
+def test_values_are_typed_and_tagged() -> None:
+    speech = SPEECHES[3]
+    graph = speech_graph(speech)
+    uri = MINT.speech(speech.id)
+    assert graph.value(uri, SLD.speechNumber) == Literal(4, datatype=XSD.integer)
+    date = graph.value(uri, SLD.dateTime)
+    assert isinstance(date, Literal) and date.datatype == XSD.dateTime
+    assert date.toPython() == speech.date
+    text = graph.value(uri, SLD.text)
+    assert isinstance(text, Literal) and text.language == "fi" and str(text) == speech.text
+    assert graph.value(uri, DCTERMS.language) == URIRef("http://id.loc.gov/vocabulary/iso639-1/fi")
+    assert graph.value(uri, SLD.typeConflict) == Literal("Replik")
+    assert graph.value(uri, SLD.typeLabel) == Literal("Svar på replik")
+    assert graph.value(uri, SLD.speakerRole) == Literal("Sosialidemokraattinen ryhmä")
+    assert graph.value(uri, RDFS.label) == Literal("Erkki Tuomioja (Svar på replik)")
+    sitting = graph.value(uri, SLD.sitting)
+    assert graph.value(sitting, DCTERMS.date) == Literal("2016-10-26", datatype=XSD.date)
+    assert (sitting, RDF.type, SLD.Sitting) in graph
+
+
+def test_translations_are_typed_resources_with_their_language() -> None:
+    speech = SPEECHES[3]
+    graph = speech_graph(speech)
+    for translation in speech.translations:
+        node = MINT.translation(speech.id, translation.language)
+        assert (MINT.speech(speech.id), SLD.translation, node) in graph
+        assert (node, RDF.type, SLD.Translation) in graph
+        text = graph.value(node, SLD.translatedText)
+        assert isinstance(text, Literal) and text.language == translation.language
+        assert str(text) == translation.text
+        assert graph.value(node, DCTERMS.language) == language_iri(translation.language)
+    # the speech's own text is not a translation, and a translation is not the speech's text
+    assert len(list(graph.objects(MINT.speech(speech.id), SLD.text))) == 1
+
+
+def test_two_translations_into_one_language_are_both_kept() -> None:
+    twice = dataclasses.replace(
+        SPEECHES[0], translations=(Translation("sv", ("Ett.",)), Translation("sv", ("Två.",)))
+    )
+    graph = speech_graph(twice)
+    texts = {
+        str(graph.value(t, SLD.translatedText)) for t in graph.subjects(RDF.type, SLD.Translation)
+    }
+    assert texts == {"Ett.", "Två."}
+
+
+def test_speaker_is_understood_without_reasoning() -> None:
+    graph = speech_graph(SPEECHES[0])
+    person = MINT.person("Michael Tetzschner")
+    assert {FOAF.Person, SCHEMA.Person} <= set(graph.objects(person, RDF.type))
+    for predicate in (FOAF.name, SCHEMA.name, RDFS.label):
+        assert graph.value(person, predicate) == Literal("Michael Tetzschner")
+
+
+def test_external_speaker_and_missing_fields() -> None:
+    guest = speech_graph(SPEECHES[6])
+    assert guest.value(MINT.speech(SPEECHES[6].id), SLD.externalSpeaker) == Literal(True)
+    bare = SPEECHES[7]
+    graph = speech_graph(bare)
+    uri = MINT.speech(bare.id)
+    assert {p for _, p, _ in graph} == {
+        RDF.type,
+        RDFS.label,
+        SLD.text,
+        DCTERMS.language,
+        SLD.source,
+    }
+    assert graph.value(uri, DCTERMS.language) == URIRef("http://id.loc.gov/vocabulary/iso639-2/und")
+    assert graph.value(uri, RDFS.label) == Literal(f"Speech {bare.id}")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("https://www.norden.org/da/node/5", URIRef("https://www.norden.org/da/node/5")),
+        ("file:///srv/pages/a.txt", URIRef("file:///srv/pages/a.txt")),
+        ("pages/a b.txt", Literal("pages/a b.txt")),
+        ("C:\\pages\\a.txt", Literal("C:\\pages\\a.txt")),
+        ("https://example.org/a b", Literal("https://example.org/a b")),
+    ],
+)
+def test_sources_are_iris_when_they_can_be(source: str, expected: URIRef | Literal) -> None:
+    assert source_term(source) == expected
+
+
+def test_provenance_of_a_page_graph() -> None:
+    speech = SPEECHES[1]
+    name, graph = page(speech, MINT)
+    assert name == MINT.graph(source_key(speech.source))
+    when = Literal(INGESTED.isoformat(), datatype=XSD.dateTime)
+    source = URIRef(speech.source)
+    assert (name, RDF.type, PROV.Entity) in graph
+    assert graph.value(name, PROV.wasDerivedFrom) == source
+    assert graph.value(name, DCTERMS.source) == source
+    assert graph.value(name, PROV.generatedAtTime) == when
+    assert graph.value(name, DCTERMS.modified) == when
+    activity = graph.value(name, PROV.wasGeneratedBy)
+    assert (activity, RDF.type, PROV.Activity) in graph
+    assert graph.value(activity, PROV.used) == source
+    software = graph.value(activity, PROV.wasAssociatedWith)
+    assert software == URIRef(f"{BASE}id/software/speechld-{VERSION}")
+    assert (software, RDF.type, PROV.SoftwareAgent) in graph
+    assert graph.value(software, SCHEMA.softwareVersion) == Literal(VERSION)
+
+
+def test_provenance_of_a_file_without_url_names_the_file(seed: Speech) -> None:
+    name, graph = page(seed, MINT)
+    assert graph.value(name, DCTERMS.source) == Literal(SEED.name)
+    assert graph.value(name, PROV.wasDerivedFrom) is None
+
+
+def test_ingest_time_needs_a_time_zone() -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        page_graph(SPEECHES[0], MINT, datetime(2026, 1, 1, 12, 0), VERSION)
+    page_graph(SPEECHES[0], MINT, datetime(2026, 1, 1, 12, 0, tzinfo=UTC), VERSION)
+
+
+def test_mapping_is_deterministic() -> None:
+    first = page(SPEECHES[4], MINT)[1]
+    second = page(SPEECHES[4], MINT)[1]
+    assert isomorphic(first, second) and len(first) == len(second)
+
+
+def test_readme_shows_the_seed_as_mapped(seed: Speech) -> None:
+    (block,) = readme_blocks("turtle")
+    shown = Graph().parse(data=block, format="turtle")
+    base = str(next(s for s in shown.subjects(RDF.type, SLD.Speech))).split("id/speech/")[0]
+    when = next(shown.objects(None, PROV.generatedAtTime))
+    version = next(shown.objects(None, SCHEMA.softwareVersion))
+    assert isinstance(when, Literal) and isinstance(version, Literal)
+    mapped = Graph()
+    for triple in page_graph(seed, Minter(base), when.toPython(), str(version))[1]:
+        mapped.add(triple)
+    assert isomorphic(shown, mapped), "README example is stale; the seed maps to:\n" + (
+        readme_turtle(mapped)
+    )
+
+
+def readme_turtle(graph: Graph) -> str:
+    """A page graph as the README shows it: our prefixes, subjects in a stable order."""
+    prefixes = {
+        "sld": str(SLD),
+        "schema": str(SCHEMA),
+        "foaf": str(FOAF),
+        "dcterms": str(DCTERMS),
+        "prov": str(PROV),
+        "rdfs": str(RDFS),
+        "xsd": str(XSD),
+    }
+    out = Graph(bind_namespaces="none")
+    for prefix, namespace in prefixes.items():
+        out.bind(prefix, namespace)
+    out += graph
+    return out.serialize(format="turtle")

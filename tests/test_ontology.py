@@ -1,0 +1,171 @@
+"""The ontology file: parses cleanly, full metadata, every term labelled, explained, aligned."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, SKOS, VANN, XSD
+
+from speechld.record import Speech
+from speechld.vocab import ONTOLOGY, SLD, Minter
+
+from .conftest import ROOT
+from .handmade import BASE, SPEECHES, page, union
+
+ONTOLOGY_FILE = ROOT / "ontology" / "speechld.ttl"
+SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"
+NS = ONTOLOGY + "#"
+LANGUAGES = ("en", "da", "sv", "nb")
+ALIGNMENTS = (
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+    SKOS.closeMatch,
+    SKOS.exactMatch,
+)
+KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(ONTOLOGY_FILE, format="turtle")
+
+
+def terms(graph: Graph) -> set[URIRef]:
+    """The subjects of a graph in our namespace."""
+    return {s for s in graph.subjects() if isinstance(s, URIRef) and s.startswith(NS)}
+
+
+@pytest.mark.parametrize("path", [ONTOLOGY_FILE, SHAPES_FILE], ids=lambda p: Path(p).name)
+def test_parses_without_warnings(path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        graph = Graph().parse(path, format="turtle")
+    assert len(graph) > 50
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_metadata(ontology: Graph) -> None:
+    head = URIRef(ONTOLOGY)
+    assert (head, RDF.type, OWL.Ontology) in ontology
+    for predicate in (DCTERMS.title, DCTERMS.description):
+        languages = {
+            o.language for o in ontology.objects(head, predicate) if isinstance(o, Literal)
+        }
+        assert set(LANGUAGES) <= languages, predicate
+    version = str(ontology.value(head, OWL.versionInfo))
+    assert ontology.value(head, OWL.versionIRI) == URIRef(f"{ONTOLOGY}/{version}")
+    assert ontology.value(head, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+    assert ontology.value(head, DCTERMS.creator) is not None
+    modified = ontology.value(head, DCTERMS.modified)
+    assert isinstance(modified, Literal) and modified.datatype is not None
+    assert str(ontology.value(head, VANN.preferredNamespacePrefix)) == "sld"
+    assert str(ontology.value(head, VANN.preferredNamespaceUri)) == NS
+
+
+def test_closed_namespace_matches_the_file(ontology: Graph) -> None:
+    declared = {URIRef(NS + name) for name in SLD.__annotations__}
+    assert terms(ontology) == declared
+    with pytest.raises(AttributeError):
+        SLD.speakerName  # noqa: B018
+
+
+def test_every_term_has_a_kind(ontology: Graph) -> None:
+    for term in terms(ontology):
+        kinds = set(ontology.objects(term, RDF.type)) & set(KINDS)
+        assert len(kinds) == 1, term
+        assert ontology.value(term, RDFS.isDefinedBy) == URIRef(ONTOLOGY), term
+
+
+@pytest.mark.parametrize("predicate", [RDFS.label, RDFS.comment], ids=["label", "comment"])
+def test_every_term_is_labelled_and_explained(ontology: Graph, predicate: URIRef) -> None:
+    for term in terms(ontology):
+        values = [o for o in ontology.objects(term, predicate) if isinstance(o, Literal)]
+        languages = [o.language or "" for o in values]
+        assert sorted(languages) == sorted(LANGUAGES), (term, languages)
+        assert all(str(o).strip() for o in values), term
+
+
+def test_every_term_is_aligned_or_says_why_not(ontology: Graph) -> None:
+    for term in terms(ontology):
+        aligned = {
+            o
+            for p in ALIGNMENTS
+            for o in ontology.objects(term, p)
+            if isinstance(o, URIRef) and not o.startswith(NS)
+        }
+        why_not = list(ontology.objects(term, SKOS.editorialNote))
+        assert aligned or why_not, term
+
+
+def test_core_is_understood_through_lpv_popolo_and_schema(ontology: Graph) -> None:
+    def supers(term: URIRef) -> set[str]:
+        return {str(o) for o in ontology.transitive_objects(term, RDFS.subPropertyOf)} | {
+            str(o) for o in ontology.transitive_objects(term, RDFS.subClassOf)
+        }
+
+    lpv = "http://purl.org/linkedpolitics/vocabulary/"
+    assert {lpv + "speaker", "http://schema.org/creator"} <= supers(SLD.speaker)
+    assert {lpv + "spokenText", "http://schema.org/text"} <= supers(SLD.text)
+    assert {"http://schema.org/CreativeWork", "http://www.w3.org/ns/opengov#Speech"} <= supers(
+        SLD.Speech
+    )
+    assert "http://www.w3.org/ns/org#Organization" in supers(SLD.PartyGroup)
+    assert "http://purl.org/dc/terms/date" in supers(SLD.dateTime)
+
+
+def test_every_term_the_mapper_emits_is_defined(ontology: Graph) -> None:
+    emitted: set[URIRef] = set()
+    for triple in union(SPEECHES, Minter(BASE)):
+        emitted |= {t for t in triple if isinstance(t, URIRef) and t.startswith(NS)}
+    assert emitted <= terms(ontology)
+    # the records exercise every term but the three classes that serve as ranges only
+    assert terms(ontology) - emitted == {SLD.PartyGroup, SLD.SpeechType, SLD.Function}
+
+
+def test_domains_and_ranges_hold_in_mapped_data(ontology: Graph) -> None:
+    data = union(SPEECHES, Minter(BASE))
+    for s, p, o in data:
+        if not (isinstance(p, URIRef) and p.startswith(NS)):
+            continue
+        domain = ontology.value(p, RDFS.domain)
+        assert (s, RDF.type, domain) in data, (s, p)
+        kind = ontology.value(p, RDF.type)
+        if kind == OWL.DatatypeProperty:
+            assert isinstance(o, Literal), (s, p, o)
+            actual = RDF.langString if o.language else (o.datatype or XSD.string)
+            assert actual == ontology.value(p, RDFS.range), (p, o)
+        else:
+            assert isinstance(o, URIRef if kind == OWL.ObjectProperty else URIRef | Literal)
+
+
+@pytest.fixture(scope="module")
+def context() -> dict[str, object]:
+    with (ROOT / "ontology" / "context.jsonld").open(encoding="utf-8") as f:
+        loaded: dict[str, dict[str, object]] = json.load(f)
+    return loaded["@context"]
+
+
+def test_context_names_every_term(context: dict[str, object]) -> None:
+    named = {
+        str(value if isinstance(value, str) else value["@id"])  # type: ignore[index]
+        for key, value in context.items()
+        if not key.startswith("@")
+    }
+    expanded = {NS + v.split(":", 1)[1] for v in named if v.startswith("sld:")}
+    assert expanded == {NS + name for name in SLD.__annotations__}
+
+
+@pytest.mark.parametrize("speech", SPEECHES[:8], ids=lambda s: s.id[-2:])
+def test_context_round_trips_mapped_pages(context: dict[str, object], speech: Speech) -> None:
+    graph = page(speech, Minter(BASE))[1]
+    compact = graph.serialize(format="json-ld", context=context)
+    assert '"speaker"' in compact or speech.speaker is None
+    assert isomorphic(Graph().parse(data=compact, format="json-ld"), graph)

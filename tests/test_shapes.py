@@ -1,0 +1,205 @@
+"""SHACL: every mapped page graph conforms to ontology/shapes.ttl, and broken ones do not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from pyshacl import validate
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, XSD
+
+from speechld.parse import parse_page
+from speechld.record import Speech
+from speechld.schemes import vocabulary_graph
+from speechld.vocab import SLD, Minter
+
+from .conftest import ROOT, SEED
+from .handmade import BASE, SPEECHES, fixture_vocabulary, page
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+MINT = Minter(BASE)
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return Graph().parse(ROOT / "ontology" / "shapes.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Graph:
+    return fixture_vocabulary(MINT)
+
+
+def check(data: Graph, shapes: Graph) -> tuple[bool, Graph, str]:
+    """pyshacl's verdict on a graph: conforms, the report graph and its text."""
+    conforms, report, text = validate(data, shacl_graph=shapes, inference="none")
+    assert isinstance(report, Graph) and isinstance(text, str)
+    return bool(conforms), report, text
+
+
+def with_vocabulary(graph: Graph, vocabulary: Graph) -> Graph:
+    """A page graph together with the concept schemes it links to."""
+    data = Graph()
+    data += graph
+    data += vocabulary
+    return data
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Graph:
+    """The concept schemes shipped in the ontology package, under the test base."""
+    return Graph().parse(data=vocabulary_graph(MINT).ntriples, format="nt")
+
+
+def test_seed_conforms_with_the_shipped_vocabulary(shapes: Graph, shipped: Graph) -> None:
+    seed = parse_page(SEED.read_text(encoding="utf-8"), SEED.name)
+    conforms, _, text = check(with_vocabulary(page(seed, MINT)[1], shipped), shapes)
+    assert conforms, text
+
+
+def test_shipped_vocabulary_conforms(shapes: Graph, shipped: Graph) -> None:
+    conforms, _, text = check(shipped, shapes)
+    assert conforms, text
+
+
+@pytest.mark.parametrize("speech", SPEECHES, ids=lambda s: f"{s.id[-2:]}-{s.source[-9:]}")
+def test_every_mapped_page_conforms(speech: Speech, shapes: Graph, vocabulary: Graph) -> None:
+    conforms, _, text = check(with_vocabulary(page(speech, MINT)[1], vocabulary), shapes)
+    assert conforms, text
+
+
+def test_vocabulary_conforms(shapes: Graph, vocabulary: Graph) -> None:
+    conforms, _, text = check(vocabulary, shapes)
+    assert conforms, text
+    assert len(set(vocabulary.subjects(RDF.type, SKOS.Concept))) == 7
+
+
+# A breakage takes a page graph of SPEECHES[3] (a Finnish reply with two translations),
+# and the vocabulary, and damages one of them.
+Breakage = Callable[[Graph, Graph], None]
+SPEECH = MINT.speech(SPEECHES[3].id)
+PERSON = MINT.person("Erkki Tuomioja")
+SV = MINT.translation(SPEECHES[3].id, "sv")
+
+
+def _set(graph: Graph, subject: URIRef, predicate: URIRef, value: Literal | URIRef) -> None:
+    graph.set((subject, predicate, value))
+
+
+def _untype_speaker(g: Graph, v: Graph) -> None:
+    g.remove((PERSON, RDF.type, FOAF.Person))
+
+
+def _untyped_number(g: Graph, v: Graph) -> None:
+    _set(g, SPEECH, SLD.speechNumber, Literal("4"))
+
+
+def _text_without_language(g: Graph, v: Graph) -> None:
+    _set(g, SPEECH, SLD.text, Literal("Arvoisa puhemies."))
+
+
+def _text_in_another_language(g: Graph, v: Graph) -> None:
+    _set(g, SPEECH, SLD.text, Literal("Ärade talman.", lang="sv"))
+
+
+def _two_texts(g: Graph, v: Graph) -> None:
+    g.add((SPEECH, SLD.text, Literal("Toinen teksti.", lang="fi")))
+
+
+def _no_text(g: Graph, v: Graph) -> None:
+    g.remove((SPEECH, SLD.text, None))
+
+
+def _orphan_translation(g: Graph, v: Graph) -> None:
+    g.remove((SPEECH, SLD.translation, SV))
+
+
+def _translation_without_language(g: Graph, v: Graph) -> None:
+    g.remove((SV, DCTERMS.language, None))
+
+
+def _unknown_party_group(g: Graph, v: Graph) -> None:
+    _set(g, SPEECH, SLD.partyGroup, MINT.group("no-such-group"))
+
+
+def _type_pointing_at_a_group(g: Graph, v: Graph) -> None:
+    _set(g, SPEECH, SLD.speechType, MINT.group("social-democrats"))
+
+
+def _string_date(g: Graph, v: Graph) -> None:
+    _set(g, SPEECH, SLD.dateTime, Literal("2016-10-26 10:04"))
+
+
+def _person_without_name(g: Graph, v: Graph) -> None:
+    g.remove((PERSON, FOAF.name, None))
+
+
+def _sitting_date_as_string(g: Graph, v: Graph) -> None:
+    _set(g, MINT.sitting(SPEECHES[3].date.date()), DCTERMS.date, Literal("2016-10-26"))  # type: ignore[union-attr]
+
+
+def _provenance_without_activity(g: Graph, v: Graph) -> None:
+    g.remove((None, PROV.wasGeneratedBy, None))
+
+
+def _untyped_ingest_time(g: Graph, v: Graph) -> None:
+    graph = next(g.subjects(PROV.generatedAtTime, None))
+    assert isinstance(graph, URIRef)
+    _set(g, graph, PROV.generatedAtTime, Literal("yesterday"))
+
+
+def _concept_missing_a_language(g: Graph, v: Graph) -> None:
+    v.remove((MINT.type("response-to-reply"), SKOS.prefLabel, None))
+    v.add((MINT.type("response-to-reply"), SKOS.prefLabel, Literal("Response to reply", lang="en")))
+
+
+BREAKAGES: dict[str, tuple[Breakage, URIRef | None]] = {
+    "speaker without type": (_untype_speaker, SLD.speaker),
+    "untyped number": (_untyped_number, SLD.speechNumber),
+    "text without language": (_text_without_language, SLD.text),
+    "text in another language": (_text_in_another_language, None),
+    "two texts": (_two_texts, SLD.text),
+    "no text": (_no_text, SLD.text),
+    "orphan translation": (_orphan_translation, None),
+    "translation without language": (_translation_without_language, DCTERMS.language),
+    "unknown party group": (_unknown_party_group, SLD.partyGroup),
+    "type pointing at a group": (_type_pointing_at_a_group, SLD.speechType),
+    "date-time as string": (_string_date, SLD.dateTime),
+    "person without name": (_person_without_name, FOAF.name),
+    "sitting date as string": (_sitting_date_as_string, DCTERMS.date),
+    "provenance without activity": (_provenance_without_activity, PROV.wasGeneratedBy),
+    "untyped ingest time": (_untyped_ingest_time, PROV.generatedAtTime),
+    "concept missing a language": (_concept_missing_a_language, SKOS.prefLabel),
+}
+
+
+@pytest.mark.parametrize("name", BREAKAGES)
+def test_shapes_catch_a_broken_graph(name: str, shapes: Graph, vocabulary: Graph) -> None:
+    graph = page(SPEECHES[3], MINT)[1]
+    broken_vocabulary = Graph()
+    broken_vocabulary += vocabulary
+    breakage, path = BREAKAGES[name]
+    breakage(graph, broken_vocabulary)
+    conforms, report, text = check(with_vocabulary(graph, broken_vocabulary), shapes)
+    assert not conforms, f"{name}: not caught"
+    violations = list(report.subjects(SH.resultSeverity, SH.Violation))
+    assert violations, text
+    if path is not None:
+        paths = {report.value(v, SH.resultPath) for v in violations}
+        assert path in paths, text
+    else:
+        assert {report.value(v, SH.sourceConstraintComponent) for v in violations} & {
+            SH.SPARQLConstraintComponent,
+            SH.MinCountConstraintComponent,
+        }, text
+
+
+def test_datatypes_in_the_shapes_are_the_ontology_ranges(shapes: Graph) -> None:
+    ontology = Graph().parse(ROOT / "ontology" / "speechld.ttl", format="turtle")
+    for prop in shapes.subjects(SH.path, None):
+        path = shapes.value(prop, SH.path)
+        datatype = shapes.value(prop, SH.datatype)
+        if isinstance(path, URIRef) and path.startswith(str(SLD)) and datatype is not None:
+            expected = ontology.value(path, URIRef("http://www.w3.org/2000/01/rdf-schema#range"))
+            assert datatype == expected or (datatype, expected) == (XSD.string, None), path
