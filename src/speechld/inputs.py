@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import codecs
 import hashlib
+import io
 import json
 import os
 import re
@@ -166,11 +167,12 @@ def _lines(stream: LineSource, limit: int) -> Iterator[tuple[int, bytes | None]]
 def page_of_line(raw: bytes, origin: str) -> Page | ParseError:
     """The page of one JSON line `{"url": ..., "text": ...}`."""
     try:
-        item = json.loads(raw.decode("utf-8-sig"))
+        item = json.loads(raw.rstrip(b"\r\n").decode("utf-8-sig"))
     except UnicodeDecodeError:
         return ParseError(origin, "the line is not valid UTF-8")
     except json.JSONDecodeError as error:
-        return ParseError(origin, f"malformed JSON ({error.msg} at column {error.colno})")
+        cause = error.msg.removesuffix(" at")
+        return ParseError(origin, f"malformed JSON at column {error.colno}: {cause}")
     except (ValueError, RecursionError) as error:
         return ParseError(origin, f"malformed JSON ({error})")
     if not isinstance(item, dict):
@@ -207,7 +209,12 @@ def read_jsonl_file(path: Path, limit: int) -> Iterator[Page | ParseError]:
 
 def read_stdin(stream: BinaryIO, limit: int) -> Iterator[Page | ParseError]:
     """Standard input: JSON lines if it starts with `{`, else one page named by its content."""
-    first = stream.readline(limit + 1)
+    first = b""
+    while len(first) <= limit and not first.strip(codecs.BOM_UTF8 + b" \t\r\n"):
+        line = stream.readline(limit + 1)
+        if not line:
+            break
+        first += line
     if first.lstrip(codecs.BOM_UTF8 + b" \t\r\n").startswith(b"{"):
         yield from read_jsonl(_Chain(first, stream), STDIN_NAME, limit)
         return
@@ -225,17 +232,14 @@ def read_stdin(stream: BinaryIO, limit: int) -> Iterator[Page | ParseError]:
 
 
 class _Chain:
-    """A byte stream that first replays a line already read."""
+    """A byte stream that first replays the lines already read from it."""
 
-    def __init__(self, first: bytes, rest: BinaryIO) -> None:
-        self.first, self.rest = first, rest
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self.head, self.rest = io.BytesIO(head), rest
 
     def readline(self, size: int = -1, /) -> bytes:
         """The next line, at most size bytes."""
-        if self.first:
-            line, self.first = self.first, b""
-            return line
-        return self.rest.readline(size)
+        return self.head.readline(size) or self.rest.readline(size)
 
 
 def walk(directory: Path) -> Iterator[Path]:
