@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,7 @@ def test_json_lines_errors_name_file_and_line(tmp_path: Path) -> None:
             json.dumps({"url": "https://x/6", "text": "Tak\u0000"}),
             json.dumps({"url": "https://x/7", "text": "\ud800"}),
             good,
+            json.dumps({"url": "Theresa May", "text": PAGE}),
         ]
     ).encode("utf-8")
     path = tmp_path / "dump.jsonl"
@@ -131,7 +133,8 @@ def test_json_lines_errors_name_file_and_line(tmp_path: Path) -> None:
         f'{path}:6: the object has no "text" string',
         f"{path}:7: binary content (control character U+0000)",
         f"{path}:8: invalid Unicode (a lone surrogate)",
-        f"{path}:10: the line is not valid UTF-8",
+        f"{path}:10: the \"url\" is not an absolute URL: 'Theresa May'",
+        f"{path}:11: the line is not valid UTF-8",
     ]
 
 
@@ -147,6 +150,22 @@ def test_directories_are_read_recursively_in_order(tmp_path: Path) -> None:
         f"{tmp_path / 'b' / 'p.jsonl'}:1",
         str(tmp_path / "b" / "c" / "3.txt"),
     ]
+
+
+def test_an_unreadable_directory_is_one_error(tmp_path: Path) -> None:
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "a.txt").write_text(PAGE, encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):
+            pytest.skip("running with privileges that read any directory")
+        items = list(read_inputs([tmp_path]))
+    finally:
+        locked.chmod(0o755)
+    assert pages(items) == [PAGE]
+    assert errors(items) == [f"{locked}: cannot read: Permission denied"]
 
 
 def test_file_sources_do_not_depend_on_the_working_directory(
@@ -177,11 +196,14 @@ def test_standard_input_holds_one_page_or_json_lines() -> None:
 
 def test_json_lines_are_read_one_at_a_time() -> None:
     stream = io.BytesIO(
-        b"".join(json.dumps({"url": f"u{i}", "text": PAGE}).encode() + b"\n" for i in range(1000))
+        b"".join(
+            json.dumps({"url": f"https://x/{i}", "text": PAGE}).encode() + b"\n"
+            for i in range(1000)
+        )
     )
     pages_read = read_jsonl(stream, "dump.jsonl", 10_000)
     first = next(pages_read)
-    assert isinstance(first, Page) and first.source == "u0"
+    assert isinstance(first, Page) and first.source == "https://x/0"
     assert stream.tell() < 200  # the rest is not read yet
 
 

@@ -229,3 +229,21 @@ def test_markdown_page_that_is_no_speech_is_skipped() -> None:
 def test_a_page_with_only_a_block_has_no_text() -> None:
     with pytest.raises(ParseError, match="no speech text"):
         parse_page(page("Anna Lind (Replik)", "", "Speech number", "3", "Date"), "k")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" + " " * 300_000 + "b",
+        "1. " + " " * 300_000 + "(",
+        "Hello\n" + " \n" * 150_000 + "x",
+        "Anna " + " " * 300_000 + "(Replik)",
+        "Speech number\n" + "1" * 300_000,
+        "Date\n" * 60_000,
+    ],
+    ids=["spaces", "protocol-like", "blank-lines", "title-like", "long-value", "labels"],
+)
+def test_pathological_pages_are_read_in_linear_time(text: str) -> None:
+    # A backtracking regular expression would take hours here instead of milliseconds.
+    with pytest.raises(ParseError):
+        parse_page(text, "huge.txt")

@@ -30,6 +30,8 @@ STDIN_NAME = "<stdin>"
 # C0 and C1 control characters other than tab, line feed, vertical tab, form feed, CR.
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 SURROGATE = re.compile(r"[\ud800-\udfff]")
+# An absolute IRI as RDF takes it: a scheme, then no spaces, quotes or angle brackets.
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
 
 class LineSource(Protocol):
@@ -180,6 +182,8 @@ def page_of_line(raw: bytes, origin: str) -> Page | ParseError:
     url, text = item.get("url"), item.get("text")
     if not isinstance(url, str) or not url.strip():
         return ParseError(origin, 'the object has no "url" string')
+    if not ABSOLUTE_IRI.fullmatch(url.strip()):
+        return ParseError(origin, f'the "url" is not an absolute URL: {url.strip()[:80]!r}')
     if not isinstance(text, str):
         return ParseError(origin, 'the object has no "text" string')
     try:
@@ -242,13 +246,17 @@ class _Chain:
         return self.head.readline(size) or self.rest.readline(size)
 
 
-def walk(directory: Path) -> Iterator[Path]:
+def walk(directory: Path) -> Iterator[Path | ParseError]:
     """The page and JSON-lines files under a directory, recursively, in a stable order."""
-    for root, dirs, names in os.walk(directory):
+    unreadable: list[OSError] = []
+    for root, dirs, names in os.walk(directory, onerror=unreadable.append):
+        yield from (ParseError(str(e.filename), f"cannot read: {e.strerror}") for e in unreadable)
+        unreadable.clear()
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if not name.startswith(".") and Path(name).suffix in PAGE_SUFFIXES | {JSONL_SUFFIX}:
                 yield Path(root) / name
+    yield from (ParseError(str(e.filename), f"cannot read: {e.strerror}") for e in unreadable)
 
 
 def read_inputs(
@@ -261,14 +269,16 @@ def read_inputs(
             continue
         path = Path(name)
         if path.is_dir():
-            files: Iterable[Path] = walk(path)
+            files: Iterable[Path | ParseError] = walk(path)
         elif path.exists():
             files = [path]
         else:
             yield ParseError(str(path), "no such file or directory")
             continue
         for file in files:
-            if file.suffix == JSONL_SUFFIX:
+            if isinstance(file, ParseError):
+                yield file
+            elif file.suffix == JSONL_SUFFIX:
                 yield from read_jsonl_file(file, limit)
             else:
                 yield read_page_file(file, limit)

@@ -24,6 +24,7 @@ ISO_DATE = re.compile(
     r"^\s*(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?:[T ](?P<H>[0-9]{2}):(?P<M>[0-9]{2}))?"
 )
 NUMBER = re.compile(r"[0-9]{1,6}")
+TITLE_LIMIT = 200  # characters: a longer line is text, and is not searched for a title
 LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\([^)]*\)$")
 SENTENCE_END = (".", "!", "?", "…", ":", ";")
 
@@ -55,7 +56,7 @@ def read_title(line: str) -> Title | None:
     >>> read_title("Nordic Council session 2023") is None
     True
     """
-    match = TITLE.match(line)
+    match = TITLE.match(line) if len(line) <= TITLE_LIMIT else None
     if not match:
         return None
     name, type_label = " ".join(match["name"].split()), " ".join(match["type"].split())

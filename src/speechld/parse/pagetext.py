@@ -28,9 +28,9 @@ from speechld.record import Speech
 # "1.1." or "13.1.": a numbered item of a debate listing.
 AGENDA_ITEM = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3})+\.?")
 # "21. Sessionens afslutning": a protocol opens with its agenda item, no "(Type)".
-PROTOCOL_ITEM = re.compile(r"[0-9]{1,3}\.\s+[^()]+")
+PROTOCOL_ITEM = re.compile(r"[0-9]{1,3}\.[ \t]+[^()\s][^()]{0,200}")
 # "Præsidenten: ...", "Præsident:: NAME": a speaker turn of a protocol.
-TURN = re.compile(rf"^\s*(?:{'|'.join(PRESIDING)})\s*:", re.IGNORECASE | re.MULTILINE)
+TURN = re.compile(rf"^[ \t]*(?:{'|'.join(PRESIDING)})[ \t]*:", re.IGNORECASE | re.MULTILINE)
 NAME_WORD = re.compile(r"(?:[A-ZÀ-ÖØ-ÞŁ][\w'\u2019.-]*|af|av|von|van|de|der|den|da|di|du|la|le)")
 
 
@@ -94,7 +94,7 @@ def parse(text: str, source: str) -> Speech:
     block = read_block(lines, start + 1 if title else start, compact=True)
     fields, at = block.fields, block.end
     speaker = role = None
-    if not block.labelled:
+    if not block.labelled or not (title or block.fields):  # empty labels alone are no block
         if title is None and (kind := non_speech_kind(text, lines[start].strip())):
             raise NotASpeech(source, kind)
         trailing = trailing_block(lines, at)
