@@ -69,7 +69,9 @@ def read_vocabulary(name: str, turtle: bytes) -> Vocabulary:
             in_scheme.add(subject)
     table: dict[str, str] = {}
     for concept in sorted(in_scheme):
-        key = notation[concept]
+        key = notation.get(concept)
+        if key is None:
+            raise ValueError(f"{name} vocabulary: {concept} has no skos:notation")
         for label in labels.get(concept, []):
             other = table.setdefault(normalise(label), key)
             if other != key:
