@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from speechld.errors import SpeechldError
+from speechld.errors import NotASpeech, ParseError, SpeechldError
 from speechld.ingest import Summary, ingest, resolve_base
+from speechld.inputs import DEFAULT_LIMIT, Counts, speeches
 from speechld.store import default_location, open_store
 
 DEFAULT_BASE = "http://127.0.0.1:5000/"
@@ -30,6 +31,18 @@ base_option = click.option(
     help="Base of the minted URIs (default: SPEECHLD_BASE, else the server's own address).",
 )
 
+limit_option = click.option(
+    "--max-page-size",
+    "limit",
+    metavar="BYTES",
+    envvar="SPEECHLD_MAX_PAGE_SIZE",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMIT,
+    show_default=True,
+    help="Largest page (or JSON line) read; a larger one is a failed input.",
+)
+paths_argument = click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+
 
 @click.group()
 @click.version_option(package_name="speechld")
@@ -38,7 +51,9 @@ def main() -> None:
 
 
 def report(summary: Summary) -> None:
-    """Print an ingest's failures and summary; fail the command if any input failed."""
+    """Print an ingest's skips, failures and summary; fail the command if any input failed."""
+    for message in summary.skips:
+        click.echo(f"skipped: {message}", err=True)
     for message in summary.failed:
         click.echo(f"error: {message}", err=True)
     click.echo(str(summary))
@@ -49,16 +64,64 @@ def report(summary: Summary) -> None:
 @main.command("ingest")
 @store_option
 @base_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def ingest_command(location: str | None, base: str | None, paths: tuple[Path, ...]) -> None:
-    """Parse speech pages and store them as RDF, one named graph per page."""
+@limit_option
+@paths_argument
+def ingest_command(
+    location: str | None, base: str | None, limit: int, paths: tuple[str, ...]
+) -> None:
+    """Parse speech pages and store them as RDF, one named graph per page.
+
+    PATH is a page file (.txt, .md), a JSON-lines file (.jsonl), a directory searched
+    recursively, or - for standard input.
+    """
     try:
         store = open_store(location)
-        summary = ingest(store, paths, resolve_base(store, base, DEFAULT_BASE))
+        summary = ingest(store, paths, resolve_base(store, base, DEFAULT_BASE), limit)
         store.close()
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
     report(summary)
+
+
+@main.command("parse")
+@base_option
+@limit_option
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one JSON object per speech per line; text: a readable summary.",
+)
+@paths_argument
+def parse_command(base: str | None, limit: int, output: str, paths: tuple[str, ...]) -> None:
+    """Parse speech pages and print what was read; nothing is stored.
+
+    PATH is a page file (.txt, .md), a JSON-lines file (.jsonl), a directory searched
+    recursively, or - for standard input. Pages that are not speeches are reported on
+    standard error as skipped; the exit status is 1 if any input failed.
+    """
+    from speechld.parse.output import json_line, summary
+    from speechld.vocab import Minter
+
+    mint = Minter(base or DEFAULT_BASE)
+    counts = Counts()
+    for item in speeches(paths, limit):
+        counts.read += 1
+        if isinstance(item, NotASpeech):
+            counts.skipped += 1
+            click.echo(f"skipped: {item}", err=True)
+        elif isinstance(item, ParseError):
+            counts.failed += 1
+            click.echo(f"error: {item}", err=True)
+        elif output == "json":
+            click.echo(json_line(item, str(mint.speech(item.id))))
+        else:
+            click.echo(summary(item, str(mint.speech(item.id))) + "\n")
+    click.echo(str(counts), err=True)
+    if counts.failed:
+        raise SystemExit(1)
 
 
 @main.command()

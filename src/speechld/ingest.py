@@ -2,49 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from speechld import __version__
-from speechld.errors import ParseError, SpeechldError
+from speechld.errors import NotASpeech, ParseError, SpeechldError
+from speechld.inputs import DEFAULT_LIMIT, speeches
 from speechld.mapper import page_graph
-from speechld.parse import parse_page
 from speechld.rdf import ntriples
 from speechld.record import Speech
 from speechld.schemes import vocabulary_graph
 from speechld.store import GraphStore, SourceGraph
 from speechld.vocab import Minter
 
-SUFFIXES = {".txt", ".md"}
-
 
 @dataclass
 class Summary:
-    """What an ingest did: counts, and one message per input that failed."""
+    """What an ingest did: counts, and one message per page skipped or input failed."""
 
     read: int = 0
     stored: int = 0
     skipped: int = 0
     failed: list[str] = field(default_factory=list)
+    skips: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"{self.read} read, {self.stored} stored, {self.skipped} skipped, "
             f"{len(self.failed)} failed"
         )
-
-
-def pages(paths: Iterable[Path]) -> Iterator[tuple[str, str]]:
-    """(source, text) for every speech file named or found under a named directory."""
-    for path in paths:
-        if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                if found.is_file() and found.suffix in SUFFIXES:
-                    yield found.resolve().as_uri(), found.read_text(encoding="utf-8")
-        else:
-            yield path.resolve().as_uri(), path.read_text(encoding="utf-8")
 
 
 def source_graph(speech: Speech, mint: Minter, ingested: datetime) -> SourceGraph:
@@ -89,18 +77,23 @@ def dataset_graph(mint: Minter) -> SourceGraph:
     )
 
 
-def ingest(store: GraphStore, paths: Iterable[Path], base: str) -> Summary:
+def ingest(
+    store: GraphStore, paths: Iterable[str | Path], base: str, limit: int = DEFAULT_LIMIT
+) -> Summary:
     """Parse, map and store every page under the paths; bad pages are counted, not fatal."""
     mint = Minter(base)
     ingested = datetime.now(UTC).replace(microsecond=0)
     summary = Summary()
     batch: list[SourceGraph] = [dataset_graph(mint), vocabulary_graph(mint)]
-    for source, text in pages(paths):
+    for item in speeches(paths, limit):
         summary.read += 1
-        try:
-            batch.append(source_graph(parse_page(text, source), mint, ingested))
-        except ParseError as error:
-            summary.failed.append(str(error))
+        if isinstance(item, NotASpeech):
+            summary.skipped += 1
+            summary.skips.append(str(item))
+        elif isinstance(item, ParseError):
+            summary.failed.append(str(item))
+        else:
+            batch.append(source_graph(item, mint, ingested))
     store.replace(batch)
     summary.stored = len(batch) - 2
     return summary

@@ -32,9 +32,11 @@ class Speech:
     date: datetime | None
     language: str
     paragraphs: tuple[str, ...]
+    # Keys (skos:notation) of the concepts in ontology/types.ttl, groups.ttl, functions.ttl.
     type: str | None = None
     party_group: str | None = None
     function: str | None = None
+    # The title's type key, when it differs from the type field's (the field wins).
     type_conflict: str | None = None
     translations: tuple[Translation, ...] = ()
     external_speaker: bool = False

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from speechld.errors import ParseError
-from speechld.parse import export
+from speechld.parse import export, pagetext
 from speechld.record import Speech
+
+__all__ = ["parse_page"]
 
 
 def parse_page(text: str, source: str) -> Speech:
-    """A Speech from one page's text, whatever its form; ParseError names what failed."""
+    """A Speech from one page's text, whatever its form; ParseError names what failed.
+
+    Pages that are readable but not single speeches raise NotASpeech, a ParseError.
+    """
     if not text.strip():
         raise ParseError(source, "the page is empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ParseError(source, "the text is not valid Unicode (a lone surrogate)") from error
     if export.looks_like(text):
         return export.parse(text, source)
-    raise ParseError(source, "the page is in no form speechld reads")
+    return pagetext.parse(text, source)

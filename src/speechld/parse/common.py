@@ -1,34 +1,80 @@
-"""Pieces shared by the parsers of every input form: titles, field values, dates."""
+"""Pieces shared by the parsers of every input form: titles, information blocks, translations."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from speechld.errors import ParseError
-from speechld.record import Speech
+from speechld.parse.concepts import vocabulary
+from speechld.parse.labels import field_of, is_block_heading, is_translation_heading
+from speechld.record import Speech, Translation
 
 # "[N. ]Name (Type)": the number and the name are optional.
 TITLE = re.compile(
-    r"^\s*(?:(?P<number>\d{1,4})\.\s*)?(?P<name>[^()\n]*?)\s*\((?P<type>[^()\n]+)\)\s*$"
+    r"^\s*(?:(?P<number>[0-9]{1,5})\.\s*)?(?P<name>[^()\n]*?)\s*\((?P<type>[^()\n]+)\)\s*$"
 )
 DATE = re.compile(
-    r"^\s*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{2}|\d{4})"
-    r"(?:\s+(?P<H>\d{1,2})[:.](?P<M>\d{2}))?\s*$"
+    r"^\s*(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{2}|[0-9]{4})"
+    r"(?:\s+(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2}))?\s*$"
 )
+ISO_DATE = re.compile(
+    r"^\s*(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?:[T ](?P<H>[0-9]{2}):(?P<M>[0-9]{2}))?"
+)
+NUMBER = re.compile(r"[0-9]{1,6}")
+TITLE_LIMIT = 200  # characters: a longer line is text, and is not searched for a title
 LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\([^)]*\)$")
+SENTENCE_END = (".", "!", "?", "…", ":", ";")
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """A page title `[N. ]Name (Type)`, its parts as written."""
+
+    number: int | None
+    name: str | None
+    type_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """An information block: its fields, where it starts and ends, and whether it had labels."""
+
+    fields: dict[str, str]
+    start: int
+    end: int
+    labelled: bool
+
+
+def read_title(line: str) -> Title | None:
+    """The title a line gives, or None if it is not shaped like one.
+
+    >>> read_title("10. (Svar på spørgsmål)")
+    Title(number=10, name=None, type_label='Svar på spørgsmål')
+    >>> read_title("Nordic Council session 2023") is None
+    True
+    """
+    match = TITLE.match(line) if len(line) <= TITLE_LIMIT else None
+    if not match:
+        return None
+    name, type_label = " ".join(match["name"].split()), " ".join(match["type"].split())
+    if len(name) > 100 or len(name.split()) > 10 or len(type_label) > 60:
+        return None
+    number = int(match["number"]) if match["number"] else None
+    return Title(number, name or None, type_label)
 
 
 def parse_date(value: str) -> datetime | None:
-    """A page's `DD.MM.YY HH:MM` date as a datetime, or None if it is not one.
+    """A page's `DD.MM.YY HH:MM` (or ISO 8601) date as a datetime, or None if it is not one.
 
     >>> parse_date("31.10.12 18:58")
     datetime.datetime(2012, 10, 31, 18, 58)
-    >>> parse_date("soon") is None
-    True
+    >>> parse_date("2019-10-29"), parse_date("soon")
+    (datetime.datetime(2019, 10, 29, 0, 0), None)
     """
-    match = DATE.match(value)
+    match = DATE.match(value) or ISO_DATE.match(value)
     if not match:
         return None
     year = int(match["y"])
@@ -42,14 +88,115 @@ def parse_date(value: str) -> datetime | None:
 
 
 def clean_value(value: str) -> str:
-    """A field value without Markdown link syntax and surrounding space.
+    """A field value without Markdown link syntax and with its spacing collapsed.
 
-    >>> clean_value("[Anna Ljunggren](#)")
+    >>> clean_value("[Anna  Ljunggren](#)")
     'Anna Ljunggren'
     """
-    value = value.strip()
+    value = " ".join(value.split())
     match = LINK.match(value)
-    return match["text"].strip() if match else value
+    return " ".join(match["text"].split()) if match else value
+
+
+def is_short_value(value: str, limit: int = 200) -> bool:
+    """Whether a line can be a field value (a name, a role, a label), not a sentence of text."""
+    return 0 < len(value) <= limit and len(value.split()) <= 16 and not value.endswith(SENTENCE_END)
+
+
+def acceptable(field: str, line: str) -> bool:
+    """Whether a line is a plausible value of a field; the block ends at the first that is not.
+
+    >>> acceptable("date", "Takk for redegjørelsen."), acceptable("number", "306")
+    (False, True)
+    """
+    value = clean_value(line)
+    if field == "number":
+        return NUMBER.fullmatch(value) is not None
+    if field == "date":
+        return parse_date(value) is not None
+    return is_short_value(value, 80 if field == "type" else 200)
+
+
+def next_filled(lines: Sequence[str], start: int) -> int:
+    """The index of the first non-blank line from start on, or len(lines)."""
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    return start
+
+
+def read_block(lines: Sequence[str], start: int, *, compact: bool) -> Block:
+    """The information block at start: an optional heading, then label and value lines.
+
+    A label followed by another label has no value. A compact block (page-text form)
+    ends at a blank line unless a label follows it; any block ends at a line that is
+    neither a label nor a plausible value of the pending label. A type value without
+    its label before the first label counts as the type.
+
+    >>> read_block(["Tietoja", "Laji", "Puheenvuoro", "Henkilö", "Date", "Text."], 0,
+    ...            compact=True)
+    Block(fields={'type': 'Puheenvuoro'}, start=0, end=5, labelled=True)
+    """
+    first = i = next_filled(lines, start)
+    if i < len(lines) and is_block_heading(lines[i]):
+        i += 1
+    after_heading = i
+    fields: dict[str, str] = {}
+    pending: str | None = None
+    labelled, end, loose_type = False, i, None
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            following = next_filled(lines, i)
+            if compact and labelled and (following == len(lines) or not field_of(lines[following])):
+                break
+            i = following
+            continue
+        field = field_of(line)
+        if field is not None:
+            pending, labelled = field, True
+        elif pending is not None and acceptable(pending, line):
+            fields.setdefault(pending, clean_value(line))
+            pending = None
+        elif not labelled and loose_type is None and vocabulary("type").key_of(line):
+            loose_type = clean_value(line)
+        else:
+            break
+        i += 1
+        end = i
+    if loose_type and labelled:
+        fields.setdefault("type", loose_type)
+    return Block(fields, first, end if labelled else after_heading, labelled)
+
+
+def trailing_block(lines: Sequence[str], start: int, reach: int = 60) -> Block | None:
+    """An information block that ends the page (after the text), if there is one."""
+    last = len(lines)
+    while last > start and not lines[last - 1].strip():
+        last -= 1
+    for i in range(max(start, last - reach), last):
+        if is_block_heading(lines[i]) or field_of(lines[i]):
+            block = read_block(lines, i, compact=False)
+            if block.labelled and next_filled(lines, block.end) >= last:
+                return block
+    return None
+
+
+def split_translations(lines: Iterable[str]) -> tuple[list[str], list[list[str]]]:
+    """The speech's own lines, and the lines under each translation heading.
+
+    >>> split_translations(["Tak.", "Skandinavisk översättning", "Tack."])
+    (['Tak.'], [['Tack.']])
+    """
+    original: list[str] = []
+    translations: list[list[str]] = []
+    for line in lines:
+        if is_translation_heading(line):
+            translations.append([])
+        elif translations:
+            translations[-1].append(line)
+        else:
+            original.append(line)
+    return original, translations
 
 
 def paragraphs(lines: Iterable[str]) -> list[str]:
@@ -67,54 +214,47 @@ def paragraphs(lines: Iterable[str]) -> list[str]:
     return [" ".join(p.split()) for p in out]
 
 
-def read_fields(lines: Iterable[str]) -> dict[str, str]:
-    """The information block's label/value lines as a field -> value mapping.
-
-    A label directly followed by another label has no value and is left out.
-
-    >>> read_fields(["Ræðunúmer", "211", "Gerð", "Hovedindlæg", "Person", "Dato", "31.10.12"])
-    {'number': '211', 'type': 'Hovedindlæg', 'date': '31.10.12'}
-    """
-    from speechld.parse.labels import field_of
-
-    fields: dict[str, str] = {}
-    current: str | None = None
-    for line in lines:
-        if not line.strip():
-            continue
-        field = field_of(line)
-        if field is not None:
-            current = field
-        elif current is not None and current not in fields:
-            fields[current] = clean_value(line)
-    return fields
-
-
 def assemble(
-    source: str, title: re.Match[str] | None, fields: dict[str, str], body: list[str]
+    source: str,
+    title: Title | None,
+    fields: dict[str, str],
+    text: list[str],
+    translations: list[list[str]],
+    role: str | None = None,
+    speaker: str | None = None,
 ) -> Speech:
-    """A Speech from a page's title, information fields and text paragraphs."""
+    """A Speech from a page's title, information fields, text and translation paragraphs."""
     from speechld.parse.identity import speech_id
     from speechld.parse.language import identify
+    from speechld.parse.roles import function_of, party_group_of
 
-    if not body:
+    if not text:
         raise ParseError(source, "the page has no speech text")
-    number_text = fields.get("number") or (title["number"] if title else None)
-    number = int(number_text) if number_text and number_text.isdigit() else None
+    number_text = fields.get("number")
+    number = int(number_text) if number_text else (title.number if title else None)
     external = fields.get("external_speaker")
-    speaker = external or fields.get("speaker") or (title["name"].strip() if title else "")
-    type_label = fields.get("type") or (title["type"].strip() if title else None)
-    date = parse_date(fields["date"]) if fields.get("date") else None
-    text = "\n\n".join(body)
+    speaker = fields.get("speaker") or external or (title.name if title else None) or speaker
+    role = fields.get("role") or role
+    types = vocabulary("type")
+    field_label, title_label = fields.get("type"), (title.type_label if title else None)
+    field_type, title_type = types.key_of(field_label), types.key_of(title_label)
+    body = "\n\n".join(text)
     return Speech(
-        id=speech_id(number, speaker or None, text),
+        id=speech_id(number, speaker, body),
         source=source,
         number=number,
-        speaker=speaker or None,
-        type_label=type_label or None,
-        role=fields.get("role") or None,
-        date=date,
-        language=identify(text),
-        paragraphs=tuple(body),
+        speaker=speaker,
+        type_label=field_label or title_label,
+        role=role,
+        date=parse_date(fields["date"]) if "date" in fields else None,
+        language=identify(body),
+        paragraphs=tuple(text),
+        type=field_type or title_type,
+        party_group=party_group_of(role),
+        function=function_of(role),
+        type_conflict=title_type if field_type and title_type not in (None, field_type) else None,
+        translations=tuple(
+            Translation(identify("\n\n".join(part)), tuple(part)) for part in translations if part
+        ),
         external_speaker=bool(external),
     )

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import re
 
-from speechld.errors import ParseError
-from speechld.parse.common import TITLE, assemble, paragraphs, read_fields
+from speechld.errors import NotASpeech, ParseError
+from speechld.parse.common import (
+    Block,
+    assemble,
+    paragraphs,
+    read_block,
+    read_title,
+    split_translations,
+    trailing_block,
+)
+from speechld.parse.labels import is_translation_heading
 from speechld.record import Speech
 
 PAGE_BREAK = re.compile(r"^\s*-{3,}\s*$")
@@ -13,7 +22,11 @@ SENTENCE_END = tuple(".!?…:;\"'»”)")
 
 
 def looks_like(text: str) -> bool:
-    """Whether a page is in the export form (a `# ` title or a `## ` information heading)."""
+    """Whether a page is in the export form (a `# ` title or a `## ` information heading).
+
+    >>> looks_like("---\\n\\n# Anna Ljunggren (Hovedindlæg)\\n"), looks_like("Anna (Replik)")
+    (True, False)
+    """
     return bool(re.search(r"^#{1,2} \S", text, re.MULTILINE))
 
 
@@ -32,20 +45,49 @@ def rejoin(segments: list[list[str]]) -> list[str]:
     return out
 
 
-def parse(text: str, source: str) -> Speech:
-    """A Speech from a page in the export form."""
-    lines = text.splitlines()
-    title_at = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
-    info_at = next((i for i, line in enumerate(lines) if line.startswith("## ")), len(lines))
-    title = TITLE.match(lines[title_at][2:]) if title_at is not None else None
-    if title_at is not None and title is None:
-        raise ParseError(source, f"title line is not 'Speaker (Type)': {lines[title_at][:80]!r}")
+def unbreak(lines: list[str]) -> list[str]:
+    """The paragraphs of Markdown lines, rejoined across `---` page breaks."""
     segments: list[list[str]] = [[]]
-    for line in lines[(title_at + 1 if title_at is not None else 0) : info_at]:
+    for line in lines:
         if PAGE_BREAK.match(line):
             segments.append([])
         else:
             segments[-1].append(line)
-    body = rejoin([paragraphs(segment) for segment in segments])
-    fields = read_fields(lines[info_at + 1 :])
-    return assemble(source, title, fields, body)
+    return rejoin([paragraphs(segment) for segment in segments])
+
+
+def info_block(lines: list[str], body_at: int) -> tuple[int | None, Block | None]:
+    """The `## ` heading of the information block, and the block there or ending the page."""
+    heading = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if line.startswith("## ") and not is_translation_heading(line)
+        ),
+        None,
+    )
+    if heading is not None and (block := read_block(lines, heading, compact=False)).labelled:
+        return heading, block
+    return heading, trailing_block(lines, body_at)
+
+
+def parse(text: str, source: str) -> Speech:
+    """A Speech from a page in the export form; NotASpeech for a Markdown page of another kind."""
+    lines = text.splitlines()
+    title_at = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+    title = read_title(lines[title_at][2:]) if title_at is not None else None
+    body_at = title_at + 1 if title_at is not None else 0
+    heading, block = info_block(lines, body_at)
+    if title is None and block is None:
+        raise NotASpeech(source, "other")
+    if title_at is not None and title is None:
+        raise ParseError(source, f"title line is not 'Speaker (Type)': {lines[title_at][:80]!r}")
+    end = min((i for i in (heading, block.start if block else None) if i is not None), default=None)
+    original, translations = split_translations(lines[body_at:end])
+    return assemble(
+        source,
+        title,
+        block.fields if block else {},
+        unbreak(original),
+        [unbreak(part) for part in translations],
+    )

@@ -23,5 +23,8 @@ def speech_id(number: int | None, speaker: str | None, text: str) -> str:
     >>> a == speech_id(19, "STEFAN  LÖFVEN", "Trevligt att få ett replikskifte med"), len(a)
     (True, 16)
     """
-    key = "\x1f".join((str(number or ""), _norm(speaker or ""), _norm(text)[:PREFIX]))
+    head = _norm(text[: 4 * PREFIX])  # enough for PREFIX letters and digits in any real speech
+    if len(head) < PREFIX and len(text) > 4 * PREFIX:
+        head = _norm(text)
+    key = "\x1f".join((str(number or ""), _norm(speaker or ""), head[:PREFIX]))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]

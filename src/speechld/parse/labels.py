@@ -45,7 +45,6 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Speaker role",
         "Talerrolle",
         "Talarroll",
-        "Talerrolle",
         "Puhujan rooli",
         "Hlutverk ræðumanns",
     ),
@@ -56,6 +55,43 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 # The headings that open an information block.
 BLOCK_HEADINGS: frozenset[str] = frozenset(
     {"information", "informasjon", "tietoja", "upplýsingar", "oplysninger", "upplysningar"}
+)
+
+# The headings under which a page gives a translation of the speech.
+TRANSLATION_HEADINGS: frozenset[str] = frozenset(
+    {
+        "skandinavisk oversættelse",
+        "skandinavisk oversettelse",
+        "skandinavisk översättning",
+        "skandinavisk omsetjing",
+        "scandinavian translation",
+        "skandinaavinen käännös",
+        "skandinavísk þýðing",
+        "dansk oversættelse",
+        "svensk översättning",
+        "norsk oversettelse",
+        "translation",
+        "oversættelse",
+        "oversettelse",
+        "översättning",
+    }
+)
+
+# The first line of a debate listing (agenda page).
+AGENDA_HEADINGS: frozenset[str] = frozenset(
+    {"agenda", "dagsorden", "dagordning", "dagsordning", "esityslista", "dagskrá"}
+)
+
+# Who presides, as protocols write a speaker turn: "Præsidenten: ...", "Præsident: NAME".
+PRESIDING: tuple[str, ...] = (
+    "Præsident",
+    "Præsidenten",
+    "President",
+    "Presidenten",
+    "Presidentti",
+    "Puhemies",
+    "Forseti",
+    "Ordföranden",
 )
 
 LABEL_FIELDS: dict[str, str] = {
@@ -69,4 +105,26 @@ def field_of(line: str) -> str | None:
     >>> field_of("Ræðunúmer"), field_of("Speaker role:"), field_of("Takk, president!")
     ('number', 'role', None)
     """
-    return LABEL_FIELDS.get(line.strip().rstrip(":").strip().casefold())
+    return LABEL_FIELDS.get(_fold(line))
+
+
+def _fold(line: str) -> str:
+    return " ".join(line.casefold().split()).rstrip(":").strip()
+
+
+def is_block_heading(line: str) -> bool:
+    """Whether a line opens an information block.
+
+    >>> is_block_heading("Tietoja"), is_block_heading("## Upplýsingar")
+    (True, True)
+    """
+    return _fold(line.lstrip("#")) in BLOCK_HEADINGS
+
+
+def is_translation_heading(line: str) -> bool:
+    """Whether a line opens a translation of the speech.
+
+    >>> is_translation_heading("Skandinavisk oversættelse:"), is_translation_heading("Tak.")
+    (True, False)
+    """
+    return len(line) < 60 and _fold(line.lstrip("#")) in TRANSLATION_HEADINGS

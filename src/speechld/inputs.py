@@ -1,0 +1,302 @@
+"""Reading inputs one page at a time: files, directories, JSON-lines dumps and standard input.
+
+Every bad input becomes a ParseError that names it (file, and line for JSON lines) and
+the cause, yielded in its place, so a batch goes on; nothing holds more than one page.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from speechld.errors import NotASpeech, ParseError
+from speechld.record import Speech
+
+DEFAULT_LIMIT = 1_000_000  # bytes of one page (or one JSON line)
+PAGE_SUFFIXES = frozenset({".txt", ".md"})
+JSONL_SUFFIX = ".jsonl"
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+# C0 and C1 control characters other than tab, line feed, vertical tab, form feed, CR.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+# An absolute IRI as RDF takes it: a scheme, then no spaces, quotes or angle brackets.
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+
+
+class LineSource(Protocol):
+    """Anything that gives lines of bytes, at most size bytes at a time."""
+
+    def readline(self, size: int = -1, /) -> bytes:
+        """The next line."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page read: its source (a URL or a stable file identity), text, and where it was read."""
+
+    source: str
+    text: str
+    origin: str
+
+    @property
+    def where(self) -> str:
+        """The page for messages: where it was read, and its URL if it has one of its own."""
+        if self.source.startswith(("file:", "ni:")):
+            return self.origin
+        return f"{self.origin} ({self.source})"
+
+
+@dataclass
+class Counts:
+    """How many pages a batch read, skipped (not speeches) and failed on."""
+
+    read: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.read} read, {self.skipped} skipped, {self.failed} failed"
+
+
+def check_text(text: str) -> str:
+    """The text of a page if it is one: not empty, no control characters, valid Unicode.
+
+    >>> check_text("Tak.")
+    'Tak.'
+    >>> check_text("PK\\x03\\x04")
+    Traceback (most recent call last):
+    ValueError: binary content (control character U+0003)
+    """
+    if not text.strip():
+        raise ValueError("the page is empty")
+    control = CONTROL.search(text)
+    if control:
+        raise ValueError(f"binary content (control character U+{ord(control.group()):04X})")
+    if SURROGATE.search(text):
+        raise ValueError("invalid Unicode (a lone surrogate)")
+    return text
+
+
+def decode(data: bytes) -> str:
+    """The text of a page's bytes: UTF-8 (BOM or not), UTF-16 with a BOM, else Latin-1.
+
+    Latin-1 is read as Windows-1252, its superset that the web uses for the name.
+    Bytes that are none of these, or text with control characters, are an error.
+
+    >>> decode("Tak for ordet".encode("utf-16")), decode(b"Tak for ordet, hr. pr\\xe6sident")
+    ('Tak for ordet', 'Tak for ordet, hr. præsident')
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, name = "utf-16", "UTF-16"
+    elif data.startswith(codecs.BOM_UTF8):
+        encoding, name = "utf-8-sig", "UTF-8"
+    else:
+        encoding, name = "utf-8", ""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        if name:
+            raise ValueError(
+                f"undecodable bytes: not valid {name} after its byte order mark"
+            ) from error
+        if b"\x00" in data:
+            raise ValueError("binary content (NUL bytes)") from error
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ValueError("undecodable bytes: neither UTF-8, UTF-16 nor Latin-1") from error
+    return check_text(text)
+
+
+def content_uri(data: bytes) -> str:
+    """An RFC 6920 `ni:` URI naming bytes by their SHA-256: the source of a page without a name.
+
+    >>> content_uri(b"Tak.")
+    'ni:///sha-256;UTsBo7sj3_jSk-oOvYc-56NVqXJalOcnXRa5uPcBH3c'
+    """
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+    return f"ni:///sha-256;{digest.decode('ascii')}"
+
+
+def read_page_file(path: Path, limit: int) -> Page | ParseError:
+    """The page in a text file (either form, told apart later by content)."""
+    origin = str(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            return ParseError(origin, "not a regular file")
+        if size > limit:
+            return ParseError(origin, f"the page is over the size limit ({size} > {limit} bytes)")
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError as error:
+        return ParseError(origin, f"cannot read: {error.strerror or error}")
+    if not data:
+        return ParseError(origin, "the file is empty")
+    if len(data) > limit:
+        return ParseError(origin, f"the page is over the size limit ({limit} bytes)")
+    try:
+        return Page(path.resolve().as_uri(), decode(data), origin)
+    except ValueError as error:
+        return ParseError(origin, str(error))
+
+
+def _lines(stream: LineSource, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of a stream, None for a line over the limit (skipped unread)."""
+    number = 0
+    while raw := stream.readline(limit + 1):
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(limit + 1)
+            yield number, None
+        else:
+            yield number, raw
+
+
+def page_of_line(raw: bytes, origin: str) -> Page | ParseError:
+    """The page of one JSON line `{"url": ..., "text": ...}`."""
+    try:
+        item = json.loads(raw.rstrip(b"\r\n").decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return ParseError(origin, "the line is not valid UTF-8")
+    except json.JSONDecodeError as error:
+        cause = error.msg.removesuffix(" at")
+        return ParseError(origin, f"malformed JSON at column {error.colno}: {cause}")
+    except (ValueError, RecursionError) as error:
+        return ParseError(origin, f"malformed JSON ({error})")
+    if not isinstance(item, dict):
+        return ParseError(origin, 'the line is not a JSON object {"url", "text"}')
+    url, text = item.get("url"), item.get("text")
+    if not isinstance(url, str) or not url.strip():
+        return ParseError(origin, 'the object has no "url" string')
+    if not ABSOLUTE_IRI.fullmatch(url.strip()):
+        return ParseError(origin, f'the "url" is not an absolute URL: {url.strip()[:80]!r}')
+    if not isinstance(text, str):
+        return ParseError(origin, 'the object has no "text" string')
+    try:
+        return Page(url.strip(), check_text(text), origin)
+    except ValueError as error:
+        return ParseError(origin, str(error))
+
+
+def read_jsonl(stream: LineSource, name: str, limit: int) -> Iterator[Page | ParseError]:
+    """The pages of a JSON-lines stream, one a line; blank lines are ignored."""
+    for number, raw in _lines(stream, limit):
+        origin = f"{name}:{number}"
+        if raw is None:
+            yield ParseError(origin, f"the line is over the size limit ({limit} bytes)")
+        elif raw.strip():
+            yield page_of_line(raw, origin)
+
+
+def read_jsonl_file(path: Path, limit: int) -> Iterator[Page | ParseError]:
+    """The pages of a JSON-lines file."""
+    try:
+        with path.open("rb") as stream:
+            yield from read_jsonl(stream, str(path), limit)
+    except OSError as error:
+        yield ParseError(str(path), f"cannot read: {error.strerror or error}")
+
+
+def read_stdin(stream: BinaryIO, limit: int) -> Iterator[Page | ParseError]:
+    """Standard input: JSON lines if it starts with `{`, else one page named by its content."""
+    first = b""
+    while len(first) <= limit and not first.strip(codecs.BOM_UTF8 + b" \t\r\n"):
+        line = stream.readline(limit + 1)
+        if not line:
+            break
+        first += line
+    if first.lstrip(codecs.BOM_UTF8 + b" \t\r\n").startswith(b"{"):
+        yield from read_jsonl(_Chain(first, stream), STDIN_NAME, limit)
+        return
+    remaining = limit + 1 - len(first)
+    data = first + (stream.read(remaining) if remaining > 0 else b"")
+    if not data:
+        yield ParseError(STDIN_NAME, "standard input is empty")
+    elif len(data) > limit:
+        yield ParseError(STDIN_NAME, f"the page is over the size limit ({limit} bytes)")
+    else:
+        try:
+            yield Page(content_uri(data), decode(data), STDIN_NAME)
+        except ValueError as error:
+            yield ParseError(STDIN_NAME, str(error))
+
+
+class _Chain:
+    """A byte stream that first replays the lines already read from it."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self.head, self.rest = io.BytesIO(head), rest
+
+    def readline(self, size: int = -1, /) -> bytes:
+        """The next line, at most size bytes."""
+        return self.head.readline(size) or self.rest.readline(size)
+
+
+def walk(directory: Path) -> Iterator[Path | ParseError]:
+    """The page and JSON-lines files under a directory, recursively, in a stable order."""
+    unreadable: list[OSError] = []
+    for root, dirs, names in os.walk(directory, onerror=unreadable.append):
+        yield from (ParseError(str(e.filename), f"cannot read: {e.strerror}") for e in unreadable)
+        unreadable.clear()
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if not name.startswith(".") and Path(name).suffix in PAGE_SUFFIXES | {JSONL_SUFFIX}:
+                yield Path(root) / name
+    yield from (ParseError(str(e.filename), f"cannot read: {e.strerror}") for e in unreadable)
+
+
+def read_inputs(
+    paths: Iterable[str | Path], limit: int = DEFAULT_LIMIT, stdin: BinaryIO | None = None
+) -> Iterator[Page | ParseError]:
+    """Every page under the named inputs, in order; a bad input yields its ParseError."""
+    for name in paths:
+        if str(name) == STDIN:
+            yield from read_stdin(stdin or sys.stdin.buffer, limit)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            files: Iterable[Path | ParseError] = walk(path)
+        elif path.exists():
+            files = [path]
+        else:
+            yield ParseError(str(path), "no such file or directory")
+            continue
+        for file in files:
+            if isinstance(file, ParseError):
+                yield file
+            elif file.suffix == JSONL_SUFFIX:
+                yield from read_jsonl_file(file, limit)
+            else:
+                yield read_page_file(file, limit)
+
+
+def speeches(
+    paths: Iterable[str | Path], limit: int = DEFAULT_LIMIT, stdin: BinaryIO | None = None
+) -> Iterator[Speech | ParseError]:
+    """Every input page parsed: a Speech, a NotASpeech (skipped) or a ParseError (failed)."""
+    from speechld.parse import parse_page
+
+    for item in read_inputs(paths, limit, stdin):
+        if isinstance(item, ParseError):
+            yield item
+            continue
+        try:
+            yield parse_page(item.text, item.source)
+        except NotASpeech as error:
+            yield NotASpeech(item.where, error.kind)
+        except ParseError as error:
+            yield ParseError(item.where, error.cause)

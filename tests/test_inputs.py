@@ -1,0 +1,228 @@
+"""Reading inputs: encodings, bad files, size limits, JSON lines, directories, standard input."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from speechld.errors import NotASpeech, ParseError
+from speechld.inputs import Page, decode, read_inputs, read_jsonl, speeches
+from speechld.record import Speech
+
+from .conftest import SEED
+
+PAGE = "Stefan Löfven (Replik)\n\nSpeech number\n19\n\nTrevligt att få ett replikskifte med Martin."
+NON_SPEECH = "Færøerne ansøger om medlemskab i Nordisk Råd\n\nPå baggrund af en koalitionsaftale."
+
+
+def pages(items: list[Page | ParseError]) -> list[str]:
+    return [item.text for item in items if isinstance(item, Page)]
+
+
+def errors(items: list[Page | ParseError]) -> list[str]:
+    return [str(item) for item in items if isinstance(item, ParseError)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        PAGE.encode("utf-8"),
+        b"\xef\xbb\xbf" + PAGE.encode("utf-8"),
+        PAGE.encode("utf-16"),
+        b"\xfe\xff" + PAGE.encode("utf-16-be"),
+        PAGE.encode("latin-1"),
+    ],
+    ids=["utf-8", "utf-8-bom", "utf-16-le-bom", "utf-16-be-bom", "latin-1"],
+)
+def test_decodes_the_encodings_of_real_pages(data: bytes) -> None:
+    assert decode(data) == PAGE
+
+
+def test_latin_1_is_read_as_windows_1252() -> None:
+    assert (
+        decode(b"\x93Tak\x94 \x96 sagde pr\xe6sidenten")
+        == "\u201cTak\u201d \u2013 sagde præsidenten"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "cause"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content"),
+        (b"Tak\x00 for ordet", "binary content"),
+        (b"Tak \x1b[31m for ordet", r"control character U\+001B"),
+        (b"\xff\xfeT\x00a\x00k", "not valid UTF-16"),
+        (b"\xef\xbb\xbfTak \xe6", "not valid UTF-8"),
+        (b"Tak \x81\x8d\x90", "neither UTF-8, UTF-16 nor Latin-1"),
+        (b"  \n\t\n", "empty"),
+    ],
+)
+def test_undecodable_and_binary_bytes_are_errors(data: bytes, cause: str) -> None:
+    with pytest.raises(ValueError, match=cause):
+        decode(data)
+
+
+def test_a_bad_file_is_one_error_and_the_batch_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.md").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "d.txt").write_bytes(PAGE.encode("utf-16"))
+    items = list(
+        read_inputs(
+            [
+                tmp_path / "a.txt",
+                tmp_path / "b.txt",
+                tmp_path / "missing.txt",
+                tmp_path / "c.md",
+                tmp_path / "d.txt",
+            ]
+        )
+    )
+    assert pages(items) == [PAGE, PAGE]
+    assert errors(items) == [
+        f"{tmp_path / 'b.txt'}: the file is empty",
+        f"{tmp_path / 'missing.txt'}: no such file or directory",
+        f"{tmp_path / 'c.md'}: binary content (control character U+0000)",
+    ]
+
+
+def test_size_limit_per_page_and_per_json_line(tmp_path: Path) -> None:
+    big = (PAGE + "x" * 200).encode("utf-8")
+    (tmp_path / "big.txt").write_bytes(big)
+    lines = [
+        json.dumps({"url": "https://x/1", "text": PAGE + "x" * 200}),
+        json.dumps({"url": "https://x/2", "text": PAGE}),
+    ]
+    (tmp_path / "pages.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(read_inputs([tmp_path / "big.txt", tmp_path / "pages.jsonl"], limit=150))
+    assert errors(items) == [
+        f"{tmp_path / 'big.txt'}: the page is over the size limit ({len(big)} > 150 bytes)",
+        f"{tmp_path / 'pages.jsonl'}:1: the line is over the size limit (150 bytes)",
+    ]
+    assert [item.source for item in items if isinstance(item, Page)] == ["https://x/2"]
+
+
+def test_json_lines_errors_name_file_and_line(tmp_path: Path) -> None:
+    good = json.dumps({"url": "https://www.norden.org/sv/node/39732", "text": PAGE})
+    content = "\n".join(
+        [
+            good,
+            "",
+            '{"url": "https://x/2", "text": "Tak',
+            "[1, 2]",
+            json.dumps({"text": PAGE}),
+            json.dumps({"url": "https://x/5", "text": 7}),
+            json.dumps({"url": "https://x/6", "text": "Tak\u0000"}),
+            json.dumps({"url": "https://x/7", "text": "\ud800"}),
+            good,
+            json.dumps({"url": "Theresa May", "text": PAGE}),
+        ]
+    ).encode("utf-8")
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + content + b"\n\xff\xfe\n")
+    items = list(read_inputs([path]))
+    assert [item.origin for item in items if isinstance(item, Page)] == [f"{path}:1", f"{path}:9"]
+    assert errors(items) == [
+        f"{path}:3: malformed JSON at column 32: Unterminated string starting",
+        f'{path}:4: the line is not a JSON object {{"url", "text"}}',
+        f'{path}:5: the object has no "url" string',
+        f'{path}:6: the object has no "text" string',
+        f"{path}:7: binary content (control character U+0000)",
+        f"{path}:8: invalid Unicode (a lone surrogate)",
+        f"{path}:10: the \"url\" is not an absolute URL: 'Theresa May'",
+        f"{path}:11: the line is not valid UTF-8",
+    ]
+
+
+def test_directories_are_read_recursively_in_order(tmp_path: Path) -> None:
+    for name in ["b/2.md", "b/c/3.txt", "a/1.txt", ".hidden/4.txt", "a/notes.pdf", "a/.5.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(PAGE, encoding="utf-8")
+    (tmp_path / "b" / "p.jsonl").write_text(json.dumps({"url": "https://x/", "text": PAGE}))
+    items = list(read_inputs([tmp_path]))
+    assert [item.origin for item in items if isinstance(item, Page)] == [
+        str(tmp_path / "a" / "1.txt"),
+        str(tmp_path / "b" / "2.md"),
+        f"{tmp_path / 'b' / 'p.jsonl'}:1",
+        str(tmp_path / "b" / "c" / "3.txt"),
+    ]
+
+
+def test_an_unreadable_directory_is_one_error(tmp_path: Path) -> None:
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "a.txt").write_text(PAGE, encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):
+            pytest.skip("running with privileges that read any directory")
+        items = list(read_inputs([tmp_path]))
+    finally:
+        locked.chmod(0o755)
+    assert pages(items) == [PAGE]
+    assert errors(items) == [f"{locked}: cannot read: Permission denied"]
+
+
+def test_file_sources_do_not_depend_on_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "speeches").mkdir()
+    (tmp_path / "speeches" / "19.txt").write_text(PAGE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    [here] = read_inputs(["speeches/19.txt"])
+    monkeypatch.chdir(tmp_path / "speeches")
+    [there] = read_inputs(["19.txt"])
+    assert isinstance(here, Page) and isinstance(there, Page)
+    assert here.source == there.source == (tmp_path / "speeches" / "19.txt").resolve().as_uri()
+    assert (here.origin, there.origin) == ("speeches/19.txt", "19.txt")
+
+
+def test_standard_input_holds_one_page_or_json_lines() -> None:
+    [page] = read_inputs(["-"], stdin=io.BytesIO(PAGE.encode("utf-16")))
+    assert isinstance(page, Page) and page.text == PAGE and page.origin == "<stdin>"
+    assert page.source.startswith("ni:///sha-256;")
+    lines = b'\n{"url": "https://x/1", "text": "Tak."}\nnot json\n'
+    items = list(read_inputs(["-"], stdin=io.BytesIO(lines)))
+    assert isinstance(items[0], Page) and items[0].source == "https://x/1"
+    assert errors(items) == ["<stdin>:3: malformed JSON at column 1: Expecting value"]
+    [empty] = read_inputs(["-"], stdin=io.BytesIO(b""))
+    assert str(empty) == "<stdin>: standard input is empty"
+
+
+def test_json_lines_are_read_one_at_a_time() -> None:
+    stream = io.BytesIO(
+        b"".join(
+            json.dumps({"url": f"https://x/{i}", "text": PAGE}).encode() + b"\n"
+            for i in range(1000)
+        )
+    )
+    pages_read = read_jsonl(stream, "dump.jsonl", 10_000)
+    first = next(pages_read)
+    assert isinstance(first, Page) and first.source == "https://x/0"
+    assert stream.tell() < 200  # the rest is not read yet
+
+
+def test_speeches_name_where_each_page_was_read(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"url": "https://x/speech", "text": PAGE}),
+        json.dumps({"url": "https://x/news", "text": NON_SPEECH}),
+        json.dumps({"url": "https://x/empty-title", "text": "Anna (Replik)\n\nDate\n"}),
+    ]
+    (tmp_path / "p.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    speech, news, bad, seed = list(speeches([tmp_path / "p.jsonl", SEED]))
+    assert isinstance(speech, Speech) and speech.source == "https://x/speech"
+    assert isinstance(news, NotASpeech)
+    assert (
+        str(news)
+        == f"{tmp_path / 'p.jsonl'}:2 (https://x/news): not a speech page (looks like: other)"
+    )
+    assert isinstance(bad, ParseError) and not isinstance(bad, NotASpeech)
+    assert (
+        str(bad) == f"{tmp_path / 'p.jsonl'}:3 (https://x/empty-title): the page has no speech text"
+    )
+    assert isinstance(seed, Speech) and seed.source == SEED.resolve().as_uri()

@@ -1,0 +1,118 @@
+"""`speechld parse` and the inputs of `speechld ingest`, run as the commands a user runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from speechld.parse.output import KEYS
+
+from .conftest import ROOT, SEED
+
+CORPUS = ROOT / "tests" / "data" / "pages.jsonl"
+
+
+def speechld(
+    *args: str, stdin: bytes = b"", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the speechld command; its output as text."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SPEECHLD_")}
+    return subprocess.run(
+        [sys.executable, "-m", "speechld", *args],
+        input=stdin.decode("utf-8", "surrogateescape"),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**environment, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus_json() -> subprocess.CompletedProcess[str]:
+    return speechld("parse", "--format", "json", str(CORPUS))
+
+
+def test_json_lines_have_exactly_the_contract_keys(
+    corpus_json: subprocess.CompletedProcess[str],
+) -> None:
+    assert corpus_json.returncode == 0, corpus_json.stderr
+    objects = [json.loads(line) for line in corpus_json.stdout.splitlines()]
+    assert len(objects) == 107
+    assert all(tuple(obj) == KEYS for obj in objects)
+    first = objects[0]
+    assert first["uri"] == f"http://127.0.0.1:5000/id/speech/{first['id']}"
+    assert (first["number"], first["speaker"], first["type"], first["party_group"]) == (
+        306,
+        "Irene Johansen",
+        "reply",
+        "social-democratic",
+    )
+    assert first["source"] == "https://norden.org/en/node/19737/printable/print"
+    with_translation = next(obj for obj in objects if obj["translations"])
+    assert set(with_translation["translations"][0]) == {"language", "text"}
+
+
+def test_non_speeches_are_reported_as_skipped(
+    corpus_json: subprocess.CompletedProcess[str],
+) -> None:
+    lines = corpus_json.stderr.splitlines()
+    skipped = [line for line in lines if line.startswith("skipped: ")]
+    assert len(skipped) == 23
+    assert f"skipped: {CORPUS}:12 (https://www.norden.org/da/protocol/21455): not a speech" in (
+        "\n".join(skipped)
+    )
+    assert lines[-1] == "130 read, 23 skipped, 0 failed"
+
+
+def test_base_from_option_and_environment() -> None:
+    by_option = speechld("parse", "--format", "json", "--base", "https://lod.example/x", str(SEED))
+    by_env = speechld("parse", "--format", "json", str(SEED), env={"SPEECHLD_BASE": "https://e/"})
+    speech = json.loads(by_option.stdout)
+    assert speech["uri"] == f"https://lod.example/x/id/speech/{speech['id']}"
+    assert json.loads(by_env.stdout)["uri"] == f"https://e/id/speech/{speech['id']}"
+    assert speech["date"] == "2012-10-31T18:58:00"
+    assert speech["source"] == SEED.resolve().as_uri()
+
+
+def test_bad_inputs_fail_one_by_one_and_the_batch_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "dump.jsonl").write_text(
+        '{"url": "https://x/1", "text": "Tak"\n' + CORPUS.read_text("utf-8").splitlines()[3] + "\n",
+        encoding="utf-8",
+    )
+    run = speechld("parse", "--format", "json", str(tmp_path), str(SEED), str(tmp_path / "no"))
+    assert run.returncode == 1
+    assert len(run.stdout.splitlines()) == 2
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        f"error: {tmp_path / 'dump.jsonl'}:1: malformed JSON at column 37: Expecting ',' delimiter",
+        f"error: {tmp_path / 'empty.txt'}: the file is empty",
+        f"error: {tmp_path / 'no'}: no such file or directory",
+    ]
+    assert run.stderr.splitlines()[-1] == "5 read, 0 skipped, 3 failed"
+
+
+def test_standard_input_and_the_readable_summary() -> None:
+    run = speechld("parse", "-", stdin=SEED.read_bytes())
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("211. Anna Ljunggren (Hovedindlæg)\n")
+    assert "  group    social-democratic\n" in run.stdout
+    assert "  function spokesperson\n" in run.stdout
+    assert "  source   ni:///sha-256;" in run.stdout
+
+
+def test_ingest_reads_the_same_inputs_and_counts_them(tmp_path: Path) -> None:
+    lines = CORPUS.read_text("utf-8").splitlines()
+    (tmp_path / "some.jsonl").write_text("\n".join([*lines[:6], "{oops"]), encoding="utf-8")
+    run = speechld("ingest", "--store", str(tmp_path / "store"), str(tmp_path / "some.jsonl"))
+    assert run.returncode == 1
+    assert run.stdout.strip() == "7 read, 3 stored, 3 skipped, 1 failed"
+    assert sum(line.startswith("skipped: ") for line in run.stderr.splitlines()) == 3
+    assert f"error: {tmp_path / 'some.jsonl'}:7: malformed JSON" in run.stderr
