@@ -24,10 +24,13 @@ NASTY = [
     "tab\there\r\nand a CRLF",
     '},{"x":{"type":"uri"}},{',
     "<result><binding name='x'/></result>",
-    "back\\slash \\\" and {}",
+    'back\\slash \\" and {}',
 ]
 ROWS = 24
-ORDERED = "SELECT ?s ?label ?n WHERE { ?s <http://ex.org/label> ?label ; <http://ex.org/n> ?n } ORDER BY ?n"
+ORDERED = (
+    "SELECT ?s ?label ?n WHERE { ?s <http://ex.org/label> ?label ; <http://ex.org/n> ?n } "
+    "ORDER BY ?n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +114,7 @@ def test_ask_describe_and_unacceptable_forms(store: EmbeddedStore) -> None:
 
 def test_a_large_result_comes_in_chunks(store: EmbeddedStore) -> None:
     query = "SELECT ?a ?b { ?a ?p ?x . ?b ?q ?y }"  # ROWS*2 squared rows
-    head, body, chunks = execute(store, Job(query, results_format="json"))
+    _, body, chunks = execute(store, Job(query, results_format="json"))
     assert len(chunks) > 1 and all(len(c) < 2 * CHUNK for c in chunks)
     assert len(json.loads(body)["results"]["bindings"]) == (ROWS * 2) ** 2
 
@@ -123,8 +126,8 @@ def test_a_malformed_query_raises_the_parsers_message(store: EmbeddedStore) -> N
 
 def test_dataset_union_from_and_protocol_graphs(store: EmbeddedStore) -> None:
     def count(query: str, **dataset: tuple[str, ...]) -> int:
-        head, body, _ = execute(store, Job(query, results_format="json", **dataset))  # type: ignore[arg-type]
-        return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+        job = Job(query, results_format="json", **dataset)  # type: ignore[arg-type]
+        return int(json.loads(execute(store, job)[1])["results"]["bindings"][0]["n"]["value"])
 
     everything = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
     in_graphs = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
@@ -135,7 +138,10 @@ def test_dataset_union_from_and_protocol_graphs(store: EmbeddedStore) -> None:
     assert count(everything, named_graphs=("http://ex.org/g1",)) == 0
     assert count(in_graphs, named_graphs=("http://ex.org/g1",)) == 4
     # the protocol's dataset wins over the query's own
-    assert count(
-        "SELECT (COUNT(*) AS ?n) FROM <http://ex.org/g0> { ?s ?p ?o }",
-        default_graph=("http://ex.org/g1", "http://ex.org/g2", "http://ex.org/g3"),
-    ) == 12
+    assert (
+        count(
+            "SELECT (COUNT(*) AS ?n) FROM <http://ex.org/g0> { ?s ?p ?o }",
+            default_graph=("http://ex.org/g1", "http://ex.org/g2", "http://ex.org/g3"),
+        )
+        == 12
+    )
