@@ -44,6 +44,7 @@ class Job:
     graph_format: str | None = "turtle"  # for CONSTRUCT and DESCRIBE; None: likewise
     max_rows: int = 0  # 0: no cap
     prefixes: Mapping[str, str] = field(default_factory=dict)  # for Turtle output
+    base_iri: str | None = None  # resolves relative IRIs (the protocol: the endpoint's URL)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,12 @@ def kind_of(result: QueryResult) -> Kind:
 
 def run(store: GraphStore, job: Job, sink: Sink) -> None:
     """Run a job: its head, then its body; raises QueryError if the query is malformed."""
-    result = store.query(job.query, default_graph=job.default_graph, named_graphs=job.named_graphs)
+    result = store.query(
+        job.query,
+        default_graph=job.default_graph,
+        named_graphs=job.named_graphs,
+        base_iri=job.base_iri,
+    )
     kind = kind_of(result)
     name = job.graph_format if kind == "triples" else job.results_format
     if name is None:

@@ -34,11 +34,12 @@ class GraphStore(Protocol):
         *,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """The result of any SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
         With default_graph or named_graphs (graph IRIs), the dataset is exactly those graphs:
-        the one not given is empty.
+        the one not given is empty. base_iri resolves relative IRIs the query does not BASE.
         """
 
     def select(self, query: str) -> QuerySolutions:

@@ -105,17 +105,20 @@ class EmbeddedStore:
         *,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """The result of a SPARQL query over the union of the named graphs, or the dataset given."""
         try:
             if default_graph is not None or named_graphs is not None:
                 return self.store.query(
                     query,
+                    base_iri=base_iri,
                     default_graph=[NamedNode(g) for g in default_graph or ()],
                     named_graphs=[NamedNode(g) for g in named_graphs or ()],
                 )
             # Oxigraph's union flag would override the query's own FROM: set it only without one.
-            return self.store.query(query, use_default_graph_as_union=not has_dataset_clause(query))
+            union = not has_dataset_clause(query)
+            return self.store.query(query, base_iri=base_iri, use_default_graph_as_union=union)
         except SyntaxError as error:
             raise QueryError(str(error)) from error
 

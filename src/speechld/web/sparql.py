@@ -180,10 +180,20 @@ def _graphs(params: MultiDict[str, str], name: str) -> list[str]:
     return graphs
 
 
+def alternatives(values: Sequence[str]) -> list[str]:
+    """The format names in `format` values: comma-separated, parameters dropped.
+
+    >>> alternatives(["tsv", "application/ld+json,application/x-json+ld;q=0.9"])
+    ['tsv', 'application/ld+json', 'application/x-json+ld']
+    """
+    return [part.split(";")[0].strip() for value in values for part in value.split(",")]
+
+
 def choose(offers: Sequence[Format], names: Sequence[str]) -> Format | None:
     """The format for a result: the first `format` value that names one, else by Accept."""
     if names:
-        return next((f for f in (lookup(n, offers) for n in names) if f is not None), None)
+        found = (lookup(name, offers) for name in alternatives(names))
+        return next((f for f in found if f is not None), None)
     accept = request.accept_mimetypes
     if not accept:
         return offers[0]
@@ -195,7 +205,7 @@ def check_format_names(names: Sequence[str]) -> None:
     """Refuse `format` values that name no format at all."""
     offers = (*RESULT_OFFERS, *GRAPH_OFFERS)
     for name in names:
-        if lookup(name, offers) is None:
+        if all(lookup(part, offers) is None for part in alternatives([name])):
             known = ", ".join(dict.fromkeys(f.name for f in offers))
             raise QueryError(f"format {name!r} is unknown: use one of {known}")
 
@@ -222,6 +232,7 @@ def endpoint() -> Response | str:
         graph_format="ntriples" if graph is HTML else (graph.name if graph else None),
         max_rows=cap,
         prefixes=PREFIXES,
+        base_iri=request.base_url,
     )
     run = executor().submit(job)
     try:
@@ -239,7 +250,6 @@ def endpoint() -> Response | str:
     except BaseException:
         run.close()
         raise
-    response.vary.add("Accept")
     if head.truncated:
         response.headers[TRUNCATED] = str(head.max_rows)
     return response
@@ -279,9 +289,7 @@ def describe(query: Query) -> Response | str:
     if fmt is HTML:
         return render_template("sparql.html", **page_context(None))
     body = serialize(service_description(), format=fmt.rdf, prefixes=SD_PREFIXES)
-    response = Response(body, content_type=fmt.content_type)
-    response.vary.add("Accept")
-    return response
+    return Response(body, content_type=fmt.content_type)
 
 
 SD_PREFIXES = {
@@ -472,8 +480,9 @@ def _query_or_none() -> Query | None:
 
 
 @bp.after_request
-def allow_cross_origin(response: Response) -> Response:
-    """Let pages on other sites query the endpoint (CORS), reading our headers too."""
+def common_headers(response: Response) -> Response:
+    """Every answer depends on Accept; pages on other sites may query the endpoint (CORS)."""
+    response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = f"{TRUNCATED}, Retry-After"
     if request.method == "OPTIONS":
