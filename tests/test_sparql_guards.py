@@ -259,3 +259,26 @@ def test_the_service_description_tells_the_limits(server: LiveServer, allowed: L
     assert f"a query may run {TIMEOUT:g} s" in description
     assert f"at most {MAX_ROWS} rows" in description
     assert allowed.url in description
+
+
+# One row holding a string of several megabytes: past the size at which results are streamed.
+HUGE_PATTERNS = " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(4))
+HUGE = (
+    "SELECT (STRLEN(GROUP_CONCAT(STR(?o0))) AS ?n) (GROUP_CONCAT(STR(?o0)) AS ?all) "
+    f"WHERE {{ {HUGE_PATTERNS} }}"
+)
+
+
+def test_a_result_not_read_gives_its_worker_back(server: LiveServer) -> None:
+    before = wait_for_workers(server, 2)
+    head = requests.head(f"{server.url}sparql", params={"query": HUGE}, timeout=30)
+    assert head.status_code == 200
+    with requests.get(
+        f"{server.url}sparql", params={"query": HUGE}, stream=True, timeout=30
+    ) as partial:
+        assert partial.headers["Transfer-Encoding"] == "chunked"
+        assert len(next(partial.iter_content(4096))) > 0
+    full = sparql(server, HUGE)
+    [row] = full.json()["results"]["bindings"]
+    assert int(row["n"]["value"]) == len(row["all"]["value"]) > 1 << 20
+    assert wait_for_workers(server, 2) == before  # drained and given back, not replaced

@@ -8,6 +8,8 @@ from dataclasses import dataclass, fields
 
 from speechld.errors import SpeechldError
 
+TRUNCATED = "X-SPARQL-MaxRows"  # response header of a cut result (as Virtuoso names it)
+
 
 def _default_workers() -> int:
     return max(2, min(4, os.cpu_count() or 2))

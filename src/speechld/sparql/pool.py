@@ -34,6 +34,7 @@ from speechld.sparql.worker import error_kind, serve
 from speechld.store.base import GraphStore
 
 log = logging.getLogger(__name__)
+DRAIN = 1.0  # seconds spent reading an abandoned result before its worker is stopped
 
 ERRORS: dict[str, Callable[[str], SpeechldError]] = {
     "query": QueryError,
@@ -109,7 +110,17 @@ class Run:
             raise StoreError(f"the query failed part-way through its result: {end[1]}")
 
     def close(self) -> None:
-        """Give the worker back, or stop it if the result was not read to its end."""
+        """Give the worker back, reading what is left of the result for up to DRAIN seconds
+        (cheaper than a new worker); stop the worker if that is not enough."""
+        if self._finished:
+            return
+        limit = time.monotonic() + DRAIN
+        self._deadline = min(self._deadline or limit, limit)
+        try:
+            for _ in self.chunks():
+                pass
+        except SpeechldError:
+            pass  # chunks() has already stopped the worker or given it back
         self._done(clean=False)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse, serialize
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -24,9 +24,10 @@ from speechld.errors import (
     SpeechldError,
 )
 from speechld.formats import BY_MEDIA_TYPE, GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, lookup
+from speechld.sparql.description import SD_PREFIXES, limits_text, service_description
 from speechld.sparql.examples import EXAMPLES
 from speechld.sparql.execute import Head, Job, note
-from speechld.sparql.limits import Limits, limits
+from speechld.sparql.limits import TRUNCATED, Limits, limits
 from speechld.sparql.pool import Executor, InlineExecutor, Run, WorkerPool
 from speechld.sparql.syntax import check_query, check_services
 from speechld.store import default_location
@@ -53,9 +54,6 @@ HTML_ROWS = 1000  # rows a results page shows
 STREAM_AFTER = 1 << 20  # bytes of a result sent whole; a larger one is streamed
 RESULT_OFFERS = (*RESULT_FORMATS, HTML)
 GRAPH_OFFERS = (*(f for f in GRAPH_FORMATS if f.name != "nquads"), HTML)
-SD = "http://www.w3.org/ns/sparql-service-description#"
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-TRUNCATED = "X-SPARQL-MaxRows"  # as Virtuoso names it: set when a result was cut
 
 
 @dataclass
@@ -288,74 +286,10 @@ def describe(query: Query) -> Response | str:
         abort(406, f"the service description is available as: {available}")
     if fmt is HTML:
         return render_template("sparql.html", **page_context(None))
-    body = serialize(service_description(), format=fmt.rdf, prefixes=SD_PREFIXES)
-    return Response(body, content_type=fmt.content_type)
-
-
-SD_PREFIXES = {
-    "sd": SD,
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "formats": "http://www.w3.org/ns/formats/",
-}
-
-
-def service_description() -> list[Triple]:
-    """The SPARQL 1.1 Service Description of this endpoint."""
     limit = state().limits
-    endpoint = NamedNode(request.base_url)
-    service = NamedNode(request.base_url + "#service")
-    dataset, graph = BlankNode(), BlankNode()
-    rdfs = SD_PREFIXES["rdfs"]
-    features = ["UnionDefaultGraph"] + (["BasicFederatedQuery"] if limit.service_allow else [])
-    formats = [f for f in (*RESULT_FORMATS, *GRAPH_OFFERS) if f.iri]
-    triples = [
-        Triple(service, RDF_TYPE, NamedNode(SD + "Service")),
-        Triple(service, NamedNode(SD + "endpoint"), endpoint),
-        Triple(service, NamedNode(SD + "supportedLanguage"), NamedNode(SD + "SPARQL11Query")),
-        *(Triple(service, NamedNode(SD + "feature"), NamedNode(SD + f)) for f in features),
-        *(Triple(service, NamedNode(SD + "resultFormat"), NamedNode(str(f.iri))) for f in formats),
-        Triple(
-            service,
-            NamedNode(SD + "defaultEntailmentRegime"),
-            NamedNode("http://www.w3.org/ns/entailment/Simple"),
-        ),
-        Triple(service, NamedNode(SD + "defaultDataset"), dataset),
-        Triple(dataset, RDF_TYPE, NamedNode(SD + "Dataset")),
-        Triple(dataset, NamedNode(SD + "defaultGraph"), graph),
-        Triple(graph, RDF_TYPE, NamedNode(SD + "Graph")),
-        Triple(service, NamedNode(rdfs + "label"), Literal("speechld SPARQL endpoint")),
-        Triple(service, NamedNode(rdfs + "comment"), Literal(limits_text(limit), language="en")),
-        Triple(
-            dataset,
-            NamedNode(rdfs + "comment"),
-            Literal(
-                "Every source page's triples are in a named graph of their own; without "
-                "FROM or default-graph-uri, the default graph is the union of all named graphs.",
-                language="en",
-            ),
-        ),
-    ]
-    return triples
-
-
-def limits_text(limit: Limits) -> str:
-    """The endpoint's limits, in words."""
-    parts = [
-        f"a query may run {limit.timeout:g} s" if limit.timeout else "no time limit",
-        f"a result holds at most {limit.max_rows} rows (a cut result carries the "
-        f"{TRUNCATED} header)"
-        if limit.max_rows
-        else "no row limit",
-        f"{limit.workers} queries run at once",
-        f"a query may be {limit.max_query_bytes} bytes long"
-        if limit.max_query_bytes
-        else "no size limit",
-        "SERVICE may call: " + ", ".join(limit.service_allow)
-        if limit.service_allow
-        else "SERVICE is not allowed",
-        "updates are not accepted",
-    ]
-    return "; ".join(parts) + "."
+    triples = service_description(request.base_url, limit, [*RESULT_FORMATS, *GRAPH_OFFERS])
+    body = serialize(triples, format=fmt.rdf, prefixes=SD_PREFIXES)
+    return Response(body, content_type=fmt.content_type)
 
 
 def page_context(query: Query | None) -> dict[str, object]:
