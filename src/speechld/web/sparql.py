@@ -125,8 +125,10 @@ def read_request(limit: Limits) -> Query:
     """The protocol request in this HTTP request; raises on anything malformed."""
     if limit.max_query_bytes and len(request.query_string) > limit.max_query_bytes:
         abort(414, f"the request URL is longer than {limit.max_query_bytes} bytes: POST the query")
-    if limit.max_query_bytes and (request.content_length or 0) > limit.max_query_bytes:
-        abort(413, f"the request body is larger than {limit.max_query_bytes} bytes")
+    if limit.max_query_bytes:
+        if (request.content_length or 0) > limit.max_query_bytes:
+            abort(413, f"the request body is larger than {limit.max_query_bytes} bytes")
+        request.max_content_length = limit.max_query_bytes  # also for bodies of unknown length
     params: MultiDict[str, str] = MultiDict(request.args)
     body: str | None = None
     if request.method == "POST":
@@ -347,7 +349,7 @@ def _cell(term: dict[str, str] | None) -> Cell:
         return (_short(term["value"]), term["value"], None)
     if term["type"] == "bnode":
         return ("_:" + term["value"], None, None)
-    if term["type"] == "literal" or term["type"] == "typed-literal":
+    if term["type"] == "literal":
         tag = term.get("xml:lang") or term.get("datatype")
         return (term["value"], None, _short(tag) if tag else None)
     return (json.dumps(term["value"]), None, term["type"])
