@@ -130,11 +130,55 @@ def parse_command(base: str | None, limit: int, output: str, paths: tuple[str, .
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
-def serve(location: str | None, base: str | None, host: str, port: int, threads: int) -> None:
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=0),
+    envvar="SPEECHLD_QUERY_TIMEOUT",
+    metavar="SECONDS",
+    help="Stop a SPARQL query after this long (default 30; 0: no limit).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    envvar="SPEECHLD_MAX_ROWS",
+    help="Cut SPARQL results after this many rows (default 10000; 0: no cap).",
+)
+@click.option(
+    "--max-concurrent-queries",
+    type=click.IntRange(min=0),
+    envvar="SPEECHLD_MAX_CONCURRENT_QUERIES",
+    help="SPARQL queries run at once, one worker process each (default: 2 to 4 by CPUs).",
+)
+@click.option(
+    "--max-query-size",
+    type=click.IntRange(min=0),
+    envvar="SPEECHLD_MAX_QUERY_BYTES",
+    metavar="BYTES",
+    help="Refuse SPARQL requests larger than this (default 131072; 0: no limit).",
+)
+@click.option(
+    "--service-allow",
+    multiple=True,
+    envvar="SPEECHLD_SERVICE_ALLOW",
+    metavar="URL",
+    help="An endpoint SPARQL SERVICE may call (repeatable; default: none).",
+)
+def serve(
+    location: str | None,
+    base: str | None,
+    host: str,
+    port: int,
+    threads: int,
+    query_timeout: float | None,
+    max_rows: int | None,
+    max_concurrent_queries: int | None,
+    max_query_size: int | None,
+    service_allow: tuple[str, ...],
+) -> None:
     """Serve the store as Linked Data; an empty store first gets the bundled speeches."""
     import waitress
 
-    from speechld.web import create_app
+    from speechld.web import create_app, sparql
 
     location = location or default_location()
     try:
@@ -146,7 +190,18 @@ def serve(location: str | None, base: str | None, host: str, port: int, threads:
             click.echo(f"empty store: loaded the bundled speeches ({summary})")
         store.close()
         del store
-        app = create_app({"STORE": location, "BASE": base})
+        app = create_app(
+            {
+                "STORE": location,
+                "BASE": base,
+                "SPARQL_TIMEOUT": query_timeout,
+                "SPARQL_MAX_ROWS": max_rows,
+                "SPARQL_MAX_CONCURRENT": max_concurrent_queries,
+                "SPARQL_MAX_QUERY_BYTES": max_query_size,
+                "SPARQL_SERVICE_ALLOW": service_allow or None,
+            }
+        )
+        sparql.warm(app)
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"speechld serving {location} at http://{host}:{port}/ (URIs under {base})")

@@ -28,3 +28,15 @@ class StoreError(SpeechldError):
 
 class QueryError(SpeechldError):
     """A SPARQL query is malformed or cannot be answered."""
+
+
+class QueryRefused(QueryError):
+    """A query asks for something this endpoint does not allow (an update, a SERVICE call)."""
+
+
+class QueryTimeout(SpeechldError):
+    """A query ran past its time limit and was stopped."""
+
+
+class Overloaded(SpeechldError):
+    """Every query worker stayed busy for as long as a request may wait."""

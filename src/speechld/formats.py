@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
@@ -16,6 +17,8 @@ class Format:
     suffix: str  # document URL suffix and dump file suffix, without the dot
     rdf: RdfFormat | None = None  # for graphs and datasets
     results: QueryResultsFormat | None = None  # for SELECT / ASK results
+    iri: str | None = None  # the W3C format IRI (http://www.w3.org/ns/formats/...)
+    also: tuple[str, ...] = ()  # other names clients use for it in `format=`
 
     @property
     def content_type(self) -> str:
@@ -25,18 +28,53 @@ class Format:
 
 
 # Order matters: for graphs, `*/*` and a missing Accept pick the first one a caller offers.
+W3C = "http://www.w3.org/ns/formats/"
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", "ttl", rdf=RdfFormat.TURTLE),
-    Format("jsonld", "application/ld+json", "jsonld", rdf=RdfFormat.JSON_LD),
-    Format("ntriples", "application/n-triples", "nt", rdf=RdfFormat.N_TRIPLES),
-    Format("rdfxml", "application/rdf+xml", "rdf", rdf=RdfFormat.RDF_XML),
-    Format("nquads", "application/n-quads", "nq", rdf=RdfFormat.N_QUADS),
+    Format("turtle", "text/turtle", "ttl", RdfFormat.TURTLE, iri=W3C + "Turtle", also=("n3",)),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        "jsonld",
+        RdfFormat.JSON_LD,
+        iri=W3C + "JSON-LD",
+        also=("json-ld", "json"),
+    ),
+    Format("ntriples", "application/n-triples", "nt", RdfFormat.N_TRIPLES, iri=W3C + "N-Triples"),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        "rdf",
+        RdfFormat.RDF_XML,
+        iri=W3C + "RDF_XML",
+        also=("rdf+xml", "xml"),
+    ),
+    Format("nquads", "application/n-quads", "nq", RdfFormat.N_QUADS, iri=W3C + "N-Quads"),
 )
 RESULT_FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", "srj", results=QueryResultsFormat.JSON),
-    Format("xml", "application/sparql-results+xml", "srx", results=QueryResultsFormat.XML),
-    Format("csv", "text/csv", "csv", results=QueryResultsFormat.CSV),
-    Format("tsv", "text/tab-separated-values", "tsv", results=QueryResultsFormat.TSV),
+    Format(
+        "json",
+        "application/sparql-results+json",
+        "srj",
+        results=QueryResultsFormat.JSON,
+        iri=W3C + "SPARQL_Results_JSON",
+    ),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        "srx",
+        results=QueryResultsFormat.XML,
+        iri=W3C + "SPARQL_Results_XML",
+    ),
+    Format(
+        "csv", "text/csv", "csv", results=QueryResultsFormat.CSV, iri=W3C + "SPARQL_Results_CSV"
+    ),
+    Format(
+        "tsv",
+        "text/tab-separated-values",
+        "tsv",
+        results=QueryResultsFormat.TSV,
+        iri=W3C + "SPARQL_Results_TSV",
+    ),
 )
 HTML = Format("html", "text/html", "html")
 
@@ -54,3 +92,16 @@ def by_name(name: str) -> Format:
     'text/turtle'
     """
     return BY_NAME[name]
+
+
+def lookup(value: str, offered: Iterable[Format]) -> Format | None:
+    """The offered format a `format=` value names: by name, suffix, media type or other name.
+
+    >>> lookup("json", GRAPH_FORMATS).name, lookup("application/rdf+xml", GRAPH_FORMATS).name
+    ('jsonld', 'rdfxml')
+    """
+    value = value.strip().lower()
+    return next(
+        (f for f in offered if value in {f.name, f.suffix, f.media_type, *f.also}),
+        None,
+    )

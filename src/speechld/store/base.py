@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple, Protocol
 
 from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple
@@ -20,14 +20,27 @@ class SourceGraph(NamedTuple):
 class GraphStore(Protocol):
     """A quad store holding one named graph per source page.
 
-    Queries see the union of the named graphs as their default graph.
+    Queries see the union of the named graphs as their default graph, unless the query
+    names its own dataset (FROM, FROM NAMED) or the caller gives one (SPARQL 1.1 Protocol
+    `default-graph-uri` / `named-graph-uri`), which then wins over the query's.
     """
 
     def replace(self, graphs: Iterable[SourceGraph]) -> None:
         """Replace each named graph by its new content, all or nothing."""
 
-    def query(self, query: str) -> QueryResult:
-        """The result of any SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
+    def query(
+        self,
+        query: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """The result of any SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
+
+        With default_graph or named_graphs (graph IRIs), the dataset is exactly those graphs:
+        the one not given is empty. base_iri resolves relative IRIs the query does not BASE.
+        """
 
     def select(self, query: str) -> QuerySolutions:
         """The solutions of a SELECT query."""

@@ -5,13 +5,23 @@ from __future__ import annotations
 import io
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import cast
 
-from pyoxigraph import Quad, QuerySolutions, QueryTriples, RdfFormat, Store, Triple, serialize
+from pyoxigraph import (
+    NamedNode,
+    Quad,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+    serialize,
+)
 
 from speechld.errors import QueryError, StoreError
+from speechld.sparql.syntax import has_dataset_clause
 from speechld.store.base import QueryResult, SourceGraph
 
 # Written after every committed change; readers reopen when its time stamp moves.
@@ -89,10 +99,26 @@ class EmbeddedStore:
             self._store.flush()
             (self.path / GENERATION).write_text(f"{time.time()}\n")
 
-    def query(self, query: str) -> QueryResult:
-        """The result of any SPARQL query over the union of the named graphs."""
+    def query(
+        self,
+        query: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """The result of a SPARQL query over the union of the named graphs, or the dataset given."""
         try:
-            return self.store.query(query, use_default_graph_as_union=True)
+            if default_graph is not None or named_graphs is not None:
+                return self.store.query(
+                    query,
+                    base_iri=base_iri,
+                    default_graph=[NamedNode(g) for g in default_graph or ()],
+                    named_graphs=[NamedNode(g) for g in named_graphs or ()],
+                )
+            # Oxigraph's union flag would override the query's own FROM: set it only without one.
+            union = not has_dataset_clause(query)
+            return self.store.query(query, base_iri=base_iri, use_default_graph_as_union=union)
         except SyntaxError as error:
             raise QueryError(str(error)) from error
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Flask
 
-from speechld.web import resources, store
+from speechld.web import resources, sparql, store
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """A speechld web app; config keys: STORE (location), BASE (URI base or None)."""
+    """A speechld web app; config keys: STORE (location), BASE (URI base or None), SPARQL_*."""
     app = Flask(__name__)
     app.config.update(
         STORE=os.environ.get("SPEECHLD_STORE"),
@@ -21,4 +21,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     store.init_app(app)
     app.add_template_filter(store.local, "local")
     app.register_blueprint(resources.bp)
+    sparql.init_app(app)
+    app.register_blueprint(sparql.bp)
     return app

@@ -1,0 +1,80 @@
+"""The SPARQL 1.1 Service Description of the endpoint: what it speaks, returns and allows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from speechld.formats import Format
+from speechld.sparql.limits import TRUNCATED, Limits
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SD_PREFIXES = {"sd": SD, "rdfs": RDFS, "formats": "http://www.w3.org/ns/formats/"}
+UNION = (
+    "Every source page's triples are in a named graph of their own; without FROM or "
+    "default-graph-uri, the default graph is the union of all named graphs."
+)
+
+
+def service_description(endpoint: str, limit: Limits, formats: Iterable[Format]) -> list[Triple]:
+    """The description of the endpoint at a URL, with its limits and result formats.
+
+    >>> from speechld.formats import RESULT_FORMATS
+    >>> triples = service_description("http://x/sparql", Limits(), RESULT_FORMATS)
+    >>> any(t.object == NamedNode(SD + "UnionDefaultGraph") for t in triples)
+    True
+    """
+    service = NamedNode(endpoint + "#service")
+    dataset, graph = BlankNode(), BlankNode()
+    features = ["UnionDefaultGraph"] + (["BasicFederatedQuery"] if limit.service_allow else [])
+    iris = [f.iri for f in formats if f.iri]
+
+    def sd(name: str) -> NamedNode:
+        return NamedNode(SD + name)
+
+    return [
+        Triple(service, RDF_TYPE, sd("Service")),
+        Triple(service, sd("endpoint"), NamedNode(endpoint)),
+        Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        *(Triple(service, sd("feature"), sd(feature)) for feature in features),
+        *(Triple(service, sd("resultFormat"), NamedNode(iri)) for iri in iris),
+        Triple(
+            service,
+            sd("defaultEntailmentRegime"),
+            NamedNode("http://www.w3.org/ns/entailment/Simple"),
+        ),
+        Triple(service, sd("defaultDataset"), dataset),
+        Triple(dataset, RDF_TYPE, sd("Dataset")),
+        Triple(dataset, sd("defaultGraph"), graph),
+        Triple(graph, RDF_TYPE, sd("Graph")),
+        Triple(service, NamedNode(RDFS + "label"), Literal("speechld SPARQL endpoint")),
+        Triple(service, NamedNode(RDFS + "comment"), Literal(limits_text(limit), language="en")),
+        Triple(dataset, NamedNode(RDFS + "comment"), Literal(UNION, language="en")),
+    ]
+
+
+def limits_text(limit: Limits) -> str:
+    """The endpoint's limits, in words.
+
+    >>> limits_text(Limits(timeout=0, max_concurrent=2)).split("; ")[:1]
+    ['no time limit']
+    """
+    parts = [
+        f"a query may run {limit.timeout:g} s" if limit.timeout else "no time limit",
+        f"a result holds at most {limit.max_rows} rows "
+        f"(a cut result carries the {TRUNCATED} header)"
+        if limit.max_rows
+        else "no row limit",
+        f"{limit.workers} queries run at once",
+        f"a query may be {limit.max_query_bytes} bytes long"
+        if limit.max_query_bytes
+        else "no size limit",
+        "SERVICE may call: " + ", ".join(limit.service_allow)
+        if limit.service_allow
+        else "SERVICE is not allowed",
+        "updates are not accepted",
+    ]
+    return "; ".join(parts) + "."

@@ -1,0 +1,89 @@
+"""Example queries shown on the SPARQL page: the questions researchers ask of the speeches."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+PROLOGUE = """PREFIX sld: <https://w3id.org/speechld/ontology#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+class Example(NamedTuple):
+    """A titled example query."""
+
+    title: str
+    query: str
+
+
+EXAMPLES: tuple[Example, ...] = (
+    Example(
+        "Speeches by a speaker",
+        PROLOGUE
+        + """
+SELECT ?speech ?date ?type ?role WHERE {
+  ?speech a sld:Speech ;
+          sld:speaker/foaf:name "Anna Ljunggren" .
+  OPTIONAL { ?speech sld:dateTime ?date }
+  OPTIONAL { ?speech sld:typeLabel ?type }
+  OPTIONAL { ?speech sld:speakerRole ?role }
+}
+ORDER BY ?date
+""",
+    ),
+    Example(
+        "Speeches per party group",
+        PROLOGUE
+        + """
+SELECT ?group (SAMPLE(?label) AS ?name) (COUNT(?speech) AS ?speeches) WHERE {
+  ?speech a sld:Speech ;
+          sld:partyGroup ?group .
+  OPTIONAL { ?group skos:prefLabel|rdfs:label ?label }
+}
+GROUP BY ?group
+ORDER BY DESC(?speeches)
+""",
+    ),
+    Example(
+        "Speeches per type",
+        PROLOGUE
+        + """
+SELECT ?type (SAMPLE(?label) AS ?name) (COUNT(?speech) AS ?speeches) WHERE {
+  ?speech a sld:Speech ;
+          sld:speechType ?type .
+  OPTIONAL { ?type skos:prefLabel|rdfs:label ?label }
+}
+GROUP BY ?type
+ORDER BY DESC(?speeches)
+""",
+    ),
+    Example(
+        "Speeches with a translation, and its language",
+        PROLOGUE
+        + """
+SELECT ?speech ?language (STRLEN(?text) AS ?characters) WHERE {
+  ?speech a sld:Speech ;
+          sld:translation ?translation .
+  ?translation sld:text ?text .
+  BIND(LANG(?text) AS ?language)
+}
+ORDER BY ?speech ?language
+""",
+    ),
+    Example(
+        "Speeches whose text contains a word",
+        PROLOGUE
+        + """
+SELECT ?speech ?label ?language WHERE {
+  ?speech a sld:Speech ;
+          rdfs:label ?label ;
+          sld:text ?text .
+  FILTER(CONTAINS(LCASE(?text), "menneskehandel"))
+  BIND(LANG(?text) AS ?language)
+}
+LIMIT 100
+""",
+    ),
+)

@@ -1,0 +1,134 @@
+"""What a query's text asks for, read before it runs: dataset clauses, updates, SERVICE calls."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+
+from speechld.errors import QueryError, QueryRefused
+
+# Strings, IRIs and comments are skipped whole; a word counts as a keyword only when it is
+# not part of a variable, a prefixed name, a blank node label or a language tag.
+_TOKENS = re.compile(
+    r"""
+    (?P<skip>
+        \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      | '''(?:[^'\\]|\\.|'(?!''))*'''
+      | "(?:[^"\\\n\r]|\\.)*"
+      | '(?:[^'\\\n\r]|\\.)*'
+      | <[^<>"{}|^`\\\x00-\x20]*>
+      | \#[^\n\r]*
+    )
+    | (?<![\w?$:@.\-])(?P<word>[A-Za-z]+)(?![\w:\-])
+    """,
+    re.X | re.S,
+)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+UPDATE_FORMS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+
+
+def keywords(query: str) -> Iterator[str]:
+    """The words of a query outside its strings, IRIs and comments, upper-cased.
+
+    >>> list(keywords('SELECT ?from WHERE { ?s ex:service "FROM" } # SERVICE'))
+    ['SELECT', 'WHERE']
+    """
+    for match in _TOKENS.finditer(query):
+        word = match.group("word")
+        if word:
+            yield word.upper()
+
+
+def unescape(query: str) -> str:
+    r"""The query with its \u and \U escapes replaced by the characters they stand for.
+
+    >>> unescape(r"\u0053ERVICE")
+    'SERVICE'
+    """
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Whether a query names its own dataset (FROM or FROM NAMED).
+
+    >>> has_dataset_clause("SELECT * FROM <http://g> { ?s ?p ?o }"), has_dataset_clause("ASK {}")
+    (True, False)
+    """
+    return "FROM" in keywords(query)
+
+
+def is_update(text: str) -> bool:
+    """Whether a text is a SPARQL Update request rather than a query.
+
+    >>> is_update("PREFIX a: <http://a#> INSERT DATA { a:s a:p a:o }"), is_update("ASK {}")
+    (True, False)
+    """
+    form = next((w for w in keywords(text) if w in QUERY_FORMS | UPDATE_FORMS), None)
+    return form in UPDATE_FORMS
+
+
+def mentions_service(query: str) -> bool:
+    """Whether a query may call SERVICE (cheap; errs on the side of yes).
+
+    >>> mentions_service("SELECT * { ?s ?p 'a public service' }")
+    False
+    """
+    return "SERVICE" in keywords(query) or "SERVICE" in keywords(unescape(query))
+
+
+def service_endpoints(query: str) -> list[str | None]:
+    """The endpoint of every SERVICE clause, nested ones included; None where it is a variable."""
+    from rdflib import Variable
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        algebra = translateQuery(parseQuery(query)).algebra
+    except Exception as error:  # rdflib raises many kinds; all mean "could not read it"
+        raise QueryRefused(
+            f"this query calls SERVICE and its SERVICE clauses could not be checked: {error}"
+        ) from error
+    found: list[str | None] = []
+    stack: list[object] = [algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+            term = node.get("term")
+            found.append(None if isinstance(term, Variable) else str(term))
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    return found
+
+
+def check_services(query: str, allowed: Collection[str]) -> None:
+    """Refuse a query that calls a SERVICE endpoint not on the allow-list, or a variable one."""
+    if not mentions_service(query):
+        return
+    for endpoint in service_endpoints(query):
+        if endpoint is None:
+            raise QueryRefused(
+                "SERVICE with a variable endpoint is refused: name the endpoint, "
+                "and it must be on this server's allow-list"
+            )
+        if endpoint not in allowed:
+            listed = ", ".join(sorted(allowed)) or "none"
+            raise QueryRefused(
+                f"SERVICE <{endpoint}> is refused: the endpoint is not on this server's "
+                f"allow-list (allowed: {listed})"
+            )
+
+
+def check_query(query: str) -> None:
+    """Refuse an update sent as a query, with a message saying so."""
+    if is_update(query):
+        raise QueryRefused(
+            "this is a SPARQL Update; the endpoint only answers queries (no update is accepted)"
+        )
+    if not query.strip():
+        raise QueryError("the query is empty")

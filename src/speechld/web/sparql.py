@@ -1,0 +1,427 @@
+"""The SPARQL 1.1 Protocol query operation at /sparql, its service description and query page.
+
+Queries run in worker processes (speechld.sparql.pool) under the endpoint's limits; this
+module reads requests, negotiates formats, and turns results and errors into responses.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse, serialize
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from speechld.errors import (
+    Overloaded,
+    QueryError,
+    QueryRefused,
+    QueryTimeout,
+    SpeechldError,
+)
+from speechld.formats import BY_MEDIA_TYPE, GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, lookup
+from speechld.sparql.description import SD_PREFIXES, limits_text, service_description
+from speechld.sparql.examples import EXAMPLES
+from speechld.sparql.execute import Head, Job, note
+from speechld.sparql.limits import TRUNCATED, Limits, limits
+from speechld.sparql.pool import Executor, InlineExecutor, Run, WorkerPool
+from speechld.sparql.syntax import check_query, check_services
+from speechld.store import default_location
+from speechld.web.resources import PREFIXES
+from speechld.web.store import get_store
+
+bp = Blueprint("sparql", __name__)
+KEY = "speechld.sparql"
+
+# App config key of each limit (speechld.sparql.limits.Limits field -> key).
+CONFIG = {
+    "timeout": "SPARQL_TIMEOUT",
+    "max_rows": "SPARQL_MAX_ROWS",
+    "max_concurrent": "SPARQL_MAX_CONCURRENT",
+    "queue_wait": "SPARQL_QUEUE_WAIT",
+    "max_query_bytes": "SPARQL_MAX_QUERY_BYTES",
+    "service_allow": "SPARQL_SERVICE_ALLOW",
+}
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+NO_UPDATE = "SPARQL Update is not accepted: this endpoint answers queries only"
+HTML_ROWS = 1000  # rows a results page shows
+STREAM_AFTER = 1 << 20  # bytes of a result sent whole; a larger one is streamed
+RESULT_OFFERS = (*RESULT_FORMATS, HTML)
+GRAPH_OFFERS = (*(f for f in GRAPH_FORMATS if f.name != "nquads"), HTML)
+
+
+@dataclass
+class State:
+    """The endpoint's limits and, once started, its query executor."""
+
+    limits: Limits
+    executor: Executor | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A protocol request: the query (None: none given), its dataset and format names."""
+
+    text: str | None
+    default_graph: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    formats: tuple[str, ...]
+
+
+def init_app(app: Flask) -> None:
+    """Read the endpoint's limits (config, else environment, else defaults)."""
+    settings = {name: app.config.get(key) for name, key in CONFIG.items()}
+    app.extensions[KEY] = State(limits(settings))
+
+
+def state(app: Flask | None = None) -> State:
+    """The endpoint's state on an app (the current one by default)."""
+    found: State = (app or current_app).extensions[KEY]
+    return found
+
+
+def executor(app: Flask | None = None) -> Executor:
+    """The app's query executor: worker processes over the store location, started once."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    current = state(app)
+    with current.lock:
+        if current.executor is None:
+            location = app.config["STORE"]
+            if isinstance(location, str | None) and location != ":memory:":
+                current.executor = WorkerPool(
+                    location or default_location(),
+                    current.limits.workers,
+                    timeout=current.limits.timeout,
+                    queue_wait=current.limits.queue_wait,
+                )
+            else:  # an in-memory or ready-made store cannot be reopened by another process
+                with app.app_context():
+                    current.executor = InlineExecutor(get_store())
+        return current.executor
+
+
+def warm(app: Flask) -> None:
+    """Start the query workers now rather than on the first query."""
+    executor(app)
+
+
+def close(app: Flask) -> None:
+    """Stop the query workers."""
+    current = state(app)
+    with current.lock:
+        if current.executor is not None:
+            current.executor.close()
+            current.executor = None
+
+
+def read_request(limit: Limits) -> Query:
+    """The protocol request in this HTTP request; raises on anything malformed."""
+    if limit.max_query_bytes and len(request.query_string) > limit.max_query_bytes:
+        abort(414, f"the request URL is longer than {limit.max_query_bytes} bytes: POST the query")
+    if limit.max_query_bytes:
+        if (request.content_length or 0) > limit.max_query_bytes:
+            abort(413, f"the request body is larger than {limit.max_query_bytes} bytes")
+        request.max_content_length = limit.max_query_bytes  # also for bodies of unknown length
+    params: MultiDict[str, str] = MultiDict(request.args)
+    body: str | None = None
+    if request.method == "POST":
+        if request.mimetype == UPDATE:
+            raise QueryRefused(NO_UPDATE)
+        if request.mimetype not in (FORM, DIRECT):
+            given = request.mimetype or "none"
+            abort(415, f"Content-Type {given} is not accepted: use {FORM} or {DIRECT}")
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            abort(415, f"charset {charset} is not accepted: send the query as UTF-8")
+        if request.mimetype == FORM:
+            for name, value in request.form.items(multi=True):
+                params.add(name, value)
+        else:
+            try:
+                body = request.get_data(cache=True).decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise QueryError(f"the request body is not valid UTF-8: {error}") from error
+    if "update" in params:
+        raise QueryRefused(NO_UPDATE)
+    queries = params.getlist("query")
+    if body is not None:
+        if queries:
+            raise QueryError(f"a {DIRECT} request carries its query in the body, not in `query`")
+        queries = [body]
+    if len(queries) > 1:
+        raise QueryError(f"the `query` parameter is given {len(queries)} times: give it once")
+    if not queries and request.method == "POST":
+        raise QueryError("the request has no `query` parameter")
+    default_graph = _graphs(params, "default-graph-uri")
+    named_graphs = _graphs(params, "named-graph-uri")
+    dataset = default_graph or named_graphs
+    return Query(
+        queries[0] if queries else None,
+        tuple(default_graph) if dataset else None,
+        tuple(named_graphs) if dataset else None,
+        tuple(params.getlist("format")),
+    )
+
+
+def _graphs(params: MultiDict[str, str], name: str) -> list[str]:
+    graphs = params.getlist(name)
+    for iri in graphs:
+        try:
+            NamedNode(iri)
+        except ValueError as error:
+            raise QueryError(f"{name} {iri!r} is not an absolute IRI: {error}") from error
+    return graphs
+
+
+def alternatives(values: Sequence[str]) -> list[str]:
+    """The format names in `format` values: comma-separated, parameters dropped.
+
+    >>> alternatives(["tsv", "application/ld+json,application/x-json+ld;q=0.9"])
+    ['tsv', 'application/ld+json', 'application/x-json+ld']
+    """
+    return [part.split(";")[0].strip() for value in values for part in value.split(",")]
+
+
+def choose(offers: Sequence[Format], names: Sequence[str]) -> Format | None:
+    """The format for a result: the first `format` value that names one, else by Accept."""
+    if names:
+        found = (lookup(name, offers) for name in alternatives(names))
+        return next((f for f in found if f is not None), None)
+    accept = request.accept_mimetypes
+    if not accept:
+        return offers[0]
+    best = accept.best_match([f.media_type for f in offers])
+    return BY_MEDIA_TYPE[best] if best else None
+
+
+def check_format_names(names: Sequence[str]) -> None:
+    """Refuse `format` values that name no format at all."""
+    offers = (*RESULT_OFFERS, *GRAPH_OFFERS)
+    for name in names:
+        if all(lookup(part, offers) is None for part in alternatives([name])):
+            known = ", ".join(dict.fromkeys(f.name for f in offers))
+            raise QueryError(f"format {name!r} is unknown: use one of {known}")
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response | str:
+    """The query operation; without a query, the service description or the query page."""
+    limit = state().limits
+    query = read_request(limit)
+    check_format_names(query.formats)
+    if query.text is None:
+        return describe(query)
+    check_query(query.text)
+    check_services(query.text, limit.service_allow)
+    results = choose(RESULT_OFFERS, query.formats)
+    graph = choose(GRAPH_OFFERS, query.formats)
+    html = HTML in (results, graph)
+    cap = min(limit.max_rows or HTML_ROWS, HTML_ROWS) if html else limit.max_rows
+    job = Job(
+        query.text,
+        query.default_graph,
+        query.named_graphs,
+        results_format="json" if results is HTML else (results.name if results else None),
+        graph_format="ntriples" if graph is HTML else (graph.name if graph else None),
+        max_rows=cap,
+        prefixes=PREFIXES,
+        base_iri=request.base_url,
+    )
+    run = executor().submit(job)
+    try:
+        head = run.head()
+        fmt = graph if head.kind == "triples" else results
+        if head.format is None or fmt is None:
+            for _ in run.chunks():
+                pass
+            offers = GRAPH_OFFERS if head.kind == "triples" else RESULT_OFFERS
+            available = ", ".join(f"{f.name} ({f.media_type})" for f in offers)
+            abort(406, f"no acceptable format for this {head.kind} result: available: {available}")
+        if fmt is HTML:
+            return page(query, head, b"".join(run.chunks()))
+        response = respond(run, fmt)
+    except BaseException:
+        run.close()
+        raise
+    if head.truncated:
+        response.headers[TRUNCATED] = str(head.max_rows)
+    return response
+
+
+def respond(run: Run, fmt: Format) -> Response:
+    """A result's body: whole when it is small (the connection stays open), else streamed."""
+    chunks = run.chunks()
+    first: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        first.append(chunk)
+        size += len(chunk)
+        if size >= STREAM_AFTER:
+            break
+    else:
+        return Response(b"".join(first), content_type=fmt.content_type)
+    response = Response(_stream(first, chunks, run), content_type=fmt.content_type)
+    response.call_on_close(run.close)
+    return response
+
+
+def _stream(first: list[bytes], rest: Iterator[bytes], run: Run) -> Iterator[bytes]:
+    try:
+        yield from first
+        yield from rest
+    finally:
+        run.close()
+
+
+def describe(query: Query) -> Response | str:
+    """The service description in an RDF format, or the query page for browsers."""
+    fmt = choose(GRAPH_OFFERS, query.formats)
+    if fmt is None:
+        available = ", ".join(f"{f.name} ({f.media_type})" for f in GRAPH_OFFERS)
+        abort(406, f"the service description is available as: {available}")
+    if fmt is HTML:
+        return render_template("sparql.html", **page_context(None))
+    limit = state().limits
+    triples = service_description(request.base_url, limit, [*RESULT_FORMATS, *GRAPH_OFFERS])
+    body = serialize(triples, format=fmt.rdf, prefixes=SD_PREFIXES)
+    return Response(body, content_type=fmt.content_type)
+
+
+def page_context(query: Query | None) -> dict[str, object]:
+    """What the query page shows around a query and its result."""
+    limit = state().limits
+    params: dict[str, object] = {}
+    if query and query.text is not None:
+        params = {
+            "query": query.text,
+            "default-graph-uri": list(query.default_graph or ()),
+            "named-graph-uri": list(query.named_graphs or ()),
+        }
+    return {
+        "query": query.text if query else None,
+        "params": params,
+        "examples": EXAMPLES,
+        "formats": [f.name for f in (*RESULT_FORMATS, *GRAPH_OFFERS) if f is not HTML],
+        "limits": limits_text(limit),
+        "result": None,
+        "error": None,
+    }
+
+
+def page(query: Query, head: Head, body: bytes) -> str:
+    """A result as an HTML page: a table of rows, or a yes/no for ASK."""
+    context = page_context(query)
+    if head.kind == "boolean":
+        context["result"] = {"kind": "boolean", "value": json.loads(body)["boolean"]}
+    elif head.kind == "solutions":
+        data = json.loads(body)
+        names = data["head"]["vars"]
+        rows = [[_cell(binding.get(v)) for v in names] for binding in data["results"]["bindings"]]
+        context["result"] = {"kind": "table", "columns": names, "rows": rows}
+    else:
+        quads = parse(body, RdfFormat.N_TRIPLES)
+        rows = [[_term(q.subject), _term(q.predicate), _term(q.object)] for q in quads]
+        columns = ["subject", "predicate", "object"]
+        context["result"] = {"kind": "table", "columns": columns, "rows": rows}
+    result = context["result"]
+    assert isinstance(result, dict)
+    result["truncated"] = note(head.max_rows) if head.truncated else None
+    offers = GRAPH_OFFERS if head.kind == "triples" else RESULT_FORMATS
+    result["downloads"] = [f.name for f in offers if f is not HTML]
+    return render_template("sparql.html", **context)
+
+
+Cell = tuple[str, str | None, str | None]  # shown text, link target, annotation
+
+
+def _cell(term: dict[str, str] | None) -> Cell:
+    """A SPARQL JSON term as a table cell."""
+    if term is None:
+        return ("", None, None)
+    if term["type"] == "uri":
+        return (_short(term["value"]), term["value"], None)
+    if term["type"] == "bnode":
+        return ("_:" + term["value"], None, None)
+    if term["type"] == "literal":
+        tag = term.get("xml:lang") or term.get("datatype")
+        return (term["value"], None, _short(tag) if tag else None)
+    return (json.dumps(term["value"]), None, term["type"])
+
+
+def _term(term: object) -> Cell:
+    """A pyoxigraph term as a table cell."""
+    if isinstance(term, NamedNode):
+        return (_short(term.value), term.value, None)
+    if isinstance(term, Literal):
+        tag = term.language or term.datatype.value
+        return (term.value, None, _short(tag))
+    return (str(term), None, None)
+
+
+def _short(iri: str) -> str:
+    """An IRI in prefixed form where one of our prefixes fits."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+STATUS: tuple[tuple[type[SpeechldError], int], ...] = (
+    (QueryRefused, 403),
+    (QueryError, 400),
+    (QueryTimeout, 504),
+    (Overloaded, 503),
+    (SpeechldError, 500),
+)
+
+
+@bp.errorhandler(SpeechldError)
+def query_failed(error: SpeechldError) -> Response:
+    """A query's error, with the status a client can act on."""
+    status = next(code for kind, code in STATUS if isinstance(error, kind))
+    response = error_response(status, str(error))
+    if isinstance(error, Overloaded):
+        response.headers["Retry-After"] = str(executor().retry_after())
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def protocol_error(error: HTTPException) -> Response:
+    """A malformed request (media type, size, acceptable formats)."""
+    return error_response(error.code or 400, error.description or error.name)
+
+
+def error_response(status: int, message: str) -> Response:
+    """An error as plain text for clients, or as the query page for browsers."""
+    if request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html":
+        context = page_context(_query_or_none())
+        context["error"] = message
+        body = render_template("sparql.html", **context)
+        return Response(body, status, content_type=HTML.content_type)
+    return Response(message + "\n", status, content_type="text/plain; charset=utf-8")
+
+
+def _query_or_none() -> Query | None:
+    try:
+        return read_request(state().limits)
+    except (SpeechldError, HTTPException):
+        return None
+
+
+@bp.after_request
+def common_headers(response: Response) -> Response:
+    """Every answer depends on Accept; pages on other sites may query the endpoint (CORS)."""
+    response.vary.add("Accept")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = f"{TRUNCATED}, Retry-After"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    return response

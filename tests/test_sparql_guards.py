@@ -1,0 +1,287 @@
+"""The endpoint's guards on a live server: time limit, concurrency, row cap, size, SERVICE.
+
+The server runs with small limits so that each guard trips quickly; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from .conftest import LiveServer, start_server, stop_server
+
+TIMEOUT = 2.0  # the server's query time limit, seconds
+MAX_ROWS = 3
+# A cross product of the seed speech's ~17 triples, eight times over: hours of work.
+PATTERNS = " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(8))
+EXPENSIVE = f"SELECT (COUNT(*) AS ?n) WHERE {{ {PATTERNS} }}"
+ANSWER = (
+    b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"remote"}}]}}'
+)
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection; optionally answers SPARQL."""
+
+    def __init__(self, answer: bool) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.answer = answer
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            with conn:
+                if self.answer:
+                    conn.settimeout(5)
+                    conn.recv(65536)
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                        b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(ANSWER) + ANSWER
+                    )
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def refusing() -> Iterator[Listener]:
+    listener = Listener(answer=False)
+    yield listener
+    listener.close()
+
+
+@pytest.fixture(scope="module")
+def allowed() -> Iterator[Listener]:
+    listener = Listener(answer=True)
+    yield listener
+    listener.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, allowed: Listener) -> Iterator[LiveServer]:
+    """`speechld serve` on the bundled speech, with small limits and one allowed SERVICE."""
+    path = tmp_path_factory.mktemp("guards") / "store"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SPEECHLD_QUERY_QUEUE_WAIT", "1")
+        live = start_server(
+            path,
+            "--query-timeout", str(TIMEOUT),
+            "--max-rows", str(MAX_ROWS),
+            "--max-concurrent-queries", "2",
+            "--max-query-size", "2000",
+            "--service-allow", allowed.url,
+        )  # fmt: skip
+    yield live
+    stop_server(live)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def sparql(server: LiveServer, query: str, **headers: str) -> requests.Response:
+    return requests.get(f"{server.url}sparql", params={"query": query}, headers=headers, timeout=60)
+
+
+def workers(server: LiveServer) -> set[int]:
+    """The process ids of the server's query workers (Linux: read from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # the process ended meanwhile
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == server.process.pid and b"spawn_main" in command:
+            found.add(int(entry.name))
+    return found
+
+
+def wait_for_workers(server: LiveServer, count: int) -> set[int]:
+    deadline = time.monotonic() + 20
+    while (found := workers(server)) and len(found) != count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
+def timed(call: object, *args: object) -> tuple[float, requests.Response]:
+    started = time.monotonic()
+    response = call(*args)  # type: ignore[operator]
+    return time.monotonic() - started, response
+
+
+def test_an_expensive_query_is_stopped_while_others_are_answered(server: LiveServer) -> None:
+    assert sparql(server, "ASK {}").status_code == 200  # the workers are up
+    before = wait_for_workers(server, 2)
+    assert len(before) == 2
+    with ThreadPoolExecutor(1) as pool:
+        expensive = pool.submit(timed, sparql, server, EXPENSIVE)
+        time.sleep(0.3)
+        checks = 0
+        while not expensive.done() and checks < 100:  # ends with the expensive query
+            took, quick = timed(sparql, server, "SELECT ?s WHERE { ?s a ?type } LIMIT 1")
+            assert quick.status_code == 200 and took < 1.5
+            took, home = timed(requests.get, server.url)
+            assert home.status_code == 200 and took < 1.5
+            checks += 1
+            time.sleep(0.2)
+        took, stopped = expensive.result(timeout=TIMEOUT + 30)
+    assert checks >= 3  # the others were answered all along, not just after
+    assert stopped.status_code == 504
+    assert f"limit of {TIMEOUT:g} s" in stopped.text
+    assert TIMEOUT <= took < TIMEOUT + 5
+    # the worker that ran it is gone, and a fresh one took its place
+    after = wait_for_workers(server, 2)
+    assert len(after) == 2 and len(before & after) == 1
+    assert sparql(server, "ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+def test_too_many_queries_at_once_get_503_with_retry_after(server: LiveServer) -> None:
+    wait_for_workers(server, 2)
+    with ThreadPoolExecutor(2) as pool:
+        running = [pool.submit(sparql, server, EXPENSIVE) for _ in range(2)]
+        time.sleep(0.5)
+        took, turned_away = timed(sparql, server, "ASK {}")
+        assert turned_away.status_code == 503
+        assert turned_away.headers["Retry-After"] == "1"
+        assert "busy" in turned_away.text
+        assert 1 <= took < 3  # it waited its turn for the configured second
+        assert [r.result(timeout=TIMEOUT + 30).status_code for r in running] == [504, 504]
+    wait_for_workers(server, 2)
+    assert sparql(server, "ASK {}").status_code == 200
+
+
+ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+
+
+@pytest.mark.parametrize(
+    ("accept", "count"),
+    [
+        ("application/sparql-results+json", lambda b: len(json.loads(b)["results"]["bindings"])),
+        ("application/sparql-results+xml", lambda b: b.count(b"<result>")),
+        ("text/tab-separated-values", lambda b: len(b.splitlines()) - 1),
+    ],
+)
+def test_a_result_is_cut_at_the_row_cap_and_says_so(
+    server: LiveServer, accept: str, count: object
+) -> None:
+    response = sparql(server, ALL, Accept=accept)
+    assert response.status_code == 200
+    assert response.headers["X-SPARQL-MaxRows"] == str(MAX_ROWS)
+    assert count(response.content) == MAX_ROWS  # type: ignore[operator]
+    if "json" in accept:
+        assert response.json()["head"]["truncated"]["maxRows"] == MAX_ROWS
+    small = sparql(server, ALL + f" LIMIT {MAX_ROWS}", Accept=accept)
+    assert "X-SPARQL-MaxRows" not in small.headers
+    assert count(small.content) == MAX_ROWS  # type: ignore[operator]
+
+
+def test_construct_is_cut_too(server: LiveServer) -> None:
+    response = sparql(server, "CONSTRUCT WHERE { ?s ?p ?o }", Accept="application/n-triples")
+    assert response.headers["X-SPARQL-MaxRows"] == str(MAX_ROWS)
+    lines = response.text.splitlines()
+    assert len([line for line in lines if not line.startswith("#")]) == MAX_ROWS
+    assert lines[-1].startswith("# result truncated")
+
+
+def test_a_request_over_the_size_limit_is_413(server: LiveServer) -> None:
+    query = "ASK {}" + " " * 2500
+    response = requests.post(
+        f"{server.url}sparql",
+        data=query,
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=30,
+    )
+    assert response.status_code == 413 and "2000 bytes" in response.text
+
+
+SERVICE_QUERIES = [
+    "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ SERVICE <{url}> {{ ?a ?p ?o }} }} }}",
+    "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+    "ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+    "PREFIX r: <{base}> SELECT * WHERE {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+]
+
+
+@pytest.mark.parametrize("template", SERVICE_QUERIES)
+def test_service_off_the_allow_list_makes_no_request(
+    server: LiveServer, refusing: Listener, template: str
+) -> None:
+    query = template.format(url=refusing.url, base=refusing.url.removesuffix("sparql"))
+    response = sparql(server, query)
+    assert response.status_code in (400, 403), response.text
+    if response.status_code == 403:
+        assert "SERVICE" in response.text
+    time.sleep(0.5)  # a connection, had one been made, would have been accepted by now
+    assert refusing.connections == 0
+
+
+def test_service_on_the_allow_list_is_called(server: LiveServer, allowed: Listener) -> None:
+    before = allowed.connections
+    response = sparql(server, f"SELECT ?x WHERE {{ SERVICE <{allowed.url}> {{ ?x ?p ?o }} }}")
+    assert response.status_code == 200, response.text
+    assert response.json()["results"]["bindings"] == [{"x": {"type": "literal", "value": "remote"}}]
+    assert allowed.connections == before + 1
+
+
+def test_the_service_description_tells_the_limits(server: LiveServer, allowed: Listener) -> None:
+    description = requests.get(
+        f"{server.url}sparql", headers={"Accept": "text/turtle"}, timeout=30
+    ).text
+    assert "sd:BasicFederatedQuery" in description
+    assert f"a query may run {TIMEOUT:g} s" in description
+    assert f"at most {MAX_ROWS} rows" in description
+    assert allowed.url in description
+
+
+# One row holding a string of several megabytes: past the size at which results are streamed.
+# The seed speech's own triples, four times over (the vocabulary graph would make it hours).
+HUGE_PATTERNS = "?s a <https://w3id.org/speechld/ontology#Speech> . " + " ".join(
+    f"?s ?p{i} ?o{i} ." for i in range(4)
+)
+HUGE = (
+    "SELECT (STRLEN(GROUP_CONCAT(STR(?o0))) AS ?n) (GROUP_CONCAT(STR(?o0)) AS ?all) "
+    f"WHERE {{ {HUGE_PATTERNS} }}"
+)
+
+
+def test_a_result_not_read_gives_its_worker_back(server: LiveServer) -> None:
+    before = wait_for_workers(server, 2)
+    head = requests.head(f"{server.url}sparql", params={"query": HUGE}, timeout=30)
+    assert head.status_code == 200
+    with requests.get(
+        f"{server.url}sparql", params={"query": HUGE}, stream=True, timeout=30
+    ) as partial:
+        assert partial.headers["Transfer-Encoding"] == "chunked"
+        assert len(next(partial.iter_content(4096))) > 0
+    full = sparql(server, HUGE)
+    [row] = full.json()["results"]["bindings"]
+    assert int(row["n"]["value"]) == len(row["all"]["value"]) > 1 << 20
+    assert wait_for_workers(server, 2) == before  # drained and given back, not replaced

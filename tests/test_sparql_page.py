@@ -1,0 +1,78 @@
+"""The SPARQL page for people: a form, example queries that run, results as linked tables."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+from speechld.sparql.examples import EXAMPLES
+
+from .conftest import LiveServer
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def get(server: LiveServer, **params: str) -> requests.Response:
+    return requests.get(f"{server.url}sparql", params=params, headers=BROWSER, timeout=30)
+
+
+def test_the_page_has_a_form_and_every_example(live_server: LiveServer) -> None:
+    page = get(live_server)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert '<textarea id="query" name="query"' in page.text
+    for example in EXAMPLES:
+        assert example.title in page.text
+    # nothing from other sites: no script at all, stylesheets from this server only
+    assert "<script" not in page.text
+    assert re.findall(r'<link[^>]+href="(https?:)?//', page.text) == []
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.title for e in EXAMPLES])
+def test_every_example_runs(live_server: LiveServer, example: tuple[str, str]) -> None:
+    response = requests.get(
+        f"{live_server.url}sparql", params={"query": example[1], "format": "json"}, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    assert "bindings" in response.json()["results"]
+
+
+@pytest.mark.parametrize("title", ["Speeches by a speaker", "Speeches whose text contains a word"])
+def test_examples_find_the_seed_speech_and_link_it(live_server: LiveServer, title: str) -> None:
+    query = next(e.query for e in EXAMPLES if e.title == title)
+    page = get(live_server, query=query)
+    assert page.status_code == 200
+    assert "1 row ·" in page.text
+    link = re.search(r'<a href="(/id/speech/[0-9a-f]+)">', page.text)
+    assert link is not None, page.text
+    assert requests.get(live_server.url + link[1][1:], headers=BROWSER, timeout=30).ok
+    # the result can be downloaded in the machine formats, with the same query
+    download = re.search(r'<a href="([^"]+format=csv[^"]*)">csv</a>', page.text)
+    assert download is not None
+    csv = requests.get(live_server.url + download[1].replace("&amp;", "&")[1:], timeout=30)
+    assert csv.headers["Content-Type"].startswith("text/csv") and len(csv.text.splitlines()) == 2
+
+
+def test_ask_and_construct_as_html(live_server: LiveServer) -> None:
+    ask = get(live_server, query="ASK { ?s ?p ?o }")
+    assert ask.status_code == 200 and "yes (true)" in ask.text
+    construct = get(live_server, query="CONSTRUCT WHERE { ?s a ?type }")
+    assert construct.status_code == 200
+    assert '<th scope="col">predicate</th>' in construct.text
+    assert "rdf:type" in construct.text and "sld:Speech" in construct.text
+
+
+def test_an_error_shows_on_the_page_with_the_query_kept(live_server: LiveServer) -> None:
+    page = get(live_server, query="SELECT * WHERE { ?s ?p")
+    assert page.status_code == 400
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert 'role="alert"' in page.text and "error at 1:" in page.text
+    assert "SELECT * WHERE { ?s ?p</textarea>" in page.text
+
+
+def test_text_is_escaped(live_server: LiveServer) -> None:
+    page = get(live_server, query='SELECT ?x WHERE { BIND("<b>bold</b>" AS ?x) }')
+    assert page.status_code == 200
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page.text and "<b>bold</b>" not in page.text

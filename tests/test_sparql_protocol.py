@@ -1,0 +1,338 @@
+"""The SPARQL 1.1 Protocol against a live server: the W3C protocol test suite's query cases
+(sparql/sparql11/protocol/manifest.ttl of w3c/rdf-tests), then this endpoint's own rules.
+
+The W3C cases load three named graphs `http://kasei.us/2009/09/sparql/data/dataN.rdf`, each
+holding `<dataN.rdf> a foaf:Document`, and send each request as the manifest gives it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+import pytest
+import requests
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+
+from speechld.store import EmbeddedStore, SourceGraph
+
+from .conftest import LiveServer, start_server, stop_server
+
+KASEI = "http://kasei.us/2009/09/sparql/data/"
+D0, D1, D2, D3 = (f"{KASEI}data{i}.rdf" for i in range(4))
+FOAF_DOCUMENT = "<http://xmlns.com/foaf/0.1/Document>"
+TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+BOOLEAN = {"application/sparql-results+xml", "application/sparql-results+json"}
+TABULAR = BOOLEAN | {"text/tab-separated-values", "text/csv"}
+RDF = {"application/rdf+xml", "text/turtle", "application/n-triples", "application/ld+json"}
+ASK_BOTH_DEFAULT = f"ASK {{ <{D1}> a ?type . <{D2}> a ?type . }}"
+ASK_BOTH_NAMED = f"ASK {{ GRAPH ?g1 {{ <{D1}> a ?type }} GRAPH ?g2 {{ <{D2}> a ?type }} }}"
+ASK_FULL = f"""ASK {{
+  <{D3}> a ?type
+  GRAPH ?g1 {{ <{D1}> a ?type }}
+  GRAPH ?g2 {{ <{D2}> a ?type }}
+}}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`speechld serve` over a store holding the W3C protocol tests' three graphs."""
+    path = tmp_path_factory.mktemp("protocol") / "store"
+    store = EmbeddedStore(path)
+    store.replace(SourceGraph(g, f"<{g}> {TYPE} {FOAF_DOCUMENT} .\n") for g in (D1, D2, D3))
+    store.close()
+    live = start_server(path, "--max-concurrent-queries", "2")
+    yield live
+    stop_server(live)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request of the W3C protocol manifest and what its response must be."""
+
+    name: str
+    method: str
+    params: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes | None = None
+    content_type: str | None = None
+    status: int = 2  # the status class: 2 for 2xx, 4 for 4xx
+    types: frozenset[str] = frozenset()  # acceptable response media types
+    boolean: bool | None = None
+
+
+W3C_CASES = [
+    Case("query_get", "GET", [("query", "ASK {}"), ("default-graph-uri", D0)],
+         types=frozenset(BOOLEAN), boolean=True),
+    Case("query_post_form", "POST", [("default-graph-uri", D0)], b"query=ASK%20%7B%7D", FORM,
+         types=frozenset(BOOLEAN), boolean=True),
+    Case("query_post_direct", "POST", [], b"ASK {}", DIRECT,
+         types=frozenset(BOOLEAN), boolean=True),
+    Case("query_dataset_default_graphs_get", "GET",
+         [("query", ASK_BOTH_DEFAULT), ("default-graph-uri", D1), ("default-graph-uri", D2)],
+         types=frozenset(BOOLEAN), boolean=True),
+    Case("query_dataset_default_graphs_post", "POST",
+         [("default-graph-uri", D1), ("default-graph-uri", D2)], ASK_BOTH_DEFAULT.encode(), DIRECT,
+         types=frozenset(BOOLEAN), boolean=True),
+    Case("query_dataset_named_graphs_post", "POST",
+         [("named-graph-uri", D1), ("named-graph-uri", D2)], ASK_BOTH_NAMED.encode(), DIRECT,
+         types=frozenset(BOOLEAN), boolean=True),
+    Case("query_dataset_named_graphs_get", "GET",
+         [("query", ASK_BOTH_NAMED), ("named-graph-uri", D1), ("named-graph-uri", D2)],
+         types=frozenset(BOOLEAN), boolean=True),
+    Case("query_dataset_full", "POST",
+         [("default-graph-uri", D3), ("named-graph-uri", D1), ("named-graph-uri", D2)],
+         ASK_FULL.encode(), DIRECT, types=frozenset(BOOLEAN), boolean=True),
+    # The manifest percent-encodes the `&` between the two named-graph-uri parameters, which
+    # makes them one IRI and the answer false; its expected `true` needs two parameters.
+    Case("query_multiple_dataset", "POST", [("named-graph-uri", D1), ("named-graph-uri", D2)],
+         f"ASK FROM <{D3}> {ASK_BOTH_NAMED[4:]}".encode(), DIRECT,
+         types=frozenset(BOOLEAN), boolean=True),
+    Case("query_content_type_select", "POST", [("default-graph-uri", D0)],
+         b"SELECT (1 AS ?value) {}", DIRECT, types=frozenset(TABULAR)),
+    Case("query_content_type_ask", "POST", [("default-graph-uri", D0)], b"ASK {}", DIRECT,
+         types=frozenset(BOOLEAN), boolean=True),
+    Case("query_content_type_describe", "POST", [("default-graph-uri", D0)],
+         b"DESCRIBE <http://example.org/>", DIRECT, types=frozenset(RDF)),
+    Case("query_content_type_construct", "POST", [("default-graph-uri", D0)],
+         b"CONSTRUCT { <s> <p> 1 } WHERE {}", DIRECT, types=frozenset(RDF)),
+    Case("bad_query_method", "PUT", [("query", "ASK {}"), ("default-graph-uri", D0)], b"", FORM,
+         status=4),
+    Case("bad_multiple_queries", "GET", [("query", "ASK {}"), ("query", "SELECT * {}")], status=4),
+    Case("bad_query_wrong_media_type", "POST", [], b"ASK {}", "text/plain", status=4),
+    Case("bad_query_missing_form_type", "POST", [], b"query=ASK%20%7B%7D", status=4),
+    Case("bad_query_missing_direct_type", "POST", [], b"ASK {}", status=4),
+    Case("bad_query_non_utf8", "POST", [], "ASK {}".encode("utf-16"),
+         f"{DIRECT}; charset=UTF-16", status=4),
+    Case("bad_query_syntax", "GET", [("query", "ASK {")], status=4),
+    # No update operation is exposed: every update case, good or bad, is refused.
+    Case("update_post_form", "POST", [], b"update=CLEAR+ALL", FORM, status=4),
+    Case("update_post_direct", "POST", [], b"CLEAR ALL", "application/sparql-update", status=4),
+    Case("update_dataset_default_graph", "POST", [("using-graph-uri", D1)],
+         f"CLEAR ALL ; INSERT DATA {{ GRAPH <{D1}> {{ <{D1}> a {FOAF_DOCUMENT} }} }}".encode(),
+         "application/sparql-update", status=4),
+    Case("bad_update_get", "GET", [("update", "CLEAR ALL")], status=4),
+    Case("bad_multiple_updates", "POST", [], b"update=CLEAR%20NAMED&update=CLEAR%20DEFAULT", FORM,
+         status=4),
+    Case("bad_update_wrong_media_type", "POST", [], b"CLEAR NAMED", "text/plain", status=4),
+    Case("bad_update_missing_form_type", "POST", [], b"update=CLEAR%20NAMED", status=4),
+    Case("bad_update_non_utf8", "POST", [], "CLEAR NAMED".encode("utf-16"),
+         "application/sparql-update; charset=UTF-16", status=4),
+    Case("bad_update_syntax", "POST", [], b"update=CLEAR%20XYZ", FORM, status=4),
+]  # fmt: skip
+
+
+def send(server: LiveServer, case: Case) -> requests.Response:
+    """Send a case's request as the manifest gives it (requests adds `Accept: */*`)."""
+    headers = {"Content-Type": case.content_type} if case.content_type else {}
+    return requests.request(
+        case.method,
+        f"{server.url}sparql",
+        params=case.params,
+        data=case.body,
+        headers=headers,
+        timeout=30,
+    )
+
+
+def media_type(response: requests.Response) -> str:
+    return response.headers["Content-Type"].split(";")[0].strip()
+
+
+@pytest.mark.parametrize("case", W3C_CASES, ids=[c.name for c in W3C_CASES])
+def test_w3c_protocol_case(server: LiveServer, case: Case) -> None:
+    response = send(server, case)
+    assert response.status_code // 100 == case.status, response.text
+    if case.status != 2:
+        return
+    assert media_type(response) in case.types
+    if case.boolean is not None:
+        fmt = ox.QueryResultsFormat.from_media_type(media_type(response))
+        assert fmt is not None
+        assert bool(ox.parse_query_results(response.content, fmt)) is case.boolean
+    if case.types == RDF:
+        Graph().parse(data=response.content, format="turtle")
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ([("query", ASK_BOTH_DEFAULT)], True),  # the default graph is the union of the graphs
+        ([("query", ASK_BOTH_DEFAULT), ("default-graph-uri", D1)], False),
+        ([("query", ASK_BOTH_NAMED), ("default-graph-uri", D1)], False),  # no named graphs left
+        ([("query", ASK_BOTH_NAMED), ("named-graph-uri", D1)], False),
+        ([("query", f"ASK FROM <{D1}> {{ <{D2}> a ?type }}")], False),  # FROM is honoured
+        ([("query", f"ASK FROM <{D2}> {{ <{D2}> a ?type }}")], True),
+    ],
+)
+def test_dataset_is_exactly_what_was_asked(
+    server: LiveServer, params: list[tuple[str, str]], expected: bool
+) -> None:
+    response = requests.get(
+        f"{server.url}sparql",
+        params=params,
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["boolean"] is expected
+
+
+SELECT = "SELECT ?doc WHERE { ?doc a ?type } ORDER BY ?doc"
+CONSTRUCT = "CONSTRUCT WHERE { ?doc a ?type }"
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "fmt", "expected"),
+    [
+        (SELECT, None, None, "application/sparql-results+json"),
+        (SELECT, "*/*", None, "application/sparql-results+json"),
+        (SELECT, "application/sparql-results+xml", None, "application/sparql-results+xml"),
+        (SELECT, "text/csv;q=0.5, text/tab-separated-values", None, "text/tab-separated-values"),
+        (SELECT, "application/sparql-results+xml, application/rdf+xml, */*", None,
+         "application/sparql-results+xml"),
+        (SELECT, "text/html,application/xhtml+xml,*/*;q=0.8", None, "text/html"),
+        (SELECT, "text/html", "csv", "text/csv"),
+        (SELECT, None, "application/sparql-results+xml", "application/sparql-results+xml"),
+        (CONSTRUCT, None, None, "text/turtle"),
+        (CONSTRUCT, "application/ld+json", None, "application/ld+json"),
+        (CONSTRUCT, "application/n-triples;q=0.9, application/rdf+xml", None,
+         "application/rdf+xml"),
+        (CONSTRUCT, None, "xml", "application/rdf+xml"),
+        (CONSTRUCT, None, "json", "application/ld+json"),
+        (CONSTRUCT, None, "ntriples", "application/n-triples"),
+        ("ASK {}", "application/sparql-results+xml", None, "application/sparql-results+xml"),
+    ],
+)  # fmt: skip
+def test_result_format_by_accept_then_format_parameter(
+    server: LiveServer, query: str, accept: str | None, fmt: str | None, expected: str
+) -> None:
+    params = [("query", query)] + ([("format", fmt)] if fmt else [])
+    headers = {"Accept": accept} if accept else {"Accept": ""}
+    response = requests.get(f"{server.url}sparql", params=params, headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+    assert media_type(response) == expected
+    assert "Accept" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "fmt"),
+    [
+        (SELECT, "text/turtle", None),
+        (CONSTRUCT, "application/sparql-results+json", None),
+        (SELECT, None, "turtle"),
+        (None, "application/sparql-results+json", None),  # the service description is RDF
+    ],
+)
+def test_an_unacceptable_result_is_406_listing_what_is_available(
+    server: LiveServer, query: str | None, accept: str | None, fmt: str | None
+) -> None:
+    params = ([("query", query)] if query else []) + ([("format", fmt)] if fmt else [])
+    headers = {"Accept": accept} if accept else {}
+    response = requests.get(f"{server.url}sparql", params=params, headers=headers, timeout=30)
+    assert response.status_code == 406
+    assert "available" in response.text
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "body", "content_type", "status", "message"),
+    [
+        ("GET", [("query", "SELECT * {")], None, None, 400, "error at 1:"),
+        ("GET", [("query", "ASK {}"), ("format", "yaml")], None, None, 400, "format 'yaml'"),
+        ("GET", [("query", "ASK {}"), ("default-graph-uri", "not an iri")], None, None, 400,
+         "default-graph-uri"),
+        ("GET", [("query", "")], None, None, 400, "empty"),
+        ("POST", [("query", "ASK {}")], b"ASK {}", DIRECT, 400, "in the body"),
+        ("POST", [("query", "ASK {}")], b"query=ASK%20%7B%7D", FORM, 400, "2 times"),
+        ("POST", [], b"format=json", FORM, 400, "no `query`"),
+        ("POST", [], b"\xff\xfe", DIRECT, 400, "UTF-8"),
+        ("POST", [], b"ASK {}", "multipart/form-data; boundary=x", 415, DIRECT),
+        ("GET", [("query", "INSERT DATA { <http://a> <http://b> <http://c> }")], None, None, 403,
+         "SPARQL Update"),
+        ("POST", [], b"update=DROP+ALL", FORM, 403, "SPARQL Update"),
+        ("POST", [], b"DROP ALL", "application/sparql-update", 403, "SPARQL Update"),
+        ("GET", [("query", "SELECT * { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }")], None,
+         None, 403, "allow-list"),
+    ],
+)  # fmt: skip
+def test_errors_a_client_can_act_on(
+    server: LiveServer,
+    method: str,
+    params: list[tuple[str, str]],
+    body: bytes | None,
+    content_type: str | None,
+    status: int,
+    message: str,
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = requests.request(
+        method, f"{server.url}sparql", params=params, data=body, headers=headers, timeout=30
+    )
+    assert response.status_code == status
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert message in response.text
+
+
+def test_a_request_over_the_size_limit_is_refused(server: LiveServer) -> None:
+    padding = "#" + "x" * 140_000 + "\nASK {}"
+    posted = requests.post(
+        f"{server.url}sparql", data=padding, headers={"Content-Type": DIRECT}, timeout=30
+    )
+    assert posted.status_code == 413 and "131072 bytes" in posted.text
+    got = requests.get(f"{server.url}sparql", params={"query": padding}, timeout=30)
+    assert got.status_code == 414 and "POST" in got.text
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_service_description_in_every_rdf_format(
+    server: LiveServer, accept: str, rdflib_format: str
+) -> None:
+    endpoint = f"{server.url}sparql"
+    response = requests.get(endpoint, headers={"Accept": accept}, timeout=30)
+    assert response.status_code == 200
+    assert media_type(response) == accept
+    graph = Graph().parse(data=response.content, format=rdflib_format)
+    reference = Graph().parse(
+        data=requests.get(endpoint, headers={"Accept": "text/turtle"}, timeout=30).content,
+        format="turtle",
+    )
+    assert isomorphic(graph, reference)
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    service = graph.value(predicate=URIRef(sd + "endpoint"), object=URIRef(endpoint))
+    assert service is not None
+    features = set(graph.objects(service, URIRef(sd + "feature")))
+    assert URIRef(sd + "UnionDefaultGraph") in features
+    formats = {str(f) for f in graph.objects(service, URIRef(sd + "resultFormat"))}
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
+    assert "http://www.w3.org/ns/formats/Turtle" in formats
+
+
+def test_other_sites_may_query(server: LiveServer) -> None:
+    url = f"{server.url}sparql"
+    preflight = requests.options(
+        url,
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+        timeout=30,
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    response = requests.post(url, data="ASK {}", headers={"Content-Type": DIRECT}, timeout=30)
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
