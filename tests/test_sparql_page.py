@@ -7,9 +7,11 @@ import re
 import pytest
 import requests
 
+from speechld.ingest import ingest
 from speechld.sparql.examples import EXAMPLES
+from speechld.store import GraphStore, open_store
 
-from .conftest import LiveServer
+from .conftest import ROOT, LiveServer
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -37,6 +39,19 @@ def test_every_example_runs(live_server: LiveServer, example: tuple[str, str]) -
     )
     assert response.status_code == 200, response.text
     assert "bindings" in response.json()["results"]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> GraphStore:
+    store = open_store(":memory:")
+    ingest(store, [ROOT / "tests" / "data"], "http://example.org/")
+    return store
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.title for e in EXAMPLES])
+def test_every_example_answers_on_the_corpus(corpus: GraphStore, example: tuple[str, str]) -> None:
+    rows = list(corpus.select(example[1]))
+    assert rows and all(row[0] is not None for row in rows)
 
 
 @pytest.mark.parametrize("title", ["Speeches by a speaker", "Speeches whose text contains a word"])

@@ -37,10 +37,10 @@ ORDER BY ?date
         "Speeches per party group",
         PROLOGUE
         + """
-SELECT ?group (SAMPLE(?label) AS ?name) (COUNT(?speech) AS ?speeches) WHERE {
+SELECT ?group (SAMPLE(?label) AS ?name) (COUNT(DISTINCT ?speech) AS ?speeches) WHERE {
   ?speech a sld:Speech ;
           sld:partyGroup ?group .
-  OPTIONAL { ?group skos:prefLabel|rdfs:label ?label }
+  OPTIONAL { ?group skos:prefLabel ?label FILTER(LANG(?label) = "en") }
 }
 GROUP BY ?group
 ORDER BY DESC(?speeches)
@@ -50,10 +50,10 @@ ORDER BY DESC(?speeches)
         "Speeches per type",
         PROLOGUE
         + """
-SELECT ?type (SAMPLE(?label) AS ?name) (COUNT(?speech) AS ?speeches) WHERE {
+SELECT ?type (SAMPLE(?label) AS ?name) (COUNT(DISTINCT ?speech) AS ?speeches) WHERE {
   ?speech a sld:Speech ;
           sld:speechType ?type .
-  OPTIONAL { ?type skos:prefLabel|rdfs:label ?label }
+  OPTIONAL { ?type skos:prefLabel ?label FILTER(LANG(?label) = "en") }
 }
 GROUP BY ?type
 ORDER BY DESC(?speeches)
@@ -63,10 +63,10 @@ ORDER BY DESC(?speeches)
         "Speeches with a translation, and its language",
         PROLOGUE
         + """
-SELECT ?speech ?language (STRLEN(?text) AS ?characters) WHERE {
+SELECT DISTINCT ?speech ?language (STRLEN(?text) AS ?characters) WHERE {
   ?speech a sld:Speech ;
           sld:translation ?translation .
-  ?translation sld:text ?text .
+  ?translation sld:translatedText ?text .
   BIND(LANG(?text) AS ?language)
 }
 ORDER BY ?speech ?language
@@ -76,7 +76,7 @@ ORDER BY ?speech ?language
         "Speeches whose text contains a word",
         PROLOGUE
         + """
-SELECT ?speech ?label ?language WHERE {
+SELECT DISTINCT ?speech ?label ?language WHERE {
   ?speech a sld:Speech ;
           rdfs:label ?label ;
           sld:text ?text .
