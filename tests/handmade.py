@@ -122,6 +122,17 @@ SPEECHES: tuple[Speech, ...] = (
         party_group="social-democrats",
         translations=(SV,),
     ),
+    # A member outside every party group: a status of the group scheme, not a group.
+    _speech(
+        9,
+        speaker="Helge André Njåstad",
+        type_label="Replikk",
+        type="reply",
+        role="Uden partitilknytning",
+        party_group="non-attached",
+        language="nn",
+        paragraphs=("Takk for det, president.",),
+    ),
 )
 
 

@@ -10,7 +10,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
 
-from speechld.mapper import page_graph, source_key, source_term, speech_triples
+from speechld.mapper import NON_ATTACHED, page_graph, source_key, source_term, speech_triples
 from speechld.parse import parse_page
 from speechld.record import Speech, Translation
 from speechld.vocab import SCHEMA, SLD, Minter, language_iri
@@ -121,6 +121,18 @@ def test_speaker_is_understood_without_reasoning() -> None:
     assert {FOAF.Person, SCHEMA.Person} <= set(graph.objects(person, RDF.type))
     for predicate in (FOAF.name, SCHEMA.name, RDFS.label):
         assert graph.value(person, predicate) == Literal("Michael Tetzschner")
+
+
+def test_a_non_attached_member_speaks_for_no_party_group() -> None:
+    (speech,) = [s for s in SPEECHES if s.party_group == NON_ATTACHED]
+    graph = speech_graph(speech)
+    uri = MINT.speech(speech.id)
+    assert graph.value(uri, SLD.nonAttached) == Literal(True)
+    assert graph.value(uri, SLD.partyGroup) is None
+    assert graph.value(uri, SLD.speakerRole) == Literal("Uden partitilknytning")
+    assert not any(o == MINT.group(NON_ATTACHED) for o in graph.objects())
+    member = speech_graph(SPEECHES[0])
+    assert member.value(MINT.speech(SPEECHES[0].id), SLD.nonAttached) is None
 
 
 def test_external_speaker_and_missing_fields() -> None:

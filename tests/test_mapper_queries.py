@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from speechld.mapper import page_graph
+from speechld.mapper import NON_ATTACHED, page_graph
 from speechld.rdf import ntriples
 from speechld.schemes import scheme_files, vocabulary_graph
 from speechld.store import EmbeddedStore, SourceGraph
@@ -48,7 +48,9 @@ def test_readme_has_the_example_queries() -> None:
 
 
 def test_speeches_per_party_group(store: EmbeddedStore) -> None:
-    expected = Counter(s.party_group for s in unique(SPEECHES) if s.party_group)
+    expected = Counter(
+        s.party_group for s in unique(SPEECHES) if s.party_group not in (None, NON_ATTACHED)
+    )
     found = {r["group"]: int(r["speeches"]) for r in rows(store, "Speeches per party group")}
     assert found == {str(MINT.group(key)): n for key, n in expected.items()}
     names = {r["group"]: r.get("name") for r in rows(store, "Speeches per party group")}

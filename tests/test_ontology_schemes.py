@@ -10,7 +10,7 @@ from rdflib.namespace import SKOS
 
 from speechld.errors import SpeechldError
 from speechld.schemes import NOT_SCHEMES, scheme_files, vocabulary_graph
-from speechld.vocab import Minter
+from speechld.vocab import ONTOLOGY, Minter
 
 from .handmade import BASE, SCHEMES
 
@@ -40,9 +40,9 @@ def test_relative_iris_resolve_against_the_base(base: str) -> None:
     assert (mint.type("main-speech"), SKOS.inScheme, URIRef(f"{base}id/type/")) in graph
     assert (mint.group("social-democrats"), SKOS.notation, None) in graph
     iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
-    # every IRI is ours, under the base, or a W3C term (RDF, SKOS, ORG)
+    # every IRI is ours (under the base or the ontology's namespace) or a W3C term (RDF, SKOS, ORG)
     assert {i for i in iris if not i.startswith(base)} == {
-        i for i in iris if i.startswith("http://www.w3.org/")
+        i for i in iris if i.startswith(("http://www.w3.org/", ONTOLOGY + "#"))
     }
     assert len([i for i in iris if i.startswith(f"{base}id/")]) == 3 + 7
 

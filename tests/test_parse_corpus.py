@@ -1,64 +1,22 @@
 """Every page of the corpus read against a table written by reading the pages (expected.tsv).
 
-tests/data/expected.tsv has one row per page: the seed export file, then the 130 pages
-of pages.jsonl in order. A speech row gives number, speaker, type key, role as printed,
-party group and function keys, the language of the text and of each translation
-(written by reading them), and `external` for a guest speaker; a row of another kind
-says which kind of non-speech page it is. Roles are taken as printed, even where the
-site is wrong (page 71, Mikkel Dencker, is printed with the Left Socialist Green Group).
+The table and how to read it are described in tests/corpus.py.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
-from dataclasses import dataclass
 from functools import cache
 
 import pytest
 
 from speechld.errors import NotASpeech
 from speechld.parse import parse_page
+from speechld.parse.concepts import vocabulary
 from speechld.record import Speech
 
-from .conftest import ROOT
-
-CORPUS = ROOT / "tests" / "data"
-
-
-@dataclass(frozen=True)
-class Row:
-    """One row of the expected table."""
-
-    source: str
-    kind: str
-    number: str
-    speaker: str
-    type: str
-    role: str
-    party_group: str
-    function: str
-    language: str
-    translations: str
-    external: str
-
-
-@cache
-def pages() -> dict[str, str]:
-    """Source -> page text, for the seed file and every line of pages.jsonl."""
-    texts = {"000_662a71d7f3bf9c71.txt": (CORPUS / "000_662a71d7f3bf9c71.txt").read_text("utf-8")}
-    with (CORPUS / "pages.jsonl").open(encoding="utf-8") as lines:
-        for line in lines:
-            page = json.loads(line)
-            texts[page["url"]] = page["text"]
-    return texts
-
-
-def rows() -> list[Row]:
-    """The expected table."""
-    with (CORPUS / "expected.tsv").open(encoding="utf-8", newline="") as table:
-        return [Row(**row) for row in csv.DictReader(table, delimiter="\t")]
+from .corpus import PAGES, Row, pages, rows, speech_rows
 
 
 @cache
@@ -71,7 +29,7 @@ def parsed(source: str) -> Speech | NotASpeech:
 
 
 def test_table_covers_the_corpus_in_order() -> None:
-    with (CORPUS / "pages.jsonl").open(encoding="utf-8") as lines:
+    with PAGES.open(encoding="utf-8") as lines:
         corpus = [json.loads(line) for line in lines]
     table = rows()
     assert [row.source for row in table[1:]] == [page["url"] for page in corpus]
@@ -106,6 +64,22 @@ def test_page_reads_as_expected(row: Row) -> None:
     assert got == {key: getattr(row, key) for key in got}
     assert result.type_conflict is None
     assert result.paragraphs and all(p.strip() for p in result.paragraphs)
+
+
+def test_every_key_read_or_expected_is_a_concept_of_its_scheme() -> None:
+    keys = {name: set(vocabulary(name).keys) for name in ("type", "group", "function")}
+    read: dict[str, set[str | None]] = {"type": set(), "group": set(), "function": set()}
+    for row in rows():
+        result = parsed(row.source)
+        if isinstance(result, Speech):
+            read["type"] |= {result.type, result.type_conflict, row.type or None}
+            read["group"] |= {result.party_group, row.party_group or None}
+            read["function"] |= {result.function, row.function or None}
+    for name, found in read.items():
+        assert found - {None} <= keys[name], name
+    # the corpus uses every party group and every speech type: none is there without evidence
+    assert keys["group"] == read["group"] - {None}
+    assert keys["type"] == read["type"] - {None}
 
 
 def test_no_information_block_line_leaks_into_a_text() -> None:
@@ -148,6 +122,17 @@ def test_two_urls_of_one_speech_give_one_id() -> None:
     assert isinstance(finnish, Speech) and isinstance(swedish, Speech)
     assert finnish.source != swedish.source
     assert finnish.id == swedish.id
+
+
+def test_the_table_and_the_parser_tell_the_same_speeches_apart() -> None:
+    """Pages are one speech for the parser (one id) exactly when they are for the table."""
+    by_id: dict[str, set[tuple[str, str]]] = {}
+    for row in speech_rows():
+        result = parsed(row.source)
+        assert isinstance(result, Speech), row.source
+        by_id.setdefault(result.id, set()).add(row.speech_key)
+    assert all(len(keys) == 1 for keys in by_id.values())
+    assert len(by_id) == len({row.speech_key for row in speech_rows()})
 
 
 def test_different_speeches_never_share_an_id() -> None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import SKOS
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
 
-from speechld.parse.concepts import FILES, read_vocabulary, vocabulary
+from speechld.mapper import NON_ATTACHED
+from speechld.parse.concepts import FILES, normalise, read_vocabulary, vocabulary
 from speechld.parse.roles import function_of, party_group_of
+from speechld.vocab import ORG, SLD
 
 from .conftest import ROOT
 
-ORG = Namespace("http://www.w3.org/ns/org#")
 LANGUAGES = {"da", "sv", "nb", "nn", "fi", "is", "en"}
 BASE = "https://data.example.org/nordic/"
 
@@ -43,24 +44,66 @@ def test_every_concept_is_complete_and_relative_to_the_base(name: str) -> None:
         assert [d.language for d in definitions if isinstance(d, Literal)] == ["en"], concept
 
 
+def keys_of(graph: Graph, kind: URIRef) -> set[str]:
+    """The notations of the concepts of a given class."""
+    return {str(graph.value(s, SKOS.notation)) for s in graph.subjects(RDF.type, kind)}
+
+
 def test_party_groups_are_organisations_except_the_non_attached() -> None:
     graph = scheme_graph("group")
-    organisations = {str(s).rsplit("/", 1)[1] for s in graph.subjects(RDF.type, ORG.Organization)}
-    assert set(vocabulary("group").keys) - organisations == {"non-attached"}
+    groups = keys_of(graph, SLD.PartyGroup)
+    assert keys_of(graph, ORG.Organization) == groups
+    assert set(vocabulary("group").keys) - groups == {NON_ATTACHED}
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "also"),
+    [("type", SLD.SpeechType, None), ("function", SLD.Function, ORG.Role)],
+)
+def test_every_concept_has_its_schemes_class(name: str, kind: URIRef, also: URIRef | None) -> None:
+    """Typed with our class, and with the established one a client without reasoning knows."""
+    graph = scheme_graph(name)
+    assert keys_of(graph, kind) == keys_of(graph, SKOS.Concept) == set(vocabulary(name).keys)
+    if also is not None:
+        assert keys_of(graph, also) == keys_of(graph, kind)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_every_scheme_is_labelled_and_described(name: str) -> None:
+    graph = scheme_graph(name)
+    scheme = URIRef(f"{BASE}id/{name}/")
+    preferred = [o for o in graph.objects(scheme, SKOS.prefLabel) if isinstance(o, Literal)]
+    assert sorted(label.language or "" for label in preferred) == sorted(LANGUAGES)
+    descriptions = [d for d in graph.objects(scheme, DCTERMS.description) if isinstance(d, Literal)]
+    assert [d.language for d in descriptions] == ["en"]
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
 def test_the_parser_tables_are_the_vocabulary_labels(name: str) -> None:
+    """Every label in the file names its own concept in the parser's table, and only those do."""
     graph = scheme_graph(name)
-    labels = {
-        str(label)
-        for concept in graph.subjects(RDF.type, SKOS.Concept)
-        for predicate in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
-        for label in graph.objects(concept, predicate)
-    }
+    labels: dict[str, str] = {}
+    for concept in graph.subjects(RDF.type, SKOS.Concept):
+        key = str(graph.value(concept, SKOS.notation))
+        for predicate in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+            for label in graph.objects(concept, predicate):
+                labels[str(label)] = key
     table = vocabulary(name)
-    assert all(table.key_of(label) in table.keys for label in labels)
-    assert len(table.labels) == len({label.casefold() for label in labels})
+    assert {label: table.key_of(label) for label in labels} == labels
+    assert sorted(table.keys) == sorted(set(labels.values()))
+    assert set(table.labels.values()) == set(table.keys)
+    assert len(table.labels) == len({normalise(label) for label in labels})
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_every_key_the_parser_can_produce_is_a_concept_of_its_scheme(name: str) -> None:
+    """A key the parser records is minted as {base}id/{name}/{key}: that concept must exist."""
+    graph = scheme_graph(name)
+    scheme = URIRef(f"{BASE}id/{name}/")
+    for key in vocabulary(name).keys:
+        concept = URIRef(f"{BASE}id/{name}/{key}")
+        assert (concept, SKOS.inScheme, scheme) in graph, key
+        assert (concept, RDF.type, SKOS.Concept) in graph, key
 
 
 def test_a_label_naming_two_concepts_is_refused() -> None:
@@ -85,6 +128,11 @@ def test_a_label_naming_two_concepts_is_refused() -> None:
         ("Samarbejds- og Fiskeriminister, Færøerne", None, "minister"),
         ("Valgkomiteens næstformand", None, "vice-chair"),
         ("President of the Baltic Assembly, Estonia", None, "president"),
+        ("Præsident af Vestnordisk Råd", None, "president"),
+        ("Storbritanniens premierminister", None, "prime-minister"),
+        ("Islands statsminister", None, "prime-minister"),
+        ("Statsminister, Sverige", None, "prime-minister"),
+        ("Uden partitilknytning", "non-attached", None),
         ("Taler som repræsentant for Island", None, None),
     ],
 )

@@ -20,6 +20,9 @@ Triple = tuple[Node, Node, Node]
 # that N-Triples forbids in an IRI.
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:[^\s<>\"{}|\\^`]*$")
 _TRUE = Literal(True)
+# The one concept of the party group scheme (ontology/groups.ttl) that is a status, not a
+# party group: a speech of a member outside every group says so instead of naming a group.
+NON_ATTACHED = "non-attached"
 
 
 def source_key(source: str) -> str:
@@ -91,7 +94,9 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
         yield uri, SLD.typeConflict, Literal(speech.type_conflict)
     if speech.role:
         yield uri, SLD.speakerRole, Literal(speech.role)
-    if speech.party_group:
+    if speech.party_group == NON_ATTACHED:
+        yield uri, SLD.nonAttached, _TRUE
+    elif speech.party_group:
         yield uri, SLD.partyGroup, mint.group(speech.party_group)
     if speech.function:
         yield uri, SLD.function, mint.function(speech.function)

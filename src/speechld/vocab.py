@@ -43,6 +43,7 @@ class SLD(DefinedNamespace):
     speakerRole: URIRef
     typeConflict: URIRef
     externalSpeaker: URIRef
+    nonAttached: URIRef
 
 
 # Common vocabularies the mapper and the shapes use besides ours.
