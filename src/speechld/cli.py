@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from importlib.resources import as_file, files
 from pathlib import Path
 
 import click
 
+from speechld.dump import dump, write, write_file
 from speechld.errors import SpeechldError
+from speechld.formats import DUMP_FORMATS, by_name
 from speechld.ingest import Summary, ingest, resolve_base
 from speechld.store import default_location, open_store
 
@@ -67,11 +70,37 @@ def ingest_command(location: str | None, base: str | None, paths: tuple[Path, ..
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
-def serve(location: str | None, base: str | None, host: str, port: int, threads: int) -> None:
+@click.option(
+    "--proxies",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Reverse proxies in front whose X-Forwarded-* headers to trust (0: none).",
+)
+@click.option(
+    "--license",
+    "license_uri",
+    metavar="URL",
+    envvar="SPEECHLD_LICENSE",
+    default=None,
+    help="Licence of the dataset, stated in VoID (default: CC BY 4.0).",
+)
+@click.option("--access-log/--no-access-log", default=True, help="Log every request to stderr.")
+def serve(
+    location: str | None,
+    base: str | None,
+    host: str,
+    port: int,
+    threads: int,
+    proxies: int,
+    license_uri: str | None,
+    access_log: bool,
+) -> None:
     """Serve the store as Linked Data; an empty store first gets the bundled speeches."""
     import waitress
 
     from speechld.web import create_app
+    from speechld.web.access import AccessLog, access_logger
 
     location = location or default_location()
     try:
@@ -83,9 +112,48 @@ def serve(location: str | None, base: str | None, host: str, port: int, threads:
             click.echo(f"empty store: loaded the bundled speeches ({summary})")
         store.close()
         del store
-        app = create_app({"STORE": location, "BASE": base})
+        config: dict[str, object] = {"STORE": location, "BASE": base, "PROXIES": proxies}
+        if license_uri:
+            config["LICENSE"] = license_uri
+        app = create_app(config)
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"speechld serving {location} at http://{host}:{port}/ (URIs under {base})")
     os.environ.setdefault("SPEECHLD_STORE", location)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="speechld")
+    wsgi = AccessLog(app.wsgi_app, access_logger()) if access_log else app.wsgi_app
+    waitress.serve(wsgi, host=host, port=port, threads=threads, ident="speechld")
+
+
+@main.command("dump")
+@store_option
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice([f.name for f in DUMP_FORMATS]),
+    default="nquads",
+    show_default=True,
+    help="Dump format; N-Quads keeps the named graphs.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="File to write, gzipped if its name ends in .gz (default: standard output).",
+)
+def dump_command(location: str | None, format_name: str, output: Path | None) -> None:
+    """Write the whole dataset in one RDF format, streamed from the store."""
+    fmt = by_name(format_name)
+    try:
+        store = open_store(location, read_only=True)
+        try:
+            if output is None:
+                write(dump(store, fmt), sys.stdout.buffer)
+            else:
+                chunks = dump(store, fmt, compress=output.name.endswith(".gz"))
+                size = write_file(chunks, output)
+                click.echo(f"wrote {size:,} bytes of {fmt.title} to {output}", err=True)
+        finally:
+            store.close()
+    except (SpeechldError, OSError) as error:
+        raise click.ClickException(str(error)) from error

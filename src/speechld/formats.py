@@ -16,6 +16,9 @@ class Format:
     suffix: str  # document URL suffix and dump file suffix, without the dot
     rdf: RdfFormat | None = None  # for graphs and datasets
     results: QueryResultsFormat | None = None  # for SELECT / ASK results
+    aliases: tuple[str, ...] = ()  # other media types a client may ask for it by
+    dump: bool = False  # serialised chunks concatenate into one document: fit for dumps
+    title: str = ""  # the name people know it by
 
     @property
     def content_type(self) -> str:
@@ -26,11 +29,28 @@ class Format:
 
 # Order matters: for graphs, `*/*` and a missing Accept pick the first one a caller offers.
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", "ttl", rdf=RdfFormat.TURTLE),
-    Format("jsonld", "application/ld+json", "jsonld", rdf=RdfFormat.JSON_LD),
-    Format("ntriples", "application/n-triples", "nt", rdf=RdfFormat.N_TRIPLES),
-    Format("rdfxml", "application/rdf+xml", "rdf", rdf=RdfFormat.RDF_XML),
-    Format("nquads", "application/n-quads", "nq", rdf=RdfFormat.N_QUADS),
+    Format("turtle", "text/turtle", "ttl", rdf=RdfFormat.TURTLE, dump=True, title="Turtle"),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        "jsonld",
+        rdf=RdfFormat.JSON_LD,
+        aliases=("application/json",),
+        title="JSON-LD",
+    ),
+    Format(
+        "ntriples",
+        "application/n-triples",
+        "nt",
+        rdf=RdfFormat.N_TRIPLES,
+        aliases=("text/plain",),
+        dump=True,
+        title="N-Triples",
+    ),
+    Format("rdfxml", "application/rdf+xml", "rdf", rdf=RdfFormat.RDF_XML, title="RDF/XML"),
+    Format(
+        "nquads", "application/n-quads", "nq", rdf=RdfFormat.N_QUADS, dump=True, title="N-Quads"
+    ),
 )
 RESULT_FORMATS: tuple[Format, ...] = (
     Format("json", "application/sparql-results+json", "srj", results=QueryResultsFormat.JSON),
@@ -38,13 +58,29 @@ RESULT_FORMATS: tuple[Format, ...] = (
     Format("csv", "text/csv", "csv", results=QueryResultsFormat.CSV),
     Format("tsv", "text/tab-separated-values", "tsv", results=QueryResultsFormat.TSV),
 )
-HTML = Format("html", "text/html", "html")
+HTML = Format("html", "text/html", "html", aliases=("application/xhtml+xml",), title="HTML")
+DUMP_FORMATS: tuple[Format, ...] = tuple(f for f in GRAPH_FORMATS if f.dump)
+# A resource's document is one graph, in HTML first: `*/*` and browsers get the page.
+DOCUMENT_FORMATS: tuple[Format, ...] = (
+    HTML,
+    *(f for f in GRAPH_FORMATS if f.rdf not in {RdfFormat.N_QUADS, RdfFormat.TRIG}),
+)
 
 BY_NAME: dict[str, Format] = {f.name: f for f in (*GRAPH_FORMATS, *RESULT_FORMATS, HTML)}
 BY_SUFFIX: dict[str, Format] = {f.suffix: f for f in (*GRAPH_FORMATS, HTML)}
 BY_MEDIA_TYPE: dict[str, Format] = {
     f.media_type: f for f in (*GRAPH_FORMATS, *RESULT_FORMATS, HTML)
 }
+
+
+def offers(formats: tuple[Format, ...]) -> dict[str, Format]:
+    """Every media type (main types first, then aliases) a client may ask for the formats by.
+
+    >>> list(offers((HTML,)))
+    ['text/html', 'application/xhtml+xml']
+    """
+    main = {f.media_type: f for f in formats}
+    return main | {alias: f for f in formats for alias in f.aliases if alias not in main}
 
 
 def by_name(name: str) -> Format:

@@ -73,6 +73,12 @@ class EmbeddedStore:
                     self._store = self._open()
         return self._store
 
+    @property
+    def generation(self) -> float:
+        """When the data this store shows was committed (a time stamp); 0.0 if unknown."""
+        self.store  # noqa: B018 (a read-only store reopens here if a writer has committed)
+        return self._generation
+
     def replace(self, graphs: Iterable[SourceGraph]) -> None:
         """Replace each named graph by its new content in one transaction."""
         if self.read_only:
@@ -85,9 +91,10 @@ class EmbeddedStore:
         if not update:
             return
         self._store.update(update)
+        self._generation = time.time()
         if self.path is not None:
             self._store.flush()
-            (self.path / GENERATION).write_text(f"{time.time()}\n")
+            (self.path / GENERATION).write_text(f"{self._generation}\n")
 
     def query(self, query: str) -> QueryResult:
         """The result of any SPARQL query over the union of the named graphs."""
