@@ -83,7 +83,7 @@ def document(path: str) -> Response:
     page = page_number()
     uri = thing_uri(key)
     description = describe(get_store(), uri, page, current_app.config["PAGE_SIZE"])
-    if not description.found:
+    if not description.found or (page > 1 and not description.inverse):
         raise NotFound(
             f"{uri} names nothing in this dataset."
             if page == 1
