@@ -84,12 +84,16 @@ def source_graph(name: str, turtle: str) -> SourceGraph:
     return SourceGraph(f"{BASE}graph/{name}", bytes(text).decode("utf-8"))
 
 
-def web_store() -> EmbeddedStore:
-    """An in-memory store holding the seed and the fixtures under BASE."""
-    store = EmbeddedStore(None)
+def fill(store: EmbeddedStore) -> EmbeddedStore:
+    """The store, given the seed and the fixtures under BASE."""
     ingest(store, [SEED], BASE)
     store.replace([source_graph("fixture", FIXTURE), source_graph("prolific", prolific())])
     return store
+
+
+def web_store() -> EmbeddedStore:
+    """An in-memory store holding the seed and the fixtures under BASE."""
+    return fill(EmbeddedStore(None))
 
 
 def seed_speech(store: EmbeddedStore) -> str:

@@ -101,6 +101,7 @@ def serve(
 
     from speechld.web import create_app
     from speechld.web.access import AccessLog, access_logger
+    from speechld.web.pages import warm_up
 
     location = location or default_location()
     try:
@@ -116,6 +117,8 @@ def serve(
         if license_uri:
             config["LICENSE"] = license_uri
         app = create_app(config)
+        with app.test_request_context(base_url=base):
+            warm_up()
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"speechld serving {location} at http://{host}:{port}/ (URIs under {base})")

@@ -17,7 +17,7 @@ from speechld.store.base import QueryResult, SourceGraph
 # Written after every committed change; readers reopen when its time stamp moves.
 GENERATION = "speechld-generation"
 RECHECK = 1.0  # seconds between a reader's checks for new data
-CHUNK = 50_000  # quads serialised at a time by dump()
+CHUNK = 5_000  # quads serialised at a time by dump(): its memory is about CHUNK long literals
 
 
 def _serialize(batch: list[Quad] | list[Triple], format: RdfFormat, buffer: io.BytesIO) -> bytes:

@@ -16,7 +16,7 @@ from speechld.web import views
 from speechld.web.describe import summaries
 from speechld.web.negotiation import negotiate
 from speechld.web.resources import page_number
-from speechld.web.store import base, cached, get_store, last_modified
+from speechld.web.store import base, cached, get_store
 from speechld.web.terms import jsonld_context
 from speechld.web.void import statistics
 
@@ -34,16 +34,16 @@ KIND_NAMES = {
 }
 SHOWN = 50  # things of each kind listed on the home page
 
-KINDS = """SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-  ?s a ?type .
+KINDS = """SELECT ?kind (COUNT(*) AS ?n) WHERE {{
+  {{ SELECT DISTINCT ?s WHERE {{ ?s a ?type }} }}
   BIND(STRAFTER(STR(?s), {prefix}) AS ?rest)
   BIND(STRBEFORE(?rest, "/") AS ?kind)
   FILTER(?kind != "" && STRAFTER(?rest, "/") != ""
          && !CONTAINS(STRAFTER(?rest, "/"), "/") && !CONTAINS(?rest, "#"))
 }} GROUP BY ?kind"""
 
-MEMBERS = """SELECT DISTINCT ?s WHERE {{
-  ?s a ?type .
+MEMBERS = """SELECT ?s WHERE {{
+  {{ SELECT DISTINCT ?s WHERE {{ ?s a ?type }} }}
   FILTER(STRSTARTS(STR(?s), {prefix}) && STR(?s) != {prefix}
          && !CONTAINS(STRAFTER(STR(?s), {prefix}), "/") && !CONTAINS(STR(?s), "#"))
 }} ORDER BY ?s"""
@@ -69,8 +69,10 @@ def kind_order(key: str) -> tuple[int, str]:
 def kinds() -> list[Kind]:
     """Every kind of thing under /id/ with its count (cached until the data changes)."""
 
+    store, prefix = get_store(), Literal(base() + "id/")
+
     def compute() -> list[Kind]:
-        rows = get_store().select(KINDS.format(prefix=Literal(base() + "id/")))
+        rows = store.select(KINDS.format(prefix=prefix))
         found = {str(row["kind"].value): int(row["n"].value) for row in rows}
         return [
             Kind(k, KIND_NAMES.get(k, k.capitalize()), found[k])
@@ -83,8 +85,10 @@ def kinds() -> list[Kind]:
 def members(kind: str) -> tuple[str, ...]:
     """The URIs of every thing of a kind, in URI order (cached until the data changes)."""
 
+    store, prefix = get_store(), Literal(f"{base()}id/{kind}/")
+
     def compute() -> tuple[str, ...]:
-        rows = get_store().select(MEMBERS.format(prefix=Literal(f"{base()}id/{kind}/")))
+        rows = store.select(MEMBERS.format(prefix=prefix))
         return tuple(str(row["s"].value) for row in rows)
 
     return cached(f"members:{kind}", compute)
@@ -122,8 +126,13 @@ def home() -> BaseResponse:
         content_type=HTML.content_type,
     )
     response.vary.add("Accept")
-    response.last_modified = last_modified()
     return response
+
+
+def warm_up() -> None:
+    """Count what the home page and VoID show, so that no visitor waits for it."""
+    kinds()
+    statistics()
 
 
 @bp.get("/list/<kind>")
@@ -152,9 +161,7 @@ def listing(kind: str) -> Response:
         if page > 1
         else None,
     )
-    response = Response(body, content_type=HTML.content_type)
-    response.last_modified = last_modified()
-    return response
+    return Response(body, content_type=HTML.content_type)
 
 
 @bp.get("/context.jsonld")

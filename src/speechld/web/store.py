@@ -27,6 +27,13 @@ class Cache:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.values: dict[str, tuple[object, Any]] = {}
+        self.refreshing: set[str] = set()
+
+    def put(self, name: str, version: object, value: object) -> None:
+        """Keep a value computed from one version of the data."""
+        with self.lock:
+            self.values[name] = (version, value)
+            self.refreshing.discard(name)
 
 
 def init_app(app: Flask) -> None:
@@ -65,18 +72,42 @@ def last_modified() -> datetime | None:
 
 
 def cached(name: str, compute: Callable[[], T]) -> T:
-    """A figure computed from the data, recomputed when the data changes."""
+    """A figure computed from the data, recomputed when the data changes.
+
+    Once computed, a figure is never waited for again: after a change the old one is
+    answered while a background thread computes the new one (compute must not need
+    the request, only the app).
+    """
     cache: Cache = current_app.extensions[CACHE]
     stamp = generation()
     version: object = stamp if stamp is not None else int(time.monotonic() // TTL)
     hit = cache.values.get(name)
-    if hit is not None and hit[0] == version:
-        value: T = hit[1]
+    if hit is None:
+        value = compute()
+        cache.put(name, version, value)
         return value
-    value = compute()
-    with cache.lock:
-        cache.values[name] = (version, value)
-    return value
+    if hit[0] != version:
+        with cache.lock:
+            start = name not in cache.refreshing
+            cache.refreshing.add(name)
+        if start:
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            threading.Thread(
+                target=_refresh, args=(app, name, version, compute), daemon=True
+            ).start()
+    stale: T = hit[1]
+    return stale
+
+
+def _refresh(app: Flask, name: str, version: object, compute: Callable[[], object]) -> None:
+    cache: Cache = app.extensions[CACHE]
+    with app.app_context():
+        try:
+            cache.put(name, version, compute())
+        except Exception:
+            app.logger.exception("could not recompute %s", name)
+            with cache.lock:
+                cache.refreshing.discard(name)
 
 
 def base() -> str:
@@ -84,7 +115,8 @@ def base() -> str:
     configured: str | None = current_app.config["BASE"]
     if configured:
         return configured if configured.endswith("/") else configured + "/"
-    return cached("base", lambda: stored_base(get_store())) or request.host_url
+    store = get_store()
+    return cached("base", lambda: stored_base(store)) or request.host_url
 
 
 def local(uri: str) -> str:

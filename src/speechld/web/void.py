@@ -42,8 +42,8 @@ PROPERTIES = """SELECT ?p (COUNT(*) AS ?n) WHERE {
   SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }
 } GROUP BY ?p ORDER BY ?p"""
 CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
-ENTITIES = """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-  ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space}))
+ENTITIES = """SELECT (COUNT(*) AS ?n) WHERE {{
+  {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o }} }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space}))
 }}"""
 EXAMPLES = f"SELECT ?s WHERE {{ ?s a <{SLD.Speech}> }} ORDER BY ?s LIMIT 3"
 
@@ -57,19 +57,23 @@ class Statistics:
     classes: tuple[tuple[str, int], ...]  # class IRI, entities
     properties: tuple[tuple[str, int], ...]  # property IRI, triples
     examples: tuple[str, ...]
+    modified: datetime | None  # when the data counted was committed
 
 
 def statistics() -> Statistics:
     """The dataset's figures, counted once per change of the data."""
 
+    store, space = get_store(), Literal(base() + "id/")
+
     def compute() -> Statistics:
-        store = get_store()
+        modified = last_modified()
         properties = tuple((str(r["p"].value), int(r["n"].value)) for r in store.select(PROPERTIES))
         classes = tuple((str(r["c"].value), int(r["n"].value)) for r in store.select(CLASSES))
-        space = Literal(base() + "id/")
         entities = next((int(r["n"].value) for r in store.select(ENTITIES.format(space=space))), 0)
         examples = tuple(str(r["s"].value) for r in store.select(EXAMPLES))
-        return Statistics(sum(n for _, n in properties), entities, classes, properties, examples)
+        return Statistics(
+            sum(n for _, n in properties), entities, classes, properties, examples, modified
+        )
 
     return cached("statistics", compute)
 
@@ -90,7 +94,7 @@ def dump_url(fmt: Format) -> str:
     return f"{base()}dumps/{file_name(fmt)}"
 
 
-def void_triples(stats: Statistics, license_uri: str, modified: datetime | None) -> list[Triple]:
+def void_triples(stats: Statistics, license_uri: str) -> list[Triple]:
     """The VoID and DCAT description of the dataset."""
     root = base()
     doc = root + ".well-known/void"
@@ -113,8 +117,8 @@ def void_triples(stats: Statistics, license_uri: str, modified: datetime | None)
     add(dataset, str(DCTERMS.description), Literal(DESCRIPTION, language="en"))
     add(dataset, str(DCTERMS.license), NamedNode(license_uri))
     add(dataset, str(DCTERMS.source), NamedNode("https://www.norden.org/"))
-    if modified is not None:
-        stamp = modified.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if stats.modified is not None:
+        stamp = stats.modified.astimezone(UTC).isoformat().replace("+00:00", "Z")
         add(dataset, str(DCTERMS.modified), Literal(stamp, datatype=NamedNode(str(XSD.dateTime))))
     add(dataset, DCAT + "landingPage", NamedNode(root))
     add(dataset, VOID + "uriSpace", Literal(root + "id/"))
@@ -192,7 +196,7 @@ def void(suffix: str | None) -> Response:
         )
         response = Response(body, content_type=HTML.content_type)
     else:
-        triples = void_triples(stats, current_app.config["LICENSE"], last_modified())
+        triples = void_triples(stats, current_app.config["LICENSE"])
         body_bytes = serialize_graph(triples, chosen, base() + "context.jsonld")
         response = Response(body_bytes, content_type=chosen.content_type)
     if fmt is None:
@@ -203,5 +207,4 @@ def void(suffix: str | None) -> Response:
         for f in DOCUMENT_FORMATS
         if f is not fmt
     )
-    response.last_modified = last_modified()
     return response
