@@ -69,7 +69,8 @@ def validate_and_compress(response: Response) -> Response:
         response.vary.add("Accept-Encoding")
     tag = hashlib.blake2b(body, digest_size=16).hexdigest()
     response.set_etag(tag + "-gzip" if zipped else tag)
-    response.make_conditional(request)
+    if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
+        response.make_conditional(request)
     if zipped and response.status_code == 200:
         response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
         response.headers["Content-Encoding"] = "gzip"

@@ -3,100 +3,55 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, redirect, render_template, url_for
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from speechld.formats import BY_NAME, HTML
-from speechld.vocab import SLD
 from speechld.web import views
 from speechld.web.describe import summaries
+from speechld.web.figures import KIND_NAMES, Kind, kinds, members, statistics
 from speechld.web.negotiation import negotiate
 from speechld.web.resources import page_number
-from speechld.web.store import base, cached, get_store
+from speechld.web.store import cached, get_store
 from speechld.web.terms import jsonld_context
-from speechld.web.void import statistics
 
 bp = Blueprint("pages", __name__)
 
-# What a kind of thing (the first path segment under /id/) is called in lists.
-KIND_NAMES = {
-    "speech": "Speeches",
-    "person": "Persons",
-    "group": "Party groups",
-    "type": "Speech types",
-    "function": "Functions",
-    "sitting": "Sittings",
-    "session": "Sessions",
-}
 SHOWN = 50  # things of each kind listed on the home page
 
-KINDS = """SELECT ?kind (COUNT(*) AS ?n) WHERE {{
-  {{ SELECT DISTINCT ?s WHERE {{ ?s a ?type }} }}
-  BIND(STRAFTER(STR(?s), {prefix}) AS ?rest)
-  BIND(STRBEFORE(?rest, "/") AS ?kind)
-  FILTER(?kind != "" && STRAFTER(?rest, "/") != ""
-         && !CONTAINS(STRAFTER(?rest, "/"), "/") && !CONTAINS(?rest, "#"))
-}} GROUP BY ?kind"""
 
-MEMBERS = """SELECT ?s WHERE {{
-  {{ SELECT DISTINCT ?s WHERE {{ ?s a ?type }} }}
-  FILTER(STRSTARTS(STR(?s), {prefix}) && STR(?s) != {prefix}
-         && !CONTAINS(STRAFTER(STR(?s), {prefix}), "/") && !CONTAINS(STR(?s), "#"))
-}} ORDER BY ?s"""
-
-EXAMPLES = f"SELECT ?s WHERE {{ ?s a <{SLD.Speech}> }} ORDER BY ?s LIMIT 3"
+Named = list[tuple[views.Value, str | None]]
 
 
 @dataclass(frozen=True)
-class Kind:
-    """A kind of thing in the dataset, and how many there are."""
+class Overview:
+    """What the home page shows: the kinds of things, example speeches, first names."""
 
-    key: str
-    name: str
-    count: int
-
-
-def kind_order(key: str) -> tuple[int, str]:
-    """Known kinds first, in their usual order, then the others by name."""
-    known = list(KIND_NAMES)
-    return (known.index(key) if key in known else len(known), key)
+    kinds: list[Kind]
+    examples: Named
+    lists: list[tuple[Kind, Named]]
 
 
-def kinds() -> list[Kind]:
-    """Every kind of thing under /id/ with its count (cached until the data changes)."""
+def overview() -> Overview:
+    """The home page's figures and lists (cached until the data changes)."""
+    found = kinds()
+    examples = list(statistics().examples)
+    lists = [(kind, members(kind.key)[:SHOWN]) for kind in found if kind.key != "speech"]
 
-    store, prefix = get_store(), Literal(base() + "id/")
+    def compute() -> Overview:
+        return Overview(found, named(examples), [(k, named(uris)) for k, uris in lists])
 
-    def compute() -> list[Kind]:
-        rows = store.select(KINDS.format(prefix=prefix))
-        found = {str(row["kind"].value): int(row["n"].value) for row in rows}
-        return [
-            Kind(k, KIND_NAMES.get(k, k.capitalize()), found[k])
-            for k in sorted(found, key=kind_order)
-        ]
-
-    return cached("kinds", compute)
+    return cached("overview", compute)
 
 
-def members(kind: str) -> tuple[str, ...]:
-    """The URIs of every thing of a kind, in URI order (cached until the data changes)."""
-
-    store, prefix = get_store(), Literal(f"{base()}id/{kind}/")
-
-    def compute() -> tuple[str, ...]:
-        rows = store.select(MEMBERS.format(prefix=prefix))
-        return tuple(str(row["s"].value) for row in rows)
-
-    return cached(f"members:{kind}", compute)
-
-
-def named(uris: list[str]) -> list[tuple[views.Value, str | None]]:
+def named(uris: Sequence[str]) -> Named:
     """Resources with their names and dates, for a list of links."""
-    index = views.Index.of(summaries(get_store(), [NamedNode(u) for u in uris]))
+    index = views.Index.of(summaries(get_store(), [NamedNode(u) for u in uris], dated=True))
     return [(index.value(NamedNode(u)), index.date(u)) for u in uris]
 
 
@@ -108,18 +63,14 @@ def home() -> BaseResponse:
         response = redirect(url_for("void.void", suffix=fmt.suffix), 303)
         response.vary.add("Accept")
         return response
-    found = kinds()
-    examples = [str(row["s"].value) for row in get_store().select(EXAMPLES)]
-    lists = [
-        (kind, named(list(members(kind.key)[:SHOWN]))) for kind in found if kind.key != "speech"
-    ]
+    glance = overview()
     response = Response(
         render_template(
             "home.html",
-            kinds=found,
+            kinds=glance.kinds,
             triples=statistics().triples,
-            examples=named(examples),
-            lists=lists,
+            examples=glance.examples,
+            lists=glance.lists,
             shown=SHOWN,
             dumps=[f for f in BY_NAME.values() if f.dump],
         ),
@@ -131,7 +82,7 @@ def home() -> BaseResponse:
 
 def warm_up() -> None:
     """Count what the home page and VoID show, so that no visitor waits for it."""
-    kinds()
+    overview()
     statistics()
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request
 from pyoxigraph import NamedNode, QueryBoolean
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.wrappers import Response as BaseResponse
@@ -21,6 +22,7 @@ bp = Blueprint("resources", __name__)
 
 EXISTS = "ASK {{ {{ {uri} ?p ?o }} UNION {{ ?s ?p {uri} }} }}"
 # Characters an IRI may not hold: percent-encoded when a request path is read as a URI.
+SAFE = "/:@!$&'()*+,;=~"  # kept as they are in paths
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
@@ -34,10 +36,15 @@ def thing_uri(key: str) -> str:
     return uri
 
 
+def local_path(prefix: str, key: str) -> str:
+    """A path on this server (under the app's mount point) for a key, percent-encoded."""
+    return f"{request.script_root}/{prefix}/{quote(key, safe=SAFE)}"
+
+
 def doc_path(key: str, fmt: Format | None = None, page: int = 1) -> str:
     """The local path of a thing's document: negotiated, or in one format."""
-    path = key + (f".{fmt.suffix}" if fmt else "")
-    return url_for("resources.document", path=path, page=page if page > 1 else None)
+    path = local_path("doc", key + (f".{fmt.suffix}" if fmt else ""))
+    return path + (f"?page={page}" if page > 1 else "")
 
 
 def doc_uri(key: str, page: int = 1) -> str:
@@ -92,7 +99,7 @@ def document(path: str) -> Response:
     fmt = fmt or negotiate()
     response = render(key, description, fmt)
     links = alternates(key, page, None if negotiated else fmt)
-    links.append(f'<{url_for("resources.thing", key=key)}>; rel="describes"')
+    links.append(f'<{local_path("id", key)}>; rel="describes"')
     if description.more:
         links.append(f'<{doc_path(key, None if negotiated else fmt, page + 1)}>; rel="next"')
     if page > 1:
@@ -145,5 +152,5 @@ def html(key: str, description: Description) -> str:
         next_page=doc_path(key, HTML, page + 1) if description.more else None,
         previous_page=doc_path(key, HTML, page - 1) if page > 1 else None,
         formats=[(f, doc_path(key, f, page)) for f in DOCUMENT_FORMATS],
-        thing=url_for("resources.thing", key=key),
+        thing=local_path("id", key),
     )

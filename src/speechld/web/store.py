@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 
 from speechld.ingest import stored_base
 from speechld.store import GraphStore, open_store
@@ -116,7 +116,10 @@ def base() -> str:
     if configured:
         return configured if configured.endswith("/") else configured + "/"
     store = get_store()
-    return cached("base", lambda: stored_base(store)) or request.host_url
+    found = cached("base", lambda: stored_base(store))
+    if found:
+        return found
+    return request.host_url if has_request_context() else "http://localhost/"
 
 
 def local(uri: str) -> str:

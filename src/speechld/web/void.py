@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 
 from flask import Blueprint, Response, current_app, render_template, url_for
 from pyoxigraph import Literal, NamedNode, Triple
@@ -13,11 +12,12 @@ from werkzeug.exceptions import NotFound
 
 from speechld.dump import file_name
 from speechld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, HTML, Format
-from speechld.vocab import ONTOLOGY, SLD
+from speechld.vocab import ONTOLOGY
 from speechld.web import terms
 from speechld.web.documents import serialize_graph
+from speechld.web.figures import Statistics, statistics
 from speechld.web.negotiation import negotiate, split_suffix
-from speechld.web.store import base, cached, get_store, last_modified
+from speechld.web.store import base
 
 bp = Blueprint("void", __name__)
 
@@ -37,45 +37,6 @@ DESCRIPTION = (
     "Plenary speeches of the Nordic Council as Linked Open Data: who spoke, in what role, "
     "for which party group, of what type, when, in which language, and what was said."
 )
-
-PROPERTIES = """SELECT ?p (COUNT(*) AS ?n) WHERE {
-  SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }
-} GROUP BY ?p ORDER BY ?p"""
-CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
-ENTITIES = """SELECT (COUNT(*) AS ?n) WHERE {{
-  {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o }} }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space}))
-}}"""
-EXAMPLES = f"SELECT ?s WHERE {{ ?s a <{SLD.Speech}> }} ORDER BY ?s LIMIT 3"
-
-
-@dataclass(frozen=True)
-class Statistics:
-    """The dataset's figures."""
-
-    triples: int
-    entities: int
-    classes: tuple[tuple[str, int], ...]  # class IRI, entities
-    properties: tuple[tuple[str, int], ...]  # property IRI, triples
-    examples: tuple[str, ...]
-    modified: datetime | None  # when the data counted was committed
-
-
-def statistics() -> Statistics:
-    """The dataset's figures, counted once per change of the data."""
-
-    store, space = get_store(), Literal(base() + "id/")
-
-    def compute() -> Statistics:
-        modified = last_modified()
-        properties = tuple((str(r["p"].value), int(r["n"].value)) for r in store.select(PROPERTIES))
-        classes = tuple((str(r["c"].value), int(r["n"].value)) for r in store.select(CLASSES))
-        entities = next((int(r["n"].value) for r in store.select(ENTITIES.format(space=space))), 0)
-        examples = tuple(str(r["s"].value) for r in store.select(EXAMPLES))
-        return Statistics(
-            sum(n for _, n in properties), entities, classes, properties, examples, modified
-        )
-
-    return cached("statistics", compute)
 
 
 def vocabulary(iri: str) -> str:
