@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +19,16 @@ from speechld.store import EmbeddedStore
 from speechld.vocab import SLD
 from speechld.web import create_app
 
-from .webdata import BASE, PAGE_SIZE, SPEAKER_COUNT, local_path, repo_file, seed_speech, web_store
+from .webdata import (
+    BASE,
+    PAGE_SIZE,
+    SPEAKER_COUNT,
+    local_path,
+    repo_file,
+    seed_speech,
+    source_graph,
+    web_store,
+)
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
@@ -365,3 +375,29 @@ def test_ontology_in_rdf_is_the_ontology_file(client: FlaskClient) -> None:
     assert isomorphic(turtle(client, "/ontology"), source)
     assert isomorphic(turtle(client, "/ontology.ttl"), source)
     assert client.get("/ontology.png").status_code == 404
+
+
+# --- new data ----------------------------------------------------------------------------
+
+
+def test_new_data_shows_without_a_restart() -> None:
+    store = web_store()
+    client = create_app({"STORE": store, "BASE": BASE}).test_client()
+    before = client.get(doc(FIXTURE_SPEECH, ".html")).text
+    assert '<a href="/id/person/maria-holm">Maria Holm</a>' in before
+    home = client.get("/", headers={"Accept": "text/html"}).text
+    assert "Persons</a></th><td>3</td>" in home
+    renamed = f"""
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <{BASE}id/person/maria-holm> rdfs:label "Maria Holm-Berg" .
+        <{BASE}id/person/new-one> a <http://xmlns.com/foaf/0.1/Person> .
+    """
+    store.replace([source_graph("fixture-extra", renamed)])
+    after = client.get(doc(FIXTURE_SPEECH, ".html")).text
+    assert "Maria Holm-Berg" in after  # documents are never stale
+    deadline = time.monotonic() + 10  # figures are recounted in the background
+    while "Persons</a></th><td>4</td>" not in home and time.monotonic() < deadline:
+        time.sleep(0.05)
+        home = client.get("/", headers={"Accept": "text/html"}).text
+    assert "Persons</a></th><td>4</td>" in home
+    store.close()

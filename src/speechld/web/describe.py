@@ -7,6 +7,8 @@ thousands of named graphs would cost far more.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -83,9 +85,59 @@ def is_part(uri: str, of: str) -> bool:
     return uri.startswith((of + "/", of + "#"))
 
 
-def describe(store: GraphStore, uri: str, page: int = 1, size: int = 100) -> Description:
+class Summaries:
+    """Names, types and dates of resources, kept for one version of the data (bounded).
+
+    Speeches link to few persons, groups and types; keeping their summaries spares a
+    query on most dereferences.
+    """
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self.version: object = None
+        self.entries: OrderedDict[NamedNode, list[Triple]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(
+        self, store: GraphStore, subjects: Iterable[NamedNode], version: object
+    ) -> list[Triple]:
+        """The summaries of the subjects, from the store where not kept yet."""
+        found: list[Triple] = []
+        missing: list[NamedNode] = []
+        with self.lock:
+            if version != self.version:
+                self.entries.clear()
+                self.version = version
+            for subject in subjects:
+                kept = self.entries.get(subject)
+                if kept is None:
+                    missing.append(subject)
+                else:
+                    self.entries.move_to_end(subject)
+                    found += kept
+        if missing:
+            fetched: dict[NamedNode, list[Triple]] = {s: [] for s in missing}
+            for t in summaries(store, missing, dated=True):
+                fetched[t.subject].append(t)  # type: ignore[index]
+            found += [t for ts in fetched.values() for t in ts]
+            with self.lock:
+                if version == self.version:
+                    self.entries.update(fetched)
+                    while len(self.entries) > self.size:
+                        self.entries.popitem(last=False)
+        return found
+
+
+def describe(
+    store: GraphStore,
+    uri: str,
+    page: int = 1,
+    size: int = 100,
+    kept: tuple[Summaries, object] | None = None,
+) -> Description:
     """The resource's own triples, its parts, the names and types of what it links to,
-    and a page of inverse links with the names, types and dates of their subjects."""
+    and a page of inverse links with the names, types and dates of their subjects
+    (summaries taken from `kept`, a cache and the data's version, where given)."""
     term = node(uri)
     own: dict[Triple, None] = {}
     inverse: list[tuple[NamedNode | BlankNode, NamedNode]] = []
@@ -105,7 +157,11 @@ def describe(store: GraphStore, uri: str, page: int = 1, size: int = 100) -> Des
     linked = {t.object for t in triples if isinstance(t.object, NamedNode)}
     parts = {o for o in linked if is_part(o.value, uri)}
     subjects = {s for s, _ in inverse if isinstance(s, NamedNode)}
-    triples += summaries(store, (linked - parts) | subjects, dated=bool(subjects))
+    wanted = (linked - parts) | subjects
+    if kept is not None:
+        triples += kept[0].get(store, wanted, kept[1])
+    else:
+        triples += summaries(store, wanted, dated=True)
     if parts:
         values = " ".join(sorted(map(str, parts)))
         triples += _triples(store.select(PARTS.format(subjects=values)))

@@ -4,11 +4,18 @@ does slowly."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pyoxigraph import NamedNode
+
 from speechld.vocab import SLD
+from speechld.web import views
+from speechld.web.describe import summaries
 from speechld.web.store import base, cached, get_store, last_modified
+
+SHOWN = 50  # things of each kind listed on the home page
 
 # What a kind of thing (the first path segment under /id/) is called in lists.
 KIND_NAMES = {
@@ -38,41 +45,28 @@ class Kind:
     count: int
 
 
+Named = list[tuple[views.Value, str | None]]  # a link's shown value, and its date
+
+
 @dataclass(frozen=True)
 class Statistics:
-    """The dataset's figures."""
+    """The dataset's figures, as VoID states them."""
 
     triples: int
-    entities: int
     classes: tuple[tuple[str, int], ...]  # class IRI, entities
     properties: tuple[tuple[str, int], ...]  # property IRI, triples
-    examples: tuple[str, ...]
     modified: datetime | None  # when the data counted was committed
 
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The typed things under {base}id/: how many, and each kind's, in URI order."""
+    """The typed things under {base}id/: how many, each kind's in URI order, examples,
+    and the first of each kind with their names (for the home page)."""
 
     entities: int
     kinds: dict[str, tuple[str, ...]]
-
-
-def catalogue() -> Catalogue:
-    """The things of the dataset, by kind."""
-    prefix = base() + "id/"
-
-    def compute() -> Catalogue:
-        uris = sorted(
-            u for row in get_store().select(TYPED) if (u := str(row["s"].value)).startswith(prefix)
-        )
-        by_kind: dict[str, list[str]] = {}
-        for uri in uris:
-            if kind := kind_of(uri, prefix):
-                by_kind.setdefault(kind, []).append(uri)
-        return Catalogue(len(uris), {k: tuple(v) for k, v in by_kind.items()})
-
-    return cached("catalogue", compute)
+    examples: tuple[str, ...]
+    named: dict[str, Named]  # "examples" and each kind's first SHOWN things
 
 
 def kind_of(uri: str, prefix: str) -> str | None:
@@ -91,6 +85,37 @@ def kind_order(key: str) -> tuple[int, str]:
     return (known.index(key) if key in known else len(known), key)
 
 
+def named(uris: Sequence[str]) -> Named:
+    """Resources with their names and dates, for a list of links."""
+    index = views.Index.of(summaries(get_store(), [NamedNode(u) for u in uris], dated=True))
+    return [(index.value(NamedNode(u)), index.date(u)) for u in uris]
+
+
+def catalogue() -> Catalogue:
+    """The things of the dataset, by kind (counted once per change of the data)."""
+    prefix = base() + "id/"
+
+    def compute() -> Catalogue:
+        store = get_store()
+        uris = sorted(
+            u for row in store.select(TYPED) if (u := str(row["s"].value)).startswith(prefix)
+        )
+        by_kind: dict[str, list[str]] = {}
+        for uri in uris:
+            if kind := kind_of(uri, prefix):
+                by_kind.setdefault(kind, []).append(uri)
+        examples = tuple(str(row["s"].value) for row in store.select(EXAMPLES))
+        shown = {k: named(v[:SHOWN]) for k, v in by_kind.items() if k != "speech"}
+        return Catalogue(
+            len(uris),
+            {k: tuple(v) for k, v in by_kind.items()},
+            examples,
+            shown | {"examples": named(examples)},
+        )
+
+    return cached("catalogue", compute)
+
+
 def kinds() -> list[Kind]:
     """Every kind of thing under /id/ with its count."""
     found = catalogue().kinds
@@ -106,15 +131,12 @@ def members(kind: str) -> tuple[str, ...]:
 
 
 def statistics() -> Statistics:
-    """The dataset's figures for VoID and the home page."""
-    entities = catalogue().entities
+    """The dataset's figures for VoID and the home page (counted once per change)."""
 
     def compute() -> Statistics:
         store = get_store()
         properties = tuple((str(r["p"].value), int(r["n"].value)) for r in store.select(PROPERTIES))
         classes = tuple((str(r["c"].value), int(r["n"].value)) for r in store.select(CLASSES))
-        examples = tuple(str(r["s"].value) for r in store.select(EXAMPLES))
-        total = sum(n for _, n in properties)
-        return Statistics(total, entities, classes, properties, examples, last_modified())
+        return Statistics(sum(n for _, n in properties), classes, properties, last_modified())
 
     return cached("statistics", compute)

@@ -3,56 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, redirect, render_template, url_for
-from pyoxigraph import NamedNode
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from speechld.formats import BY_NAME, HTML
-from speechld.web import views
-from speechld.web.describe import summaries
-from speechld.web.figures import KIND_NAMES, Kind, kinds, members, statistics
+from speechld.web.figures import KIND_NAMES, SHOWN, catalogue, kinds, members, named, statistics
 from speechld.web.negotiation import negotiate
 from speechld.web.resources import page_number
-from speechld.web.store import cached, get_store
 from speechld.web.terms import jsonld_context
 
 bp = Blueprint("pages", __name__)
-
-SHOWN = 50  # things of each kind listed on the home page
-
-
-Named = list[tuple[views.Value, str | None]]
-
-
-@dataclass(frozen=True)
-class Overview:
-    """What the home page shows: the kinds of things, example speeches, first names."""
-
-    kinds: list[Kind]
-    examples: Named
-    lists: list[tuple[Kind, Named]]
-
-
-def overview() -> Overview:
-    """The home page's figures and lists (cached until the data changes)."""
-    found = kinds()
-    examples = list(statistics().examples)
-    lists = [(kind, members(kind.key)[:SHOWN]) for kind in found if kind.key != "speech"]
-
-    def compute() -> Overview:
-        return Overview(found, named(examples), [(k, named(uris)) for k, uris in lists])
-
-    return cached("overview", compute)
-
-
-def named(uris: Sequence[str]) -> Named:
-    """Resources with their names and dates, for a list of links."""
-    index = views.Index.of(summaries(get_store(), [NamedNode(u) for u in uris], dated=True))
-    return [(index.value(NamedNode(u)), index.date(u)) for u in uris]
 
 
 @bp.get("/")
@@ -63,14 +25,14 @@ def home() -> BaseResponse:
         response = redirect(url_for("void.void", suffix=fmt.suffix), 303)
         response.vary.add("Accept")
         return response
-    glance = overview()
+    found = catalogue()
     response = Response(
         render_template(
             "home.html",
-            kinds=glance.kinds,
+            kinds=kinds(),
             triples=statistics().triples,
-            examples=glance.examples,
-            lists=glance.lists,
+            examples=found.named["examples"],
+            lists=[(kind, found.named[kind.key]) for kind in kinds() if kind.key in found.named],
             shown=SHOWN,
             dumps=[f for f in BY_NAME.values() if f.dump],
         ),
@@ -82,7 +44,7 @@ def home() -> BaseResponse:
 
 def warm_up() -> None:
     """Count what the home page and VoID show, so that no visitor waits for it."""
-    overview()
+    catalogue()
     statistics()
 
 

@@ -16,7 +16,7 @@ from speechld.web import terms, views
 from speechld.web.describe import Description, count_inverse, describe, node
 from speechld.web.documents import document_triples, serialize_graph
 from speechld.web.negotiation import negotiate, split_suffix
-from speechld.web.store import base, get_store, last_modified
+from speechld.web.store import base, get_store, last_modified, summaries, version
 
 bp = Blueprint("resources", __name__)
 
@@ -89,7 +89,9 @@ def document(path: str) -> Response:
     negotiated = fmt is None
     page = page_number()
     uri = thing_uri(key)
-    description = describe(get_store(), uri, page, current_app.config["PAGE_SIZE"])
+    description = describe(
+        get_store(), uri, page, current_app.config["PAGE_SIZE"], (summaries(), version())
+    )
     if not description.found or (page > 1 and not description.inverse):
         raise NotFound(
             f"{uri} names nothing in this dataset."

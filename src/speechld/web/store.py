@@ -13,9 +13,11 @@ from flask import Flask, current_app, has_request_context, request
 from speechld.ingest import stored_base
 from speechld.store import GraphStore, open_store
 from speechld.vocab import ONTOLOGY
+from speechld.web.describe import Summaries
 
 KEY = "speechld.store"
 CACHE = "speechld.cache"
+SUMMARIES = "speechld.summaries"
 TTL = 60.0  # seconds a cached figure lives on a store that tells no generation
 
 T = TypeVar("T")
@@ -40,6 +42,7 @@ def init_app(app: Flask) -> None:
     """Attach a lazily opened store and a cache of figures to the app."""
     app.extensions[KEY] = None
     app.extensions[CACHE] = Cache()
+    app.extensions[SUMMARIES] = Summaries()
     app.extensions[KEY + ".lock"] = threading.Lock()
 
 
@@ -71,6 +74,18 @@ def last_modified() -> datetime | None:
     return datetime.fromtimestamp(int(stamp), UTC) if stamp is not None else None
 
 
+def version() -> object:
+    """What names the data's current state: its generation, else the current TTL period."""
+    stamp = generation()
+    return stamp if stamp is not None else int(time.monotonic() // TTL)
+
+
+def summaries() -> Summaries:
+    """The app's cache of resource summaries."""
+    found: Summaries = current_app.extensions[SUMMARIES]
+    return found
+
+
 def cached(name: str, compute: Callable[[], T]) -> T:
     """A figure computed from the data, recomputed when the data changes.
 
@@ -79,22 +94,19 @@ def cached(name: str, compute: Callable[[], T]) -> T:
     the request, only the app).
     """
     cache: Cache = current_app.extensions[CACHE]
-    stamp = generation()
-    version: object = stamp if stamp is not None else int(time.monotonic() // TTL)
+    now = version()
     hit = cache.values.get(name)
     if hit is None:
         value = compute()
-        cache.put(name, version, value)
+        cache.put(name, now, value)
         return value
-    if hit[0] != version:
+    if hit[0] != now:
         with cache.lock:
             start = name not in cache.refreshing
             cache.refreshing.add(name)
         if start:
             app = current_app._get_current_object()  # type: ignore[attr-defined]
-            threading.Thread(
-                target=_refresh, args=(app, name, version, compute), daemon=True
-            ).start()
+            threading.Thread(target=_refresh, args=(app, name, now, compute), daemon=True).start()
     stale: T = hit[1]
     return stale
 

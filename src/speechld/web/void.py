@@ -15,7 +15,7 @@ from speechld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, HTML, Format
 from speechld.vocab import ONTOLOGY
 from speechld.web import terms
 from speechld.web.documents import serialize_graph
-from speechld.web.figures import Statistics, statistics
+from speechld.web.figures import Catalogue, Statistics, catalogue, statistics
 from speechld.web.negotiation import negotiate, split_suffix
 from speechld.web.store import base
 
@@ -55,7 +55,7 @@ def dump_url(fmt: Format) -> str:
     return f"{base()}dumps/{file_name(fmt)}"
 
 
-def void_triples(stats: Statistics, license_uri: str) -> list[Triple]:
+def void_triples(stats: Statistics, things: Catalogue, license_uri: str) -> list[Triple]:
     """The VoID and DCAT description of the dataset."""
     root = base()
     doc = root + ".well-known/void"
@@ -85,10 +85,10 @@ def void_triples(stats: Statistics, license_uri: str) -> list[Triple]:
     add(dataset, VOID + "uriSpace", Literal(root + "id/"))
     add(dataset, VOID + "sparqlEndpoint", NamedNode(root + "sparql"))
     add(dataset, VOID + "triples", count(stats.triples))
-    add(dataset, VOID + "entities", count(stats.entities))
+    add(dataset, VOID + "entities", count(things.entities))
     add(dataset, VOID + "classes", count(len(stats.classes)))
     add(dataset, VOID + "properties", count(len(stats.properties)))
-    for example in stats.examples:
+    for example in things.examples:
         add(dataset, VOID + "exampleResource", NamedNode(example))
     used = {vocabulary(c) for c, _ in stats.classes} | {vocabulary(p) for p, _ in stats.properties}
     for namespace in sorted(used | {ONTOLOGY}):
@@ -147,6 +147,7 @@ def void(suffix: str | None) -> Response:
         body = render_template(
             "void.html",
             stats=stats,
+            entities=catalogue().entities,
             license=current_app.config["LICENSE"],
             dumps=[(f, dump_url(f)) for f in DUMP_FORMATS],
             formats=[(f, url_for("void.void", suffix=f.suffix)) for f in DOCUMENT_FORMATS],
@@ -157,7 +158,7 @@ def void(suffix: str | None) -> Response:
         )
         response = Response(body, content_type=HTML.content_type)
     else:
-        triples = void_triples(stats, current_app.config["LICENSE"])
+        triples = void_triples(stats, catalogue(), current_app.config["LICENSE"])
         body_bytes = serialize_graph(triples, chosen, base() + "context.jsonld")
         response = Response(body_bytes, content_type=chosen.content_type)
     if fmt is None:
