@@ -132,6 +132,7 @@ def test_page_past_the_end_is_404_and_a_bad_page_400(client: FlaskClient) -> Non
     assert client.get(doc(PROLIFIC, ".ttl", last + 1)).status_code == 404
     assert client.get(doc(PROLIFIC, ".ttl") + "?page=zero").status_code == 400
     assert client.get(doc(PROLIFIC, ".ttl") + "?page=0").status_code == 400
+    assert client.get(doc(PROLIFIC, ".ttl") + "?page=²").status_code == 400
 
 
 def test_scheme_uri_lists_its_concepts(client: FlaskClient) -> None:

@@ -21,8 +21,8 @@ from speechld.web.store import base, get_store, last_modified, summaries, versio
 bp = Blueprint("resources", __name__)
 
 EXISTS = "ASK {{ {{ {uri} ?p ?o }} UNION {{ ?s ?p {uri} }} }}"
+SAFE = "/:@!$&'()*+,;=~"  # kept as they are in the paths we write
 # Characters an IRI may not hold: percent-encoded when a request path is read as a URI.
-SAFE = "/:@!$&'()*+,;=~"  # kept as they are in paths
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
@@ -55,19 +55,18 @@ def doc_uri(key: str, page: int = 1) -> str:
 def page_number() -> int:
     """The ?page= argument: a positive integer, 1 if absent."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise BadRequest(f"page must be a positive whole number, not {raw!r}")
     return int(raw)
 
 
 def alternates(key: str, page: int, current: Format | None) -> list[str]:
-    """Link header values naming the document's other formats and neighbouring pages."""
-    links = [
+    """Link header values naming the document's URL in each other format."""
+    return [
         f'<{doc_path(key, f, page)}>; rel="alternate"; type="{f.media_type}"'
         for f in DOCUMENT_FORMATS
         if f is not current
     ]
-    return links
 
 
 @bp.get("/id/<path:key>")
@@ -139,7 +138,8 @@ def html(key: str, description: Description) -> str:
         item = (index.value(subject), index.date(views.node_key(subject)))
         inverse.setdefault(predicate.value, []).append(item)
     speech = views.speech(index, uri, base()) if str(SLD.Speech) in index.types[uri] else None
-    total = count_inverse(get_store(), uri) if (description.more or page > 1) else None
+    paged = description.more or page > 1
+    total = count_inverse(get_store(), uri) if paged else len(description.inverse)
     return render_template(
         "speech.html" if speech else "resource.html",
         uri=uri,
