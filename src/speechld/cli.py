@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from importlib.resources import as_file, files
 from pathlib import Path
 
 import click
 
+from speechld.dump import dump, write, write_file
 from speechld.errors import NotASpeech, ParseError, SpeechldError
+from speechld.formats import DUMP_FORMATS, by_name
 from speechld.ingest import Summary, ingest, resolve_base
 from speechld.inputs import DEFAULT_LIMIT, Counts, speeches
 from speechld.store import default_location, open_store
@@ -163,6 +166,22 @@ def parse_command(base: str | None, limit: int, output: str, paths: tuple[str, .
     metavar="URL",
     help="An endpoint SPARQL SERVICE may call (repeatable; default: none).",
 )
+@click.option(
+    "--proxies",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Reverse proxies in front whose X-Forwarded-* headers to trust (0: none).",
+)
+@click.option(
+    "--license",
+    "license_uri",
+    metavar="URL",
+    envvar="SPEECHLD_LICENSE",
+    default=None,
+    help="Licence of the dataset, stated in VoID (default: CC BY 4.0).",
+)
+@click.option("--access-log/--no-access-log", default=True, help="Log every request to stderr.")
 def serve(
     location: str | None,
     base: str | None,
@@ -174,11 +193,16 @@ def serve(
     max_concurrent_queries: int | None,
     max_query_size: int | None,
     service_allow: tuple[str, ...],
+    proxies: int,
+    license_uri: str | None,
+    access_log: bool,
 ) -> None:
     """Serve the store as Linked Data; an empty store first gets the bundled speeches."""
     import waitress
 
     from speechld.web import create_app, sparql
+    from speechld.web.access import AccessLog, access_logger
+    from speechld.web.pages import warm_up
 
     location = location or default_location()
     try:
@@ -190,20 +214,60 @@ def serve(
             click.echo(f"empty store: loaded the bundled speeches ({summary})")
         store.close()
         del store
-        app = create_app(
-            {
-                "STORE": location,
-                "BASE": base,
-                "SPARQL_TIMEOUT": query_timeout,
-                "SPARQL_MAX_ROWS": max_rows,
-                "SPARQL_MAX_CONCURRENT": max_concurrent_queries,
-                "SPARQL_MAX_QUERY_BYTES": max_query_size,
-                "SPARQL_SERVICE_ALLOW": service_allow or None,
-            }
-        )
+        config: dict[str, object] = {
+            "STORE": location,
+            "BASE": base,
+            "PROXIES": proxies,
+            "SPARQL_TIMEOUT": query_timeout,
+            "SPARQL_MAX_ROWS": max_rows,
+            "SPARQL_MAX_CONCURRENT": max_concurrent_queries,
+            "SPARQL_MAX_QUERY_BYTES": max_query_size,
+            "SPARQL_SERVICE_ALLOW": service_allow or None,
+        }
+        if license_uri:
+            config["LICENSE"] = license_uri
+        app = create_app(config)
+        with app.test_request_context(base_url=base):
+            warm_up()
         sparql.warm(app)
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"speechld serving {location} at http://{host}:{port}/ (URIs under {base})")
     os.environ.setdefault("SPEECHLD_STORE", location)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="speechld")
+    wsgi = AccessLog(app.wsgi_app, access_logger()) if access_log else app.wsgi_app
+    waitress.serve(wsgi, host=host, port=port, threads=threads, ident="speechld")
+
+
+@main.command("dump")
+@store_option
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice([f.name for f in DUMP_FORMATS]),
+    default="nquads",
+    show_default=True,
+    help="Dump format; N-Quads keeps the named graphs.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="File to write, gzipped if its name ends in .gz (default: standard output).",
+)
+def dump_command(location: str | None, format_name: str, output: Path | None) -> None:
+    """Write the whole dataset in one RDF format, streamed from the store."""
+    fmt = by_name(format_name)
+    try:
+        store = open_store(location, read_only=True)
+        try:
+            if output is None:
+                write(dump(store, fmt), sys.stdout.buffer)
+            else:
+                chunks = dump(store, fmt, compress=output.name.endswith(".gz"))
+                size = write_file(chunks, output)
+                click.echo(f"wrote {size:,} bytes of {fmt.title} to {output}", err=True)
+        finally:
+            store.close()
+    except (SpeechldError, OSError) as error:
+        raise click.ClickException(str(error)) from error

@@ -19,6 +19,9 @@ class Format:
     results: QueryResultsFormat | None = None  # for SELECT / ASK results
     iri: str | None = None  # the W3C format IRI (http://www.w3.org/ns/formats/...)
     also: tuple[str, ...] = ()  # other names clients use for it in `format=`
+    aliases: tuple[str, ...] = ()  # other media types a client may ask for it by
+    dump: bool = False  # serialised chunks concatenate into one document: fit for dumps
+    title: str = ""  # the name people know it by
 
     @property
     def content_type(self) -> str:
@@ -30,7 +33,16 @@ class Format:
 # Order matters: for graphs, `*/*` and a missing Accept pick the first one a caller offers.
 W3C = "http://www.w3.org/ns/formats/"
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", "ttl", RdfFormat.TURTLE, iri=W3C + "Turtle", also=("n3",)),
+    Format(
+        "turtle",
+        "text/turtle",
+        "ttl",
+        RdfFormat.TURTLE,
+        iri=W3C + "Turtle",
+        also=("n3",),
+        dump=True,
+        title="Turtle",
+    ),
     Format(
         "jsonld",
         "application/ld+json",
@@ -38,8 +50,19 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         RdfFormat.JSON_LD,
         iri=W3C + "JSON-LD",
         also=("json-ld", "json"),
+        aliases=("application/json",),
+        title="JSON-LD",
     ),
-    Format("ntriples", "application/n-triples", "nt", RdfFormat.N_TRIPLES, iri=W3C + "N-Triples"),
+    Format(
+        "ntriples",
+        "application/n-triples",
+        "nt",
+        RdfFormat.N_TRIPLES,
+        iri=W3C + "N-Triples",
+        aliases=("text/plain",),
+        dump=True,
+        title="N-Triples",
+    ),
     Format(
         "rdfxml",
         "application/rdf+xml",
@@ -47,8 +70,17 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         RdfFormat.RDF_XML,
         iri=W3C + "RDF_XML",
         also=("rdf+xml", "xml"),
+        title="RDF/XML",
     ),
-    Format("nquads", "application/n-quads", "nq", RdfFormat.N_QUADS, iri=W3C + "N-Quads"),
+    Format(
+        "nquads",
+        "application/n-quads",
+        "nq",
+        RdfFormat.N_QUADS,
+        iri=W3C + "N-Quads",
+        dump=True,
+        title="N-Quads",
+    ),
 )
 RESULT_FORMATS: tuple[Format, ...] = (
     Format(
@@ -76,13 +108,29 @@ RESULT_FORMATS: tuple[Format, ...] = (
         iri=W3C + "SPARQL_Results_TSV",
     ),
 )
-HTML = Format("html", "text/html", "html")
+HTML = Format("html", "text/html", "html", aliases=("application/xhtml+xml",), title="HTML")
+DUMP_FORMATS: tuple[Format, ...] = tuple(f for f in GRAPH_FORMATS if f.dump)
+# A resource's document is one graph, in HTML first: `*/*` and browsers get the page.
+DOCUMENT_FORMATS: tuple[Format, ...] = (
+    HTML,
+    *(f for f in GRAPH_FORMATS if f.rdf not in {RdfFormat.N_QUADS, RdfFormat.TRIG}),
+)
 
 BY_NAME: dict[str, Format] = {f.name: f for f in (*GRAPH_FORMATS, *RESULT_FORMATS, HTML)}
 BY_SUFFIX: dict[str, Format] = {f.suffix: f for f in (*GRAPH_FORMATS, HTML)}
 BY_MEDIA_TYPE: dict[str, Format] = {
     f.media_type: f for f in (*GRAPH_FORMATS, *RESULT_FORMATS, HTML)
 }
+
+
+def offers(formats: tuple[Format, ...]) -> dict[str, Format]:
+    """Every media type (main types first, then aliases) a client may ask for the formats by.
+
+    >>> list(offers((HTML,)))
+    ['text/html', 'application/xhtml+xml']
+    """
+    main = {f.media_type: f for f in formats}
+    return main | {alias: f for f in formats for alias in f.aliases if alias not in main}
 
 
 def by_name(name: str) -> Format:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -36,3 +38,30 @@ def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> str:
     """
     oxs = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]  # type: ignore[arg-type]
     return bytes(ox.serialize(oxs, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+
+
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """The rdflib term equal to a pyoxigraph term.
+
+    >>> from_ox(ox.Literal("hei", language="nb"))
+    rdflib.term.Literal('hei', lang='nb')
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def graph(triples: Iterable[ox.Triple]) -> Graph:
+    """pyoxigraph triples as an rdflib Graph."""
+    result = Graph()
+    for t in triples:
+        result.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    return result

@@ -27,7 +27,7 @@ from speechld.store.base import QueryResult, SourceGraph
 # Written after every committed change; readers reopen when its time stamp moves.
 GENERATION = "speechld-generation"
 RECHECK = 1.0  # seconds between a reader's checks for new data
-CHUNK = 50_000  # quads serialised at a time by dump()
+CHUNK = 5_000  # quads serialised at a time by dump(): its memory is about CHUNK long literals
 
 
 def _serialize(batch: list[Quad] | list[Triple], format: RdfFormat, buffer: io.BytesIO) -> bytes:
@@ -83,6 +83,12 @@ class EmbeddedStore:
                     self._store = self._open()
         return self._store
 
+    @property
+    def generation(self) -> float:
+        """When the data this store shows was committed (a time stamp); 0.0 if unknown."""
+        self.store  # noqa: B018 (a read-only store reopens here if a writer has committed)
+        return self._generation
+
     def replace(self, graphs: Iterable[SourceGraph]) -> None:
         """Replace each named graph by its new content in one transaction."""
         if self.read_only:
@@ -95,9 +101,10 @@ class EmbeddedStore:
         if not update:
             return
         self._store.update(update)
+        self._generation = time.time()
         if self.path is not None:
             self._store.flush()
-            (self.path / GENERATION).write_text(f"{time.time()}\n")
+            (self.path / GENERATION).write_text(f"{self._generation}\n")
 
     def query(
         self,

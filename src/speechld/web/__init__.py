@@ -6,21 +6,55 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from speechld.web import resources, sparql, store
+from speechld.web import dumps, errors, headers, ontology, pages, resources, sparql, store, void
+
+DEFAULTS: dict[str, Any] = {
+    "PAGE_SIZE": 100,  # inverse links per document page, things per list page
+    "MAX_AGE": 300,  # seconds a client or cache may reuse a response without asking again
+    "LICENSE": "https://creativecommons.org/licenses/by/4.0/",
+    "PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are trusted
+}
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """A speechld web app; config keys: STORE (location), BASE (URI base or None), SPARQL_*."""
+    """A speechld web app.
+
+    Config keys: STORE (location or a store), BASE (URI base or None), PAGE_SIZE, MAX_AGE,
+    LICENSE (the dataset's licence URI), PROXIES, SPARQL_* (see web/sparql.py).
+    """
     app = Flask(__name__)
+    app.config.update(DEFAULTS)
     app.config.update(
         STORE=os.environ.get("SPEECHLD_STORE"),
         BASE=os.environ.get("SPEECHLD_BASE"),
     )
     app.config.update(config or {})
     store.init_app(app)
+    errors.init_app(app)
+    headers.init_app(app)
     app.add_template_filter(store.local, "local")
-    app.register_blueprint(resources.bp)
+    app.add_template_filter(safe_href, "href")
+    app.add_template_global(store.base, "dataset_base")
+    for blueprint in (pages.bp, resources.bp, ontology.bp, void.bp, dumps.bp):
+        app.register_blueprint(blueprint)
     sparql.init_app(app)
     app.register_blueprint(sparql.bp)
+    if app.config["PROXIES"]:
+        n = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n
+        )
     return app
+
+
+def safe_href(uri: str) -> str | None:
+    """A URI fit for a link: local path under the base, http(s) as is, anything else None.
+
+    A `javascript:` or `data:` IRI in the data never becomes a link.
+    """
+    local = store.local(uri)
+    if local.startswith("/") or local.startswith(("http://", "https://")):
+        return local
+    return None

@@ -1,96 +1,158 @@
-"""Dereferenceable resource URIs: RDF for clients, HTML for people."""
+"""Dereferenceable URIs: a thing's URI answers 303 to its document, in the negotiated format."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
-from pyoxigraph import Literal, NamedNode, Triple, serialize
+import re
+from urllib.parse import quote
 
-from speechld.formats import BY_MEDIA_TYPE, GRAPH_FORMATS, HTML, Format
-from speechld.vocab import ONTOLOGY
-from speechld.web.store import base, get_store
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from pyoxigraph import NamedNode, QueryBoolean
+from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.wrappers import Response as BaseResponse
+
+from speechld.formats import DOCUMENT_FORMATS, HTML, Format
+from speechld.vocab import SLD
+from speechld.web import terms, views
+from speechld.web.describe import Description, count_inverse, describe, node
+from speechld.web.documents import document_triples, serialize_graph
+from speechld.web.negotiation import negotiate, split_suffix
+from speechld.web.store import base, get_store, last_modified, summaries, version
 
 bp = Blueprint("resources", __name__)
 
-PREFIXES = {
-    "sld": ONTOLOGY + "#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
-OFFERED = [HTML.media_type, *(f.media_type for f in GRAPH_FORMATS if f.name != "nquads")]
-
-DESCRIBE = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-CONSTRUCT {{ <{uri}> ?p ?o . ?o rdfs:label ?label . ?o a ?type . }}
-WHERE {{ <{uri}> ?p ?o .
-  OPTIONAL {{ ?o rdfs:label ?label }} OPTIONAL {{ ?o a ?type FILTER(isIRI(?o)) }} }}
-"""
+EXISTS = "ASK {{ {{ {uri} ?p ?o }} UNION {{ ?s ?p {uri} }} }}"
+SAFE = "/:@!$&'()*+,;=~"  # kept as they are in the paths we write
+# Characters an IRI may not hold: percent-encoded when a request path is read as a URI.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
-def negotiate() -> Format:
-    """The format the client prefers among those offered; HTML for browsers and `*/*`."""
-    best = request.accept_mimetypes.best_match(OFFERED, default=HTML.media_type)
-    if best is None:
-        abort(406)
-    return BY_MEDIA_TYPE[best]
+def thing_uri(key: str) -> str:
+    """The URI of the thing at /id/{key}; 404 if no IRI can be made of it."""
+    uri = base() + "id/" + _NOT_IN_IRI.sub(lambda m: f"%{ord(m.group()):02X}", key)
+    try:
+        node(uri)
+    except ValueError as error:
+        raise NotFound(f"{uri} is not a valid IRI: {error}") from error
+    return uri
 
 
-def describe(uri: str) -> list[Triple]:
-    """The triples a resource's document holds."""
-    return get_store().construct(DESCRIBE.format(uri=uri))
+def local_path(prefix: str, key: str) -> str:
+    """A path on this server (under the app's mount point) for a key, percent-encoded."""
+    return f"{request.script_root}/{prefix}/{quote(key, safe=SAFE)}"
 
 
-@bp.get("/")
-def home() -> str:
-    """The home page: every speech, linked."""
-    rows = get_store().select(
-        "PREFIX sld: <https://w3id.org/speechld/ontology#>\n"
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "SELECT ?s ?label WHERE { ?s a sld:Speech ; rdfs:label ?label } ORDER BY ?label"
-    )
-    speeches = [(row["s"].value, row["label"].value) for row in rows]
-    return render_template("home.html", speeches=speeches)
+def doc_path(key: str, fmt: Format | None = None, page: int = 1) -> str:
+    """The local path of a thing's document: negotiated, or in one format."""
+    path = local_path("doc", key + (f".{fmt.suffix}" if fmt else ""))
+    return path + (f"?page={page}" if page > 1 else "")
 
 
-@bp.get("/id/<kind>/<key>")
-def resource(kind: str, key: str) -> Response | str:
-    """A thing's URI: its description in the negotiated format."""
-    uri = f"{base()}id/{kind}/{key}"
-    triples = describe(uri)
-    if not triples:
-        abort(404)
-    fmt = negotiate()
-    if fmt is HTML:
-        return render_template("resource.html", **view(uri, triples))
-    body = serialize(triples, format=fmt.rdf, prefixes=PREFIXES)
-    response = Response(body, content_type=fmt.content_type)
+def doc_uri(key: str, page: int = 1) -> str:
+    """The document's own URI under the dataset base (what its RDF says of itself)."""
+    return f"{base()}doc/{key}" + (f"?page={page}" if page > 1 else "")
+
+
+def page_number() -> int:
+    """The ?page= argument: a positive integer, 1 if absent."""
+    raw = request.args.get("page", "1")
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise BadRequest(f"page must be a positive whole number, not {raw!r}")
+    return int(raw)
+
+
+def alternates(key: str, page: int, current: Format | None) -> list[str]:
+    """Link header values naming the document's URL in each other format."""
+    return [
+        f'<{doc_path(key, f, page)}>; rel="alternate"; type="{f.media_type}"'
+        for f in DOCUMENT_FORMATS
+        if f is not current
+    ]
+
+
+@bp.get("/id/<path:key>")
+def thing(key: str) -> BaseResponse:
+    """A thing's URI: 303 See Other to its document in the format the client prefers."""
+    uri = thing_uri(key)
+    found = get_store().query(EXISTS.format(uri=node(uri)))
+    if not (isinstance(found, QueryBoolean) and bool(found)):
+        raise NotFound(f"{uri} names nothing in this dataset.")
+    response = redirect(doc_path(key, negotiate()), 303)
     response.vary.add("Accept")
     return response
 
 
-def view(uri: str, triples: list[Triple]) -> dict[str, object]:
-    """What the HTML template shows of a resource: title, properties, text."""
-    labels = {
-        t.subject.value: t.object.value
-        for t in triples
-        if t.predicate.value == PREFIXES["rdfs"] + "label"
-        and isinstance(t.subject, NamedNode)
-        and isinstance(t.object, Literal)
-    }
-    rows: list[tuple[str, str, str | None]] = []
-    text: list[str] = []
-    for t in triples:
-        if t.subject != NamedNode(uri):
-            continue
-        name = t.predicate.value
-        short = next(
-            (f"{p}:{name[len(ns) :]}" for p, ns in PREFIXES.items() if name.startswith(ns)), name
+@bp.get("/doc/<path:path>")
+def document(path: str) -> Response:
+    """A thing's document: in the format its suffix names, else the negotiated one."""
+    key, fmt = split_suffix(path)
+    negotiated = fmt is None
+    page = page_number()
+    uri = thing_uri(key)
+    description = describe(
+        get_store(), uri, page, current_app.config["PAGE_SIZE"], (summaries(), version())
+    )
+    if not description.found or (page > 1 and not description.inverse):
+        raise NotFound(
+            f"{uri} names nothing in this dataset."
+            if page == 1
+            else f"{uri} has no page {page} of links to it."
         )
-        if short == "sld:text" and isinstance(t.object, Literal):
-            text = t.object.value.split("\n\n")
-        elif isinstance(t.object, NamedNode):
-            rows.append((short, labels.get(t.object.value, t.object.value), t.object.value))
-        elif isinstance(t.object, Literal):
-            rows.append((short, t.object.value, None))
-    return {"uri": uri, "title": labels.get(uri, uri), "rows": sorted(rows), "text": text}
+    fmt = fmt or negotiate()
+    response = render(key, description, fmt)
+    links = alternates(key, page, None if negotiated else fmt)
+    links.append(f'<{local_path("id", key)}>; rel="describes"')
+    if description.more:
+        links.append(f'<{doc_path(key, None if negotiated else fmt, page + 1)}>; rel="next"')
+    if page > 1:
+        links.append(f'<{doc_path(key, None if negotiated else fmt, page - 1)}>; rel="prev"')
+    response.headers["Link"] = ", ".join(links)
+    if negotiated:
+        response.headers["Content-Location"] = doc_path(key, fmt, page)
+        response.vary.add("Accept")
+    response.last_modified = last_modified()
+    return response
+
+
+def render(key: str, description: Description, fmt: Format) -> Response:
+    """The document as a response body in one format."""
+    if fmt is HTML:
+        return Response(html(key, description), content_type=HTML.content_type)
+    page = description.page
+    triples = description.triples + document_triples(
+        doc_uri(key, page),
+        description.uri,
+        base() + ".well-known/void#dataset",
+        next_page=doc_uri(key, page + 1) if description.more else None,
+        previous_page=doc_uri(key, page - 1) if page > 1 else None,
+    )
+    body = serialize_graph(triples, fmt, base() + "context.jsonld")
+    return Response(body, content_type=fmt.content_type)
+
+
+def html(key: str, description: Description) -> str:
+    """The document as a page for people."""
+    uri, page = description.uri, description.page
+    index = views.Index.of(description.triples)
+    inverse: dict[str, list[tuple[views.Value, str | None]]] = {}
+    for subject, predicate in description.inverse:
+        item = (index.value(subject), index.date(views.node_key(subject)))
+        inverse.setdefault(predicate.value, []).append(item)
+    speech = views.speech(index, uri, base()) if str(SLD.Speech) in index.types[uri] else None
+    paged = description.more or page > 1
+    total = count_inverse(get_store(), uri) if paged else len(description.inverse)
+    return render_template(
+        "speech.html" if speech else "resource.html",
+        uri=uri,
+        title=speech.heading if speech else views.title(index, uri),
+        types=[index.value(NamedNode(t)) for t in index.types.get(uri, [])],
+        rows=index.rows(uri),
+        speech=speech,
+        text_property=str(SLD.text),
+        inverse=[(terms.label(p), values) for p, values in inverse.items()],
+        total=total,
+        page=page,
+        next_page=doc_path(key, HTML, page + 1) if description.more else None,
+        previous_page=doc_path(key, HTML, page - 1) if page > 1 else None,
+        formats=[(f, doc_path(key, f, page)) for f in DOCUMENT_FORMATS],
+        thing=local_path("id", key),
+    )

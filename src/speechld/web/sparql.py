@@ -31,8 +31,8 @@ from speechld.sparql.limits import TRUNCATED, Limits, limits
 from speechld.sparql.pool import Executor, InlineExecutor, Run, WorkerPool
 from speechld.sparql.syntax import check_query, check_services
 from speechld.store import default_location
-from speechld.web.resources import PREFIXES
 from speechld.web.store import get_store
+from speechld.web.terms import PREFIXES
 
 bp = Blueprint("sparql", __name__)
 KEY = "speechld.sparql"

@@ -2,41 +2,144 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
+from flask import Flask, current_app, has_request_context, request
+
+from speechld.ingest import stored_base
 from speechld.store import GraphStore, open_store
+from speechld.vocab import ONTOLOGY
+from speechld.web.describe import Summaries
 
 KEY = "speechld.store"
+CACHE = "speechld.cache"
+SUMMARIES = "speechld.summaries"
+TTL = 60.0  # seconds a cached figure lives on a store that tells no generation
+
+T = TypeVar("T")
+
+
+class Cache:
+    """Figures computed from the data, kept until the store's data changes."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.values: dict[str, tuple[object, Any]] = {}
+        self.refreshing: set[str] = set()
+
+    def put(self, name: str, version: object, value: object) -> None:
+        """Keep a value computed from one version of the data."""
+        with self.lock:
+            self.values[name] = (version, value)
+            self.refreshing.discard(name)
 
 
 def init_app(app: Flask) -> None:
-    """Attach a lazily opened store to the app."""
+    """Attach a lazily opened store and a cache of figures to the app."""
     app.extensions[KEY] = None
+    app.extensions[CACHE] = Cache()
+    app.extensions[SUMMARIES] = Summaries()
+    app.extensions[KEY + ".lock"] = threading.Lock()
 
 
 def get_store() -> GraphStore:
     """The app's store, opened read-only on first use."""
     ext = current_app.extensions
     if ext[KEY] is None:
-        location = current_app.config["STORE"]
-        ext[KEY] = (
-            location
-            if not isinstance(location, str | None)
-            else open_store(location, read_only=location != ":memory:")
-        )
+        with ext[KEY + ".lock"]:
+            if ext[KEY] is None:
+                location = current_app.config["STORE"]
+                ext[KEY] = (
+                    location
+                    if not isinstance(location, str | None)
+                    else open_store(location, read_only=location != ":memory:")
+                )
     store: GraphStore = ext[KEY]
     return store
 
 
+def generation() -> float | None:
+    """When the data served was committed (a time stamp), if the store tells it."""
+    stamp = getattr(get_store(), "generation", None)
+    return float(stamp) if isinstance(stamp, int | float) and stamp > 0 else None
+
+
+def last_modified() -> datetime | None:
+    """The Last-Modified of everything derived from the data."""
+    stamp = generation()
+    return datetime.fromtimestamp(int(stamp), UTC) if stamp is not None else None
+
+
+def version() -> object:
+    """What names the data's current state: its generation, else the current TTL period."""
+    stamp = generation()
+    return stamp if stamp is not None else int(time.monotonic() // TTL)
+
+
+def summaries() -> Summaries:
+    """The app's cache of resource summaries."""
+    found: Summaries = current_app.extensions[SUMMARIES]
+    return found
+
+
+def cached(name: str, compute: Callable[[], T]) -> T:
+    """A figure computed from the data, recomputed when the data changes.
+
+    Once computed, a figure is never waited for again: after a change the old one is
+    answered while a background thread computes the new one (compute must not need
+    the request, only the app).
+    """
+    cache: Cache = current_app.extensions[CACHE]
+    now = version()
+    hit = cache.values.get(name)
+    if hit is None:
+        value = compute()
+        cache.put(name, now, value)
+        return value
+    if hit[0] != now:
+        with cache.lock:
+            start = name not in cache.refreshing
+            cache.refreshing.add(name)
+        if start:
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            threading.Thread(target=_refresh, args=(app, name, now, compute), daemon=True).start()
+    stale: T = hit[1]
+    return stale
+
+
+def _refresh(app: Flask, name: str, version: object, compute: Callable[[], object]) -> None:
+    cache: Cache = app.extensions[CACHE]
+    with app.app_context():
+        try:
+            cache.put(name, version, compute())
+        except Exception:
+            app.logger.exception("could not recompute %s", name)
+            with cache.lock:
+                cache.refreshing.discard(name)
+
+
 def base() -> str:
-    """The URI base of the dataset: configured, else this server's own address."""
+    """The URI base of the dataset: configured, else the store's own, else this server's."""
     configured: str | None = current_app.config["BASE"]
     if configured:
         return configured if configured.endswith("/") else configured + "/"
-    return request.host_url
+    store = get_store()
+    found = cached("base", lambda: stored_base(store))
+    if found:
+        return found
+    return request.host_url if has_request_context() else "http://localhost/"
 
 
 def local(uri: str) -> str:
-    """A URI as a link on this server: its path if it is under the dataset base."""
+    """A URI as a link on this server: its path if it is under the dataset base (or is
+    a term of the ontology, which every deployment serves at /ontology)."""
     prefix = base()
-    return "/" + uri[len(prefix) :] if uri.startswith(prefix) else uri
+    if uri.startswith(prefix):
+        return request.script_root + "/" + uri[len(prefix) :]
+    if uri.startswith(ONTOLOGY) and uri[len(ONTOLOGY) : len(ONTOLOGY) + 1] in {"", "#"}:
+        return request.script_root + "/ontology" + uri[len(ONTOLOGY) :]
+    return uri

@@ -1,0 +1,98 @@
+"""RDF documents: a description's triples, the document's own metadata, serialised per format."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
+from rdflib import RDF, BNode, Graph
+from rdflib.namespace import FOAF
+
+from speechld.formats import Format
+from speechld.rdf import graph
+from speechld.web.terms import PREFIXES, jsonld_context
+
+HYDRA = PREFIXES["hydra"]
+VOID = PREFIXES["void"]
+
+
+def _n(iri: str) -> NamedNode:
+    return NamedNode(iri)
+
+
+def document_triples(
+    doc: str,
+    topic: str,
+    dataset: str,
+    *,
+    next_page: str | None = None,
+    previous_page: str | None = None,
+) -> list[Triple]:
+    """What a document says of itself: its topic, its dataset and its neighbouring pages."""
+    triples = [
+        Triple(_n(doc), _n(str(RDF.type)), _n(str(FOAF.Document))),
+        Triple(_n(doc), _n(str(FOAF.primaryTopic)), _n(topic)),
+        Triple(_n(doc), _n(VOID + "inDataset"), _n(dataset)),
+    ]
+    if next_page:
+        triples.append(Triple(_n(doc), _n(HYDRA + "next"), _n(next_page)))
+    if previous_page:
+        triples.append(Triple(_n(doc), _n(HYDRA + "previous"), _n(previous_page)))
+    return triples
+
+
+def jsonld(triples: Iterable[Triple], context_url: str) -> bytes:
+    """Compact JSON-LD under our context, which the document names by its URL."""
+    rdf = graph(triples)
+    context = without_id_coercion(jsonld_context()["@context"], bnode_predicates(rdf))
+    text = rdf.serialize(format="json-ld", context=context, auto_compact=True)
+    data = json.loads(text)
+    data["@context"] = context_url
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def bnode_predicates(rdf: Graph) -> set[str]:
+    """The predicates that have a blank node as object somewhere in the graph."""
+    return {str(p) for _, p, o in rdf if isinstance(o, BNode)}
+
+
+def without_id_coercion(context: dict[str, Any], predicates: set[str]) -> dict[str, Any]:
+    """The context with `@type: @id` dropped for the given predicates.
+
+    rdflib's compaction drops a blank node object (and its description) when the term
+    coerces to `@id`; an explicit `{"@id": "_:b"}` keeps both.
+    """
+    if not predicates:
+        return context
+    namespaces = {k: v for k, v in context.items() if isinstance(v, str)}
+
+    def expand(iri: str) -> str:
+        prefix, _, rest = iri.partition(":")
+        return namespaces[prefix] + rest if prefix in namespaces else iri
+
+    return {
+        term: {k: v for k, v in value.items() if k != "@type"}
+        if isinstance(value, dict) and expand(str(value.get("@id", ""))) in predicates
+        else value
+        for term, value in context.items()
+    }
+
+
+def serialize_graph(triples: list[Triple], fmt: Format, context_url: str) -> bytes:
+    """The triples as a document in an RDF format (pyoxigraph, rdflib for JSON-LD)."""
+    if fmt.rdf is RdfFormat.JSON_LD:
+        return jsonld(triples, context_url)
+    if fmt.rdf is None:
+        raise ValueError(f"{fmt.name} is not an RDF format")
+    return bytes(serialize(grouped(triples), format=fmt.rdf, prefixes=PREFIXES) or b"")
+
+
+def grouped(triples: list[Triple]) -> list[Triple]:
+    """The triples with each subject's together, subjects in order of first appearance,
+    so Turtle and RDF/XML write each subject once."""
+    by_subject: dict[object, list[Triple]] = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, []).append(t)
+    return [t for group in by_subject.values() for t in group]

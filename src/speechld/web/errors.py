@@ -1,0 +1,47 @@
+"""One error handler: every failure answered in the format the client reads, with a message."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from speechld.errors import SpeechldError, StoreError
+
+READABLE = ["text/html", "application/json", "text/plain"]
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers on the app."""
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(SpeechldError, handle_speechld)
+
+
+def handle_speechld(error: SpeechldError) -> Response:
+    """A speechld failure while answering: the store unavailable (503) or a fault (500)."""
+    current_app.logger.error("%s %s: %s", request.method, request.path, error)
+    if isinstance(error, StoreError):
+        return handle_http(ServiceUnavailable(f"The data store is not available: {error}"))
+    return handle_http(InternalServerError(f"The server could not answer: {error}"))
+
+
+def handle_http(error: HTTPException) -> Response:
+    """The error as HTML for people, JSON or plain text for programs; its headers kept."""
+    code = error.code or 500
+    name = error.name
+    message = error.description or name
+    best = request.accept_mimetypes.best_match(READABLE) if request.accept_mimetypes else None
+    if best == "text/html":
+        response = Response(
+            render_template("error.html", code=code, name=name, message=message),
+            content_type="text/html; charset=utf-8",
+        )
+    elif best == "application/json":
+        response = jsonify(status=code, error=name, message=message)
+    else:
+        response = Response(f"{code} {name}: {message}\n", content_type="text/plain; charset=utf-8")
+    response.status_code = code
+    for key, value in error.get_headers():
+        if key.lower() != "content-type":
+            response.headers[key] = value
+    response.vary.add("Accept")
+    return response

@@ -1,0 +1,44 @@
+"""Content negotiation over the one format table, with Werkzeug's Accept parsing."""
+
+from __future__ import annotations
+
+from flask import request
+from werkzeug.exceptions import NotAcceptable
+
+from speechld.formats import BY_NAME, BY_SUFFIX, DOCUMENT_FORMATS, Format, offers
+
+# A client that sends no Accept at all is a program: it gets Turtle.
+DEFAULT = BY_NAME["turtle"]
+
+
+def negotiate(formats: tuple[Format, ...] = DOCUMENT_FORMATS, default: Format = DEFAULT) -> Format:
+    """The format the client prefers among those offered; 406 if it accepts none of them.
+
+    `*/*` and browsers get the first one offered (HTML for documents); no Accept gets the default.
+    """
+    accept = request.accept_mimetypes
+    if not accept:
+        return default if default in formats else formats[0]
+    table = offers(formats)
+    best = accept.best_match(list(table))
+    if best is None:
+        raise NotAcceptable(
+            f"Nothing here matches Accept: {request.headers.get('Accept', '')}. "
+            f"Available: {', '.join(f.media_type for f in formats)}."
+        )
+    return table[best]
+
+
+def split_suffix(
+    path: str, formats: tuple[Format, ...] = DOCUMENT_FORMATS
+) -> tuple[str, Format | None]:
+    """A document path without its format suffix, and the format the suffix names.
+
+    >>> split_suffix("speech/42.ttl")[0], split_suffix("speech/42.ttl")[1].name
+    ('speech/42', 'turtle')
+    >>> split_suffix("person/ann")
+    ('person/ann', None)
+    """
+    stem, dot, suffix = path.rpartition(".")
+    fmt = BY_SUFFIX.get(suffix) if dot and "/" not in suffix else None
+    return (stem, fmt) if fmt is not None and fmt in formats else (path, None)

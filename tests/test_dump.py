@@ -1,0 +1,216 @@
+"""Dumps: `speechld dump` and /dumps/ give the whole dataset, which reloads into an equal
+store; serving a dump streams it without holding it in memory."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+import zlib
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pyoxigraph as ox
+import pytest
+import requests
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+
+from speechld.cli import main
+from speechld.formats import DUMP_FORMATS
+from speechld.store import EmbeddedStore, SourceGraph
+from speechld.web import create_app
+
+from .conftest import start_server, stop_server
+from .webdata import BASE, fill, union_graph
+
+RDFLIB_NAMES = {"ttl": "turtle", "nt": "nt", "nq": "nquads"}
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store on disk with the seed and the fixtures, closed again."""
+    path = tmp_path_factory.mktemp("dump") / "store"
+    store = fill(EmbeddedStore(path))
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def source(store_path: Path) -> Iterator[EmbeddedStore]:
+    store = EmbeddedStore(store_path, read_only=True)
+    yield store
+    store.close()
+
+
+def by_graph(nquads: bytes) -> dict[str, str]:
+    """N-Quads split into N-Triples text per named graph."""
+    graphs: dict[str, list[ox.Triple]] = defaultdict(list)
+    for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+        assert isinstance(quad.graph_name, ox.NamedNode), quad
+        graphs[quad.graph_name.value].append(quad.triple)
+    return {
+        name: (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        for name, triples in graphs.items()
+    }
+
+
+def reload(nquads: bytes) -> EmbeddedStore:
+    """A fresh store loaded from an N-Quads dump, one named graph at a time."""
+    store = EmbeddedStore(None)
+    store.replace(SourceGraph(name, text) for name, text in by_graph(nquads).items())
+    return store
+
+
+def named_graphs(store: EmbeddedStore) -> dict[str, Graph]:
+    """Each named graph of a store as an rdflib Graph."""
+    nquads = b"".join(store.dump(ox.RdfFormat.N_QUADS))
+    return {name: Graph().parse(data=text, format="nt") for name, text in by_graph(nquads).items()}
+
+
+def test_nquads_dump_reloads_into_an_equal_store(
+    store_path: Path, source: EmbeddedStore, tmp_path: Path
+) -> None:
+    output = tmp_path / "speechld.nq.gz"
+    result = CliRunner().invoke(
+        main, ["dump", "--store", str(store_path), "--format", "nquads", "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "bytes of N-Quads" in result.output
+    reloaded = reload(gzip.decompress(output.read_bytes()))
+    expected, found = named_graphs(source), named_graphs(reloaded)
+    assert set(found) == set(expected) and len(expected) >= 3
+    for name, graph in expected.items():
+        assert isomorphic(found[name], graph), name
+    assert isomorphic(union_graph(reloaded), union_graph(source))
+
+
+@pytest.mark.parametrize("name", ["turtle", "ntriples"])
+def test_triple_dumps_hold_the_union_graph(
+    store_path: Path, source: EmbeddedStore, name: str
+) -> None:
+    result = CliRunner().invoke(main, ["dump", "--store", str(store_path), "--format", name])
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(data=result.stdout_bytes, format="turtle" if name == "turtle" else "nt")
+    assert isomorphic(graph, union_graph(source))
+
+
+def test_dump_errors_name_their_cause(tmp_path: Path, store_path: Path) -> None:
+    runner = CliRunner()
+    missing = tmp_path / "nowhere"
+    result = runner.invoke(main, ["dump", "--store", str(missing)])
+    assert result.exit_code == 1 and str(missing) in result.output
+    result = runner.invoke(main, ["dump", "--store", str(store_path), "--format", "rdfxml"])
+    assert result.exit_code == 2 and "rdfxml" in result.output
+    target = tmp_path / "no-such-dir" / "out.nq"
+    result = runner.invoke(main, ["dump", "--store", str(store_path), "-o", str(target)])
+    assert result.exit_code == 1 and "no-such-dir" in result.output
+    assert not target.parent.exists()
+
+
+@pytest.fixture()
+def client(source: EmbeddedStore) -> FlaskClient:
+    return create_app({"STORE": source, "BASE": BASE}).test_client()
+
+
+@pytest.mark.parametrize("suffix", [f.suffix for f in DUMP_FORMATS])
+def test_http_dumps_are_gzipped_and_complete(
+    client: FlaskClient, source: EmbeddedStore, suffix: str
+) -> None:
+    response = client.get(f"/dumps/speechld.{suffix}.gz")
+    assert response.status_code == 200
+    assert response.mimetype == "application/gzip"
+    assert f'filename="speechld.{suffix}.gz"' in response.headers["Content-Disposition"]
+    assert "Content-Encoding" not in response.headers  # the file is the gzip, not the transfer
+    data = gzip.decompress(response.data)
+    if suffix == "nq":
+        assert set(named_graphs(reload(data))) == set(named_graphs(source))
+    else:
+        assert isomorphic(
+            Graph().parse(data=data, format=RDFLIB_NAMES[suffix]), union_graph(source)
+        )
+    again = client.get(
+        f"/dumps/speechld.{suffix}.gz", headers={"If-None-Match": response.headers["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_dumps_are_listed_in_void_and_on_their_page(client: FlaskClient) -> None:
+    void = Graph().parse(data=client.get("/.well-known/void.ttl").data, format="turtle")
+    dataset = URIRef(BASE + ".well-known/void#dataset")
+    dumps = set(void.objects(dataset, URIRef("http://rdfs.org/ns/void#dataDump")))
+    assert dumps == {URIRef(f"{BASE}dumps/speechld.{f.suffix}.gz") for f in DUMP_FORMATS}
+    page = client.get("/dumps/").text
+    for f in DUMP_FORMATS:
+        assert f'href="/dumps/speechld.{f.suffix}.gz"' in page
+    assert client.get("/dumps/speechld.rdf.gz").status_code == 404
+
+
+# --- memory -----------------------------------------------------------------------------
+
+TRIPLES = 400_000  # synthetic triples: a dump of about 60 MB of N-Triples
+
+
+def synthetic_store(path: Path, triples: int) -> None:
+    """A store on disk with speeches of eight literal properties each, in graphs of 100."""
+    store = ox.Store(str(path))
+    properties = [ox.NamedNode(f"https://w3id.org/speechld/ontology#p{i}") for i in range(8)]
+
+    def quads() -> Iterator[ox.Quad]:
+        for i in range(triples // len(properties)):
+            subject = ox.NamedNode(f"http://127.0.0.1/id/speech/{i:08d}")
+            graph = ox.NamedNode(f"http://127.0.0.1/graph/{i // 100}")
+            for j, p in enumerate(properties):
+                yield ox.Quad(subject, p, ox.Literal(f"value {j} of speech {i}: {'x' * 40}"), graph)
+
+    store.bulk_extend(quads())
+    store.flush()
+    del store
+
+
+def download(url: str, sample: psutil.Process | None = None) -> tuple[int, int]:
+    """Stream a gzipped dump; its uncompressed size and the peak RSS of a process meanwhile."""
+    peak = [sample.memory_info().rss if sample else 0]
+    done = threading.Event()
+
+    def watch() -> None:
+        while sample is not None and not done.wait(0.02):
+            peak[0] = max(peak[0], sample.memory_info().rss)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    size, inflate = 0, zlib.decompressobj(31)
+    try:
+        with requests.get(url, stream=True, timeout=120) as response:
+            assert response.status_code == 200
+            for chunk in response.raw.stream(1 << 16, decode_content=False):
+                size += len(inflate.decompress(chunk))
+    finally:
+        done.set()
+        watcher.join(timeout=5)
+    return size, peak[0]
+
+
+def test_serving_a_dump_does_not_hold_it_in_memory(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    synthetic_store(path, TRIPLES)
+    server = start_server(path, timeout=60)
+    try:
+        process = psutil.Process(server.process.pid)
+        url = server.url + "dumps/speechld.nt.gz"
+        # The first dump fills the storage engine's block cache, which is bounded and
+        # would be there after any query touching every triple.
+        download(url)
+        time.sleep(0.2)
+        before = process.memory_info().rss
+        size, peak = download(url, process)
+        growth = peak - before
+        print(f"dump {size / 1e6:.1f} MB; server RSS {before / 1e6:.0f} MB, +{growth / 1e6:.1f} MB")
+        assert size > 50_000_000
+        assert growth < size / 4
+    finally:
+        stop_server(server)

@@ -1,0 +1,404 @@
+"""The Linked Data server through Flask's test client: documents, pages, paging, HTTP."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import FOAF, SKOS
+from rdflib.term import Node
+
+from speechld.store import EmbeddedStore
+from speechld.vocab import SLD
+from speechld.web import create_app
+
+from .webdata import (
+    BASE,
+    PAGE_SIZE,
+    SPEAKER_COUNT,
+    local_path,
+    repo_file,
+    seed_speech,
+    source_graph,
+    web_store,
+)
+
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+FIXTURE_SPEECH = f"{BASE}id/speech/fixture-1"
+PROLIFIC = f"{BASE}id/person/per-many"
+
+
+@pytest.fixture(scope="module")
+def store() -> Iterator[EmbeddedStore]:
+    store = web_store()
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def app(store: EmbeddedStore) -> Flask:
+    return create_app({"STORE": store, "BASE": BASE, "PAGE_SIZE": PAGE_SIZE})
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def turtle(client: FlaskClient, path: str) -> Graph:
+    response = client.get(path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200, response.text
+    return Graph().parse(data=response.data, format="turtle")
+
+
+def doc(uri: str, suffix: str = "", page: int = 1) -> str:
+    """The local path of a thing's document."""
+    path = local_path(uri).replace("/id/", "/doc/", 1) + suffix
+    return path + (f"?page={page}" if page > 1 else "")
+
+
+# --- what a document holds -------------------------------------------------------------
+
+
+def test_speech_document_holds_its_triples_and_names_what_it_links_to(
+    client: FlaskClient,
+) -> None:
+    graph = turtle(client, doc(FIXTURE_SPEECH, ".ttl"))
+    speech = URIRef(FIXTURE_SPEECH)
+    assert (speech, RDF.type, SLD.Speech) in graph
+    assert graph.value(speech, SLD.speechNumber) == Literal(12)
+    person = URIRef(f"{BASE}id/person/maria-holm")
+    assert (person, RDF.type, FOAF.Person) in graph
+    assert str(graph.value(person, FOAF.name)) == "Maria Holm"
+    group = URIRef(f"{BASE}id/group/ngv")
+    assert Literal("Nordic Green Left", lang="en") in set(graph.objects(group, SKOS.prefLabel))
+    assert (URIRef(f"{BASE}id/type/reply"), RDF.type, SKOS.Concept) in graph
+    # the translation is a part of the speech: its text comes with the speech's document
+    translation = URIRef(f"{FIXTURE_SPEECH}/translation/sv")
+    assert graph.value(translation, SLD.text) == Literal("Tack för ordet, och mera.", lang="sv")
+    finnish = [
+        o for o in graph.objects(None, SLD.text) if isinstance(o, Literal) and o.language == "fi"
+    ]
+    assert finnish == [Literal("Kiitos puheenvuorosta.", lang="fi")]
+    # what the document says of itself
+    document = URIRef(BASE + doc(FIXTURE_SPEECH)[1:])
+    assert graph.value(document, FOAF.primaryTopic) == speech
+
+
+def test_linked_things_bring_names_not_their_whole_description(client: FlaskClient) -> None:
+    graph = turtle(client, doc(FIXTURE_SPEECH, ".ttl"))
+    group = URIRef(f"{BASE}id/group/ngv")
+    assert graph.value(group, SKOS.inScheme) is None
+
+
+def test_person_document_pages_its_inverse_links(client: FlaskClient) -> None:
+    person = URIRef(PROLIFIC)
+    seen: list[Node] = []
+    page, pages = 1, 0
+    while page and pages < 10:
+        pages += 1
+        response = client.get(doc(PROLIFIC, ".ttl", page))
+        assert response.status_code == 200
+        graph = Graph().parse(data=response.data, format="turtle")
+        speeches = list(graph.subjects(SLD.speaker, person))
+        assert len(speeches) <= PAGE_SIZE
+        assert all(graph.value(s, RDF.type) == SLD.Speech for s in speeches)
+        assert all(graph.value(s, SLD.dateTime) is not None for s in speeches)
+        seen += speeches
+        document = URIRef(BASE + doc(PROLIFIC, "", page)[1:])
+        following = graph.value(document, HYDRA.next)
+        links = response.headers["Link"]
+        if following is None:
+            assert 'rel="next"' not in links
+            page = 0
+        else:
+            assert str(following) == BASE + doc(PROLIFIC, "", page + 1)[1:]
+            assert f'<{doc(PROLIFIC, ".ttl", page + 1)}>; rel="next"' in links
+            page += 1
+    assert pages == -(-SPEAKER_COUNT // PAGE_SIZE)
+    assert len(seen) == len(set(seen)) == SPEAKER_COUNT
+
+
+def test_page_past_the_end_is_404_and_a_bad_page_400(client: FlaskClient) -> None:
+    last = -(-SPEAKER_COUNT // PAGE_SIZE)
+    assert client.get(doc(PROLIFIC, ".ttl", last + 1)).status_code == 404
+    assert client.get(doc(PROLIFIC, ".ttl") + "?page=zero").status_code == 400
+    assert client.get(doc(PROLIFIC, ".ttl") + "?page=0").status_code == 400
+    assert client.get(doc(PROLIFIC, ".ttl") + "?page=²").status_code == 400
+
+
+def test_scheme_uri_lists_its_concepts(client: FlaskClient) -> None:
+    response = client.get("/id/group/", headers={"Accept": "text/turtle"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/doc/group/.ttl"
+    graph = turtle(client, response.headers["Location"])
+    assert (URIRef(f"{BASE}id/group/ngv"), SKOS.inScheme, URIRef(f"{BASE}id/group/")) in graph
+
+
+def test_jsonld_is_compact_under_our_published_context(client: FlaskClient) -> None:
+    response = client.get(doc(FIXTURE_SPEECH, ".jsonld"))
+    assert response.headers["Content-Type"] == "application/ld+json"
+    data = response.get_json()
+    assert data["@context"] == BASE + "context.jsonld"
+    nodes = {n["@id"]: n for n in data["@graph"]}
+    speech = nodes[FIXTURE_SPEECH]
+    assert speech["speaker"] == f"{BASE}id/person/maria-holm"
+    assert speech["@type"] == "Speech"
+    context = client.get("/context.jsonld")
+    assert context.status_code == 200
+    assert context.get_json()["@context"]["speaker"] == {"@id": "sld:speaker", "@type": "@id"}
+
+
+# --- HTML ----------------------------------------------------------------------------
+
+
+def test_speech_page_reads_like_the_original(client: FlaskClient) -> None:
+    page = client.get(doc(FIXTURE_SPEECH, ".html")).text
+    assert "<h1>Maria Holm (Replik)</h1>" in page
+    assert '<a href="/id/person/maria-holm">Maria Holm</a>' in page
+    assert '<a href="/id/group/ngv">Nordic Green Left</a>' in page
+    assert '<a href="/id/type/reply">Replik</a>' in page
+    assert "Nordisk Grøn Venstre" in page  # the role as published
+    assert "30 October 2019, 10:15" in page
+    assert "<dd>Danish</dd>" in page
+    assert "<p>Anden paragraf her.</p>" in page
+    assert re.search(r"<h2[^>]*>Translation \(Swedish\)</h2>\s*<p>Tack för ordet", page)
+    assert "Translation (Finnish)" in page
+
+
+def test_everything_on_a_page_is_escaped(client: FlaskClient) -> None:
+    page = client.get(doc(FIXTURE_SPEECH, ".html")).text
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; mere." in page
+    assert 'href="javascript:' not in page
+    assert "script-src" not in page
+    csp = client.get(doc(FIXTURE_SPEECH, ".html")).headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
+
+
+def test_seed_speech_page(client: FlaskClient, store: EmbeddedStore) -> None:
+    page = client.get(doc(seed_speech(store), ".html")).text
+    assert "Anna Ljunggren (Hovedindlæg)" in page
+    assert "<dd>Den socialdemokratiska gruppens talsperson</dd>" in page
+    assert "<dd>211</dd>" in page and "31 October 2012, 18:58" in page
+    assert "<dd>Norwegian Bokmål</dd>" in page
+    assert page.count("<p>Menneskehandel") == 2  # first and third paragraphs
+
+
+def test_person_page_lists_speeches_paged(client: FlaskClient) -> None:
+    page = client.get(doc(PROLIFIC, ".html")).text
+    assert "Resources whose <em>speaker</em> is Per Many" in page
+    assert page.count('<li><a href="/id/speech/many-') == PAGE_SIZE
+    assert f"Linked from ({SPEAKER_COUNT})" in page
+    assert f'rel="next" href="{doc(PROLIFIC, ".html", 2)}"' in page
+    last = client.get(doc(PROLIFIC, ".html", -(-SPEAKER_COUNT // PAGE_SIZE))).text
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+
+
+def test_home_page_shows_the_dataset_at_a_glance(client: FlaskClient) -> None:
+    response = client.get("/", headers={"Accept": BROWSER})
+    assert response.status_code == 200
+    page = response.text
+    assert f"Speeches</a></th><td>{SPEAKER_COUNT + 2}</td>" in page
+    for link in ("/sparql", "/dumps/", "/.well-known/void", "/ontology", "/context.jsonld"):
+        assert f'href="{link}"' in page
+    assert '<a href="/id/person/maria-holm">Maria Holm</a>' in page
+    assert '<a href="/id/group/ngv">Nordic Green Left</a>' in page
+    assert '<a href="/id/type/reply">Reply</a>' in page
+    assert "/id/speech/" in page  # example URIs
+
+
+def test_home_sends_rdf_clients_to_void(client: FlaskClient) -> None:
+    response = client.get("/", headers={"Accept": "text/turtle"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/.well-known/void.ttl"
+
+
+def test_list_pages(client: FlaskClient) -> None:
+    first = client.get("/list/speech").text
+    assert first.count("<li>") == PAGE_SIZE
+    assert 'href="/list/speech?page=2"' in first
+    assert client.get("/list/person").text.count("<li>") == 3
+    assert client.get("/list/nothing").status_code == 404
+
+
+# --- errors --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type", "needle"),
+    [
+        (BROWSER, "text/html", "<h1>404 Not Found</h1>"),
+        ("text/turtle", "text/plain", "404 Not Found: "),
+        ("application/json", "application/json", '"status": 404'),
+        (None, "text/plain", "404 Not Found: "),
+    ],
+)
+def test_unknown_resource_is_404_in_a_readable_format(
+    client: FlaskClient, accept: str | None, content_type: str, needle: str
+) -> None:
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/id/speech/no-such-speech", headers=headers)
+    assert response.status_code == 404
+    assert response.mimetype == content_type
+    text = response.text.replace('"status":404', '"status": 404')
+    assert needle in text
+    assert f"{BASE}id/speech/no-such-speech" in text
+
+
+def test_not_acceptable_lists_what_is_available(client: FlaskClient) -> None:
+    response = client.get(doc(FIXTURE_SPEECH), headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    for media_type in ("text/html", "text/turtle", "application/ld+json", "application/rdf+xml"):
+        assert media_type in response.text
+
+
+# --- HTTP ----------------------------------------------------------------------------
+
+
+def test_strong_etag_and_if_none_match(client: FlaskClient) -> None:
+    path = doc(FIXTURE_SPEECH, ".ttl")
+    first = client.get(path)
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == etag
+    other = client.get(doc(PROLIFIC, ".ttl"), headers={"If-None-Match": etag})
+    assert other.status_code == 200
+
+
+def test_last_modified_and_if_modified_since(client: FlaskClient) -> None:
+    path = doc(FIXTURE_SPEECH, ".html")
+    first = client.get(path)
+    modified = first.headers["Last-Modified"]
+    again = client.get(path, headers={"If-Modified-Since": modified})
+    assert again.status_code == 304
+    older = client.get(path, headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})
+    assert older.status_code == 200
+
+
+def test_head_has_the_headers_of_get_and_no_body(client: FlaskClient) -> None:
+    path = doc(FIXTURE_SPEECH, ".jsonld")
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == 200 and head.data == b""
+    for name in ("Content-Type", "ETag", "Content-Length", "Link", "Last-Modified"):
+        assert head.headers[name] == get.headers[name]
+
+
+def test_gzip_when_accepted(client: FlaskClient) -> None:
+    path = doc(FIXTURE_SPEECH, ".nt")
+    plain = client.get(path)
+    zipped = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain.data
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    revalidated = client.get(
+        path, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]}
+    )
+    assert revalidated.status_code == 304
+
+
+def test_cors_and_cache_headers(client: FlaskClient) -> None:
+    response = client.get(local_path(FIXTURE_SPEECH), headers={"Accept": "text/turtle"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    exposed = response.headers["Access-Control-Expose-Headers"]
+    for name in ("Location", "Content-Location", "Link", "ETag"):
+        assert name in exposed
+    assert "max-age=" in response.headers["Cache-Control"]
+    preflight = client.options(
+        doc(FIXTURE_SPEECH),
+        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_documents_link_their_other_formats(client: FlaskClient) -> None:
+    response = client.get(doc(FIXTURE_SPEECH, ".ttl"))
+    links = response.headers["Link"]
+    for suffix, media_type in (
+        (".html", "text/html"),
+        (".jsonld", "application/ld+json"),
+        (".nt", "application/n-triples"),
+        (".rdf", "application/rdf+xml"),
+    ):
+        assert f'<{doc(FIXTURE_SPEECH, suffix)}>; rel="alternate"; type="{media_type}"' in links
+    assert f'<{local_path(FIXTURE_SPEECH)}>; rel="describes"' in links
+    page = client.get(doc(FIXTURE_SPEECH, ".html")).text
+    assert f'<link rel="alternate" type="text/turtle" href="{doc(FIXTURE_SPEECH, ".ttl")}">' in page
+    assert f'<a href="{doc(FIXTURE_SPEECH, ".rdf")}" type="application/rdf+xml">RDF/XML</a>' in page
+
+
+def test_reverse_proxy_prefix_and_host(store: EmbeddedStore) -> None:
+    app = create_app({"STORE": store, "BASE": BASE, "PROXIES": 1})
+    client = app.test_client()
+    headers = {
+        "Accept": "text/html",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "data.example.net",
+        "X-Forwarded-Prefix": "/ld",
+    }
+    response = client.get(local_path(FIXTURE_SPEECH), headers=headers)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/ld" + doc(FIXTURE_SPEECH, ".html")
+    page = client.get(doc(FIXTURE_SPEECH, ".html"), headers=headers).text
+    assert '<a href="/ld/id/person/maria-holm">Maria Holm</a>' in page
+    assert 'href="/ld/static/speechld.css"' in page
+
+
+# --- the ontology ----------------------------------------------------------------------
+
+
+def test_ontology_page_documents_every_term(client: FlaskClient) -> None:
+    response = client.get("/ontology", headers={"Accept": BROWSER})
+    assert response.status_code == 200
+    assert response.headers["Content-Location"] == "/ontology.html"
+    source = Graph().parse(repo_file("ontology/speechld.ttl"))
+    names = {str(s).split("#", 1)[1] for s in source.subjects() if str(s).startswith(str(SLD))}
+    assert names
+    for name in names:
+        assert f'id="{name}"' in response.text
+
+
+def test_ontology_in_rdf_is_the_ontology_file(client: FlaskClient) -> None:
+    source = Graph().parse(repo_file("ontology/speechld.ttl"))
+    assert isomorphic(turtle(client, "/ontology"), source)
+    assert isomorphic(turtle(client, "/ontology.ttl"), source)
+    assert client.get("/ontology.png").status_code == 404
+
+
+# --- new data ----------------------------------------------------------------------------
+
+
+def test_new_data_shows_without_a_restart() -> None:
+    store = web_store()
+    client = create_app({"STORE": store, "BASE": BASE}).test_client()
+    before = client.get(doc(FIXTURE_SPEECH, ".html")).text
+    assert '<a href="/id/person/maria-holm">Maria Holm</a>' in before
+    home = client.get("/", headers={"Accept": "text/html"}).text
+    assert "Persons</a></th><td>3</td>" in home
+    renamed = f"""
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <{BASE}id/person/maria-holm> rdfs:label "Maria Holm-Berg" .
+        <{BASE}id/person/new-one> a <http://xmlns.com/foaf/0.1/Person> .
+    """
+    store.replace([source_graph("fixture-extra", renamed)])
+    after = client.get(doc(FIXTURE_SPEECH, ".html")).text
+    assert "Maria Holm-Berg" in after  # documents are never stale
+    deadline = time.monotonic() + 10  # figures are recounted in the background
+    while "Persons</a></th><td>4</td>" not in home and time.monotonic() < deadline:
+        time.sleep(0.05)
+        home = client.get("/", headers={"Accept": "text/html"}).text
+    assert "Persons</a></th><td>4</td>" in home
+    store.close()

@@ -1,0 +1,81 @@
+"""A live `speechld serve` (waitress): Linked Data clients dereference its URIs."""
+
+from __future__ import annotations
+
+import gzip
+import time
+
+import requests
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import FOAF
+
+from speechld.vocab import SLD
+
+from .conftest import LiveServer
+from .test_serve import speech_uri
+
+
+def test_rdflib_follows_the_303_for_a_speech(live_server: LiveServer) -> None:
+    uri = speech_uri(live_server)
+    graph = Graph().parse(uri)
+    speech = URIRef(uri)
+    assert (speech, RDF.type, SLD.Speech) in graph
+    assert str(graph.value(speech, SLD.typeLabel)) == "Hovedindlæg"
+    text = graph.value(speech, SLD.text)
+    assert text is not None and str(text).startswith("Menneskehandel er grenseoverskridende")
+
+
+def test_rdflib_follows_the_303_for_a_person(live_server: LiveServer) -> None:
+    uri = speech_uri(live_server)
+    person = Graph().parse(uri).value(URIRef(uri), SLD.speaker)
+    assert isinstance(person, URIRef) and str(person).startswith(live_server.url)
+    graph = Graph().parse(str(person))
+    assert (person, RDF.type, FOAF.Person) in graph
+    assert str(graph.value(person, FOAF.name)) == "Anna Ljunggren"
+    assert (URIRef(uri), SLD.speaker, person) in graph  # the inverse link
+
+
+def test_rdflib_reads_jsonld_with_the_remote_context(live_server: LiveServer) -> None:
+    uri = speech_uri(live_server)
+    jsonld = Graph().parse(uri, format="json-ld")
+    turtle = Graph().parse(uri, format="turtle")
+    speech = URIRef(uri)
+    assert set(jsonld.predicate_objects(speech)) == set(turtle.predicate_objects(speech))
+
+
+def test_the_303_and_the_document_through_waitress(live_server: LiveServer) -> None:
+    uri = speech_uri(live_server)
+    response = requests.get(
+        uri, headers={"Accept": "text/turtle"}, allow_redirects=False, timeout=10
+    )
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location.startswith("/doc/speech/") and location.endswith(".ttl")
+    document = requests.get(
+        live_server.url.rstrip("/") + location,
+        headers={"Accept-Encoding": "gzip"},
+        stream=True,
+        timeout=10,
+    )
+    assert document.headers["Content-Encoding"] == "gzip"
+    body = gzip.decompress(document.raw.read())
+    assert b"sld:Speech" in body
+    assert document.headers["ETag"]
+    again = requests.get(
+        live_server.url.rstrip("/") + location,
+        headers={"If-None-Match": document.headers["ETag"], "Accept-Encoding": "gzip"},
+        timeout=10,
+    )
+    assert again.status_code == 304
+
+
+def test_access_log_names_each_request(live_server: LiveServer) -> None:
+    agent = {"User-Agent": "log-check/1"}
+    requests.get(live_server.url + "ontology.ttl", headers=agent, timeout=10)
+    lines: list[str] = []
+    deadline = time.monotonic() + 5  # the line is written once the body has been sent
+    while not lines and time.monotonic() < deadline:
+        lines = [line for line in live_server.output().splitlines() if "log-check/1" in line]
+        time.sleep(0.05)
+    assert lines, live_server.output()
+    assert '"GET /ontology.ttl HTTP/1.1" 200' in lines[-1]
