@@ -43,8 +43,8 @@ def test_uri_patterns_under_the_base() -> None:
     assert graph.value(uri, SLD.speechType) == URIRef(f"{BASE}id/type/response-to-reply")
     assert graph.value(uri, SLD.sitting) == URIRef(f"{BASE}id/sitting/2016-10-26")
     assert set(graph.objects(uri, SLD.translation)) == {
-        URIRef(f"{BASE}id/translation/{speech.id}-sv"),
-        URIRef(f"{BASE}id/translation/{speech.id}-da"),
+        URIRef(f"{BASE}id/speech/{speech.id}/translation/sv"),
+        URIRef(f"{BASE}id/speech/{speech.id}/translation/da"),
     }
     assert graph.value(uri, SLD.function) is None
     assert speech_graph(SPEECHES[5]).value(MINT.speech(SPEECHES[5].id), SLD.function) == URIRef(

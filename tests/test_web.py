@@ -83,9 +83,13 @@ def test_speech_document_holds_its_triples_and_names_what_it_links_to(
     assert (URIRef(f"{BASE}id/type/reply"), RDF.type, SKOS.Concept) in graph
     # the translation is a part of the speech: its text comes with the speech's document
     translation = URIRef(f"{FIXTURE_SPEECH}/translation/sv")
-    assert graph.value(translation, SLD.text) == Literal("Tack för ordet, och mera.", lang="sv")
+    assert graph.value(translation, SLD.translatedText) == Literal(
+        "Tack för ordet, och mera.", lang="sv"
+    )
     finnish = [
-        o for o in graph.objects(None, SLD.text) if isinstance(o, Literal) and o.language == "fi"
+        o
+        for o in graph.objects(None, SLD.translatedText)
+        if isinstance(o, Literal) and o.language == "fi"
     ]
     assert finnish == [Literal("Kiitos puheenvuorosta.", lang="fi")]
     # what the document says of itself

@@ -38,9 +38,10 @@ FIXTURE = """
     sld:source <javascript:alert(1)> ;
     sld:text "Tak for ordet, <script>alert('x')</script> & mere.\\n\\nAnden paragraf her."@da ;
     sld:translation <http://example.org/id/speech/fixture-1/translation/sv> ,
-        [ sld:text "Kiitos puheenvuorosta."@fi ] .
+        [ sld:translatedText "Kiitos puheenvuorosta."@fi ] .
 
-<http://example.org/id/speech/fixture-1/translation/sv> sld:text "Tack för ordet, och mera."@sv .
+<http://example.org/id/speech/fixture-1/translation/sv>
+    sld:translatedText "Tack för ordet, och mera."@sv .
 
 <http://example.org/id/person/maria-holm> a foaf:Person ;
     rdfs:label "Maria Holm" ; foaf:name "Maria Holm" .

@@ -107,8 +107,8 @@ rdflib.term.URIRef('https://example.org/nc/id/person/anna-ljunggren'))
         return URIRef(f"{self._id}person/{slug(name)}")
 
     def translation(self, speech_id: str, language: str) -> URIRef:
-        """`{base}id/translation/{id}-{language}`: a speech's translation into a language."""
-        return URIRef(f"{self._id}translation/{_key(speech_id)}-{_key(language)}")
+        """`{base}id/speech/{id}/translation/{language}`: a part of the speech's document."""
+        return URIRef(f"{self._id}speech/{_key(speech_id)}/translation/{_key(language)}")
 
     def sitting(self, day: date) -> URIRef:
         """`{base}id/sitting/{YYYY-MM-DD}`: the plenary sitting of one day."""

@@ -200,27 +200,17 @@ def paragraphs(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split("\n\n") if p.strip())
 
 
-def _is_translation(predicate: str) -> bool:
-    return "translation" in predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1].casefold()
-
-
 def translations(index: Index, uri: str) -> tuple[Translation, ...]:
-    """The speech's translations: translation literals, or linked resources holding a text."""
+    """The speech's translations: each sld:translation's sld:translatedText."""
     found: list[Translation] = []
     for predicate, obj in index.by_subject.get(uri, []):
-        texts: list[Literal] = []
-        if isinstance(obj, Literal) and _is_translation(predicate) and obj.language:
-            texts = [obj]
-        elif not isinstance(obj, Literal):
-            owned = index.by_subject.get(node_key(obj), [])
-            texts = [o for p, o in owned if p == str(SLD.text) and isinstance(o, Literal)]
-            if not texts and _is_translation(predicate):
-                texts = [o for _, o in owned if isinstance(o, Literal) and o.language]
-                texts = sorted(texts, key=lambda o: -len(o.value))[:1]
-        for text in texts:
-            found.append(
-                Translation(language_name(text.language), text.language, paragraphs(text.value))
-            )
+        if predicate != str(SLD.translation) or isinstance(obj, Literal):
+            continue
+        for p, text in index.by_subject.get(node_key(obj), []):
+            if p == str(SLD.translatedText) and isinstance(text, Literal):
+                found.append(
+                    Translation(language_name(text.language), text.language, paragraphs(text.value))
+                )
     return tuple(found)
 
 
