@@ -2,25 +2,48 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+import time
+from collections.abc import Callable
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import Any
 
 import click
+from pyoxigraph import QueryTriples
 
-from speechld.errors import SpeechldError
+from speechld.errors import SpeechldError, StoreError
+from speechld.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
 from speechld.ingest import Summary, ingest, resolve_base
-from speechld.store import default_location, open_store
+from speechld.store import GraphStore, default_location, open_store
+from speechld.store.stats import stats
 
 DEFAULT_BASE = "http://127.0.0.1:5000/"
 
 store_option = click.option(
     "--store",
     "location",
-    metavar="PATH",
+    metavar="PATH|URL",
     envvar="SPEECHLD_STORE",
     default=None,
-    help="Store location (default: SPEECHLD_STORE, else the per-user data directory).",
+    help="Store: a directory (embedded), ':memory:', or a SPARQL endpoint URL "
+    "(default: SPEECHLD_STORE, else the per-user data directory).",
+)
+update_option = click.option(
+    "--update-url",
+    metavar="URL",
+    envvar="SPEECHLD_UPDATE_URL",
+    default=None,
+    help="SPARQL Update URL of a remote store (default: the endpoint URL).",
+)
+graph_store_option = click.option(
+    "--graph-store-url",
+    metavar="URL",
+    envvar="SPEECHLD_GRAPH_STORE_URL",
+    default=None,
+    help="Graph Store Protocol URL of a remote store, for graphs too large for one update.",
 )
 base_option = click.option(
     "--base",
@@ -29,6 +52,11 @@ base_option = click.option(
     default=None,
     help="Base of the minted URIs (default: SPEECHLD_BASE, else the server's own address).",
 )
+
+
+def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say which store to use and how to reach it."""
+    return store_option(update_option(graph_store_option(command)))
 
 
 @click.group()
@@ -46,19 +74,150 @@ def report(summary: Summary) -> None:
         raise SystemExit(1)
 
 
+def progress_line() -> Callable[[Summary], None] | None:
+    """A progress printer for a terminal (counts and rate, redrawn ~10 times a second)."""
+    if not sys.stderr.isatty():
+        return None
+    last = 0.0
+
+    def show(summary: Summary) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= 0.1:
+            last = now
+            line = (
+                f"\r{summary.read:,} read, {summary.stored:,} stored, "
+                f"{len(summary.failed):,} failed, {summary.rate:,.0f} pages/s"
+            )
+            click.echo(line, nl=False, err=True)
+
+    return show
+
+
 @main.command("ingest")
-@store_option
+@store_options
 @base_option
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="number of cores",
+    help="Processes that parse pages, for large inputs.",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def ingest_command(location: str | None, base: str | None, paths: tuple[Path, ...]) -> None:
+def ingest_command(
+    location: str | None,
+    update_url: str | None,
+    graph_store_url: str | None,
+    base: str | None,
+    jobs: int,
+    paths: tuple[Path, ...],
+) -> None:
     """Parse speech pages and store them as RDF, one named graph per page."""
+    show = progress_line()
     try:
-        store = open_store(location)
-        summary = ingest(store, paths, resolve_base(store, base, DEFAULT_BASE))
-        store.close()
+        store = open_store(location, update_url=update_url, graph_store_url=graph_store_url)
+        try:
+            base = resolve_base(store, base, DEFAULT_BASE)
+            summary = ingest(store, paths, base, jobs=jobs, progress=show)
+        finally:
+            store.close()
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
+    finally:
+        if show is not None:
+            click.echo(err=True)
     report(summary)
+
+
+def open_reader(location: str | None) -> GraphStore:
+    """A store opened for reading; a click error if it cannot be."""
+    try:
+        return open_store(location, read_only=True)
+    except SpeechldError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command("stats")
+@store_option
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+def stats_command(location: str | None, output: str) -> None:
+    """Count the speeches, persons, groups, triples and graphs in the store."""
+    store = open_reader(location)
+    try:
+        counts = stats(store)
+    except SpeechldError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        store.close()
+    click.echo(json.dumps(counts.as_dict()) if output == "json" else str(counts))
+
+
+RESULT_NAMES = [f.name for f in RESULT_FORMATS]
+GRAPH_NAMES = [f.name for f in GRAPH_FORMATS]
+
+
+@main.command("query")
+@store_option
+@click.option(
+    "--format",
+    "name",
+    type=click.Choice(RESULT_NAMES + GRAPH_NAMES),
+    default=None,
+    help="Output format (default: tsv for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE).",
+)
+@click.argument("sparql")
+def query_command(location: str | None, name: str | None, sparql: str) -> None:
+    """Run a SPARQL query on the store and print its result."""
+    store = open_reader(location)
+    try:
+        result = store.query(sparql)
+        out = sys.stdout.buffer
+        if isinstance(result, QueryTriples):
+            fmt = by_name(name or "turtle")
+            if fmt.rdf is None:
+                raise click.UsageError(
+                    f"--format {fmt.name} is for SELECT/ASK results; a graph is written as "
+                    + ", ".join(GRAPH_NAMES)
+                )
+            result.serialize(out, fmt.rdf)
+        else:
+            fmt = by_name(name or "tsv")
+            if fmt.results is None:
+                raise click.UsageError(
+                    f"--format {fmt.name} is for graphs; SELECT/ASK results are written as "
+                    + ", ".join(RESULT_NAMES)
+                )
+            result.serialize(out, fmt.results)
+        out.flush()
+    except SpeechldError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        store.close()
+
+
+def load_bundled(location: str, base: str | None, default_base: str) -> str:
+    """Fill an empty store with the bundled speeches; the base to serve under."""
+    try:
+        reader = open_store(location, read_only=True)
+    except StoreError:
+        reader = None  # no store yet
+    if reader is not None:
+        try:
+            if not reader.is_empty():
+                return resolve_base(reader, base, default_base)
+        finally:
+            reader.close()
+    store = open_store(location)
+    try:
+        base = resolve_base(store, base, default_base)
+        if store.is_empty():
+            with as_file(files("speechld.data")) as bundled:
+                summary = ingest(store, [Path(bundled)], base)
+            click.echo(f"empty store: loaded the bundled speeches ({summary})")
+    finally:
+        store.close()
+    return base
 
 
 @main.command()
@@ -75,14 +234,7 @@ def serve(location: str | None, base: str | None, host: str, port: int, threads:
 
     location = location or default_location()
     try:
-        store = open_store(location)
-        base = resolve_base(store, base, f"http://{host}:{port}/")
-        if store.is_empty():
-            with as_file(files("speechld.data")) as bundled:
-                summary = ingest(store, [Path(bundled)], base)
-            click.echo(f"empty store: loaded the bundled speeches ({summary})")
-        store.close()
-        del store
+        base = load_bundled(location, base, f"http://{host}:{port}/")
         app = create_app({"STORE": location, "BASE": base})
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error

@@ -9,14 +9,23 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import cast
 
-from pyoxigraph import Quad, QuerySolutions, QueryTriples, RdfFormat, Store, Triple, serialize
+from pyoxigraph import (
+    NamedNode,
+    Quad,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+    serialize,
+)
 
 from speechld.errors import QueryError, StoreError
 from speechld.store.base import QueryResult, SourceGraph
+from speechld.store.snapshots import Lease, current, open_snapshot, publish
 
-# Written after every committed change; readers reopen when its time stamp moves.
-GENERATION = "speechld-generation"
-RECHECK = 1.0  # seconds between a reader's checks for new data
+RECHECK = 1.0  # seconds between a reader's checks for a newer snapshot
+GRACE = 60.0  # seconds a reader keeps a superseded snapshot for queries still running on it
 CHUNK = 50_000  # quads serialised at a time by dump()
 
 
@@ -27,67 +36,90 @@ def _serialize(batch: list[Quad] | list[Triple], format: RdfFormat, buffer: io.B
     return buffer.getvalue()
 
 
+def update_text(graphs: Iterable[SourceGraph]) -> str:
+    """One SPARQL Update replacing each graph by its new content.
+
+    >>> print(update_text([SourceGraph("http://g/1", "<http://s> <http://p> 1 .\\n")]), end="")
+    DROP SILENT GRAPH <http://g/1> ;
+    INSERT DATA { GRAPH <http://g/1> {
+    <http://s> <http://p> 1 .
+    } } ;
+    """
+    return "".join(
+        f"DROP SILENT GRAPH <{g.graph}> ;\n"
+        f"INSERT DATA {{ GRAPH <{g.graph}> {{\n{g.ntriples}}} }} ;\n"
+        for g in graphs
+    )
+
+
 class EmbeddedStore:
     """An Oxigraph store on disk (or in memory when path is None).
 
-    Oxigraph lets one process write a store; a reader opens it read-only, which
-    takes no lock, and reopens it when a writer has committed new data.
+    One process writes the store; after each commit it publishes a snapshot. A reader
+    opens the newest snapshot read-only, takes no lock that stops the writer, and
+    moves to a newer snapshot within RECHECK seconds of its publication.
     """
 
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.path = path
-        self.read_only = read_only
+        self.read_only = read_only and path is not None
         self._lock = threading.Lock()
-        self._generation = 0.0
-        self._checked = 0.0
+        self._checked = time.monotonic()
+        self._lease: Lease | None = None
+        self._retired: list[tuple[float, Lease]] = []
         self._store = self._open()
 
     def _open(self) -> Store:
         if self.path is None:
             return Store()
+        if self.read_only:
+            store, self._lease = open_snapshot(self.path)
+            return store
         try:
-            if self.read_only:
-                if not (self.path / "CURRENT").exists():
-                    raise StoreError(f"{self.path}: no store here yet (ingest some speeches first)")
-                self._generation = self._stamp()
-                return Store.read_only(str(self.path))
             self.path.mkdir(parents=True, exist_ok=True)
-            return Store(str(self.path))
+            store = Store(str(self.path))
         except OSError as error:
-            raise StoreError(f"{self.path}: cannot open the store: {error}") from error
-
-    def _stamp(self) -> float:
-        assert self.path is not None
-        try:
-            return (self.path / GENERATION).stat().st_mtime
-        except FileNotFoundError:
-            return 0.0
+            raise StoreError(
+                f"{self.path}: cannot open the store for writing ({error}); "
+                "is another ingest writing to it?"
+            ) from error
+        publish(store, self.path)
+        return store
 
     @property
     def store(self) -> Store:
-        """The Oxigraph store, reopened first if a writer has committed since."""
+        """The Oxigraph store; for a reader, the newest snapshot (checked every RECHECK s)."""
         if self.read_only and time.monotonic() - self._checked > RECHECK:
             with self._lock:
-                self._checked = time.monotonic()
-                if self._stamp() != self._generation:
-                    self._store = self._open()
+                now = time.monotonic()
+                if now - self._checked > RECHECK:
+                    self._refresh(now)
+                    self._checked = now
         return self._store
 
+    def _refresh(self, now: float) -> None:
+        assert self.path is not None and self._lease is not None
+        name = current(self.path)
+        if name is not None and name != self._lease.snapshot.name:
+            store, lease = open_snapshot(self.path)
+            self._retired.append((now, self._lease))
+            self._store, self._lease = store, lease
+        while self._retired and now - self._retired[0][0] > GRACE:
+            self._retired.pop(0)[1].release()
+
     def replace(self, graphs: Iterable[SourceGraph]) -> None:
-        """Replace each named graph by its new content in one transaction."""
+        """Replace each named graph by its new content in one transaction, then publish."""
         if self.read_only:
             raise StoreError(f"{self.path}: the store is open read-only")
-        update = "".join(
-            f"DROP SILENT GRAPH <{g.graph}> ;\n"
-            f"INSERT DATA {{ GRAPH <{g.graph}> {{\n{g.ntriples}}} }} ;\n"
-            for g in graphs
-        )
+        update = update_text(graphs)
         if not update:
             return
-        self._store.update(update)
+        try:
+            self._store.update(update)
+        except SyntaxError as error:
+            raise StoreError(f"the store refused the update: {error}") from error
         if self.path is not None:
-            self._store.flush()
-            (self.path / GENERATION).write_text(f"{time.time()}\n")
+            publish(self._store, self.path)
 
     def query(self, query: str) -> QueryResult:
         """The result of any SPARQL query over the union of the named graphs."""
@@ -95,6 +127,8 @@ class EmbeddedStore:
             return self.store.query(query, use_default_graph_as_union=True)
         except SyntaxError as error:
             raise QueryError(str(error)) from error
+        except OSError as error:
+            raise StoreError(f"the query failed: {error}") from error
 
     def select(self, query: str) -> QuerySolutions:
         """The solutions of a SELECT query over the union of the named graphs."""
@@ -106,21 +140,38 @@ class EmbeddedStore:
 
     def dump(self, format: RdfFormat) -> Iterator[bytes]:
         """Every quad (or, for triple formats, every triple) serialised in chunks."""
-        quads = format is RdfFormat.N_QUADS or format is RdfFormat.TRIG
-        buffer = io.BytesIO()
-        batch: list[Quad] | list[Triple] = []
-        for quad in self.store.quads_for_pattern(None, None, None, None):
-            batch.append(quad if quads else quad.triple)  # type: ignore[arg-type]
-            if len(batch) >= CHUNK:
+        store = self.store
+        held = self._lease.copy() if self._lease is not None else None
+        try:
+            quads = format is RdfFormat.N_QUADS or format is RdfFormat.TRIG
+            buffer = io.BytesIO()
+            batch: list[Quad] | list[Triple] = []
+            for quad in store.quads_for_pattern(None, None, None, None):
+                batch.append(quad if quads else quad.triple)  # type: ignore[arg-type]
+                if len(batch) >= CHUNK:
+                    yield _serialize(batch, format, buffer)
+                    batch = []
+            if batch:
                 yield _serialize(batch, format, buffer)
-                batch = []
-        if batch:
-            yield _serialize(batch, format, buffer)
+        finally:
+            if held is not None:
+                held.release()
+
+    def graphs(self) -> Iterator[str]:
+        """The names of the store's named graphs."""
+        for graph in self.store.named_graphs():
+            if isinstance(graph, NamedNode):
+                yield graph.value
 
     def is_empty(self) -> bool:
         """Whether the store holds no quad at all."""
         return next(iter(self.store.quads_for_pattern(None, None, None, None)), None) is None
 
     def close(self) -> None:
-        """Close the store, releasing its lock."""
+        """Close the store, releasing its lock or its snapshots."""
+        for _, held in self._retired:
+            held.release()
+        self._retired.clear()
+        if self._lease is not None:
+            self._lease.release()
         del self._store
