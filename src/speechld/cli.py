@@ -16,7 +16,7 @@ from pyoxigraph import QueryTriples
 
 from speechld.errors import SpeechldError, StoreError
 from speechld.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
-from speechld.ingest import Summary, ingest, resolve_base
+from speechld.ingest import BATCH, Summary, ingest, resolve_base
 from speechld.store import GraphStore, default_location, open_store
 from speechld.store.stats import stats
 
@@ -74,24 +74,35 @@ def report(summary: Summary) -> None:
         raise SystemExit(1)
 
 
-def progress_line() -> Callable[[Summary], None] | None:
-    """A progress printer for a terminal (counts and rate, redrawn ~10 times a second)."""
-    if not sys.stderr.isatty():
-        return None
-    last = 0.0
+class Progress:
+    """A progress line on a terminal: counts and rate, redrawn at most ten times a second."""
 
-    def show(summary: Summary) -> None:
-        nonlocal last
+    def __init__(self) -> None:
+        self.last = 0.0
+        self.summary: Summary | None = None
+
+    def __call__(self, summary: Summary) -> None:
+        self.summary = summary
         now = time.monotonic()
-        if now - last >= 0.1:
-            last = now
-            line = (
-                f"\r{summary.read:,} read, {summary.stored:,} stored, "
-                f"{len(summary.failed):,} failed, {summary.rate:,.0f} pages/s"
-            )
-            click.echo(line, nl=False, err=True)
+        if now - self.last >= 0.1:
+            self.last = now
+            self.draw()
 
-    return show
+    def draw(self) -> None:
+        """Redraw the line for the latest counts."""
+        if self.summary is not None:
+            s = self.summary
+            click.echo(
+                f"\r{s.read:,} read, {s.stored:,} stored, {len(s.failed):,} failed, "
+                f"{s.rate:,.0f} pages/s",
+                nl=False,
+                err=True,
+            )
+
+    def finish(self) -> None:
+        """Draw the final counts and end the line."""
+        self.draw()
+        click.echo(err=True)
 
 
 @main.command("ingest")
@@ -104,6 +115,13 @@ def progress_line() -> Callable[[Summary], None] | None:
     show_default="number of cores",
     help="Processes that parse pages, for large inputs.",
 )
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=BATCH,
+    show_default=True,
+    help="Pages per store transaction.",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def ingest_command(
     location: str | None,
@@ -111,22 +129,23 @@ def ingest_command(
     graph_store_url: str | None,
     base: str | None,
     jobs: int,
+    batch: int,
     paths: tuple[Path, ...],
 ) -> None:
     """Parse speech pages and store them as RDF, one named graph per page."""
-    show = progress_line()
+    show = Progress() if sys.stderr.isatty() else None
     try:
         store = open_store(location, update_url=update_url, graph_store_url=graph_store_url)
         try:
             base = resolve_base(store, base, DEFAULT_BASE)
-            summary = ingest(store, paths, base, jobs=jobs, progress=show)
+            summary = ingest(store, paths, base, batch=batch, jobs=jobs, progress=show)
         finally:
             store.close()
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
     finally:
         if show is not None:
-            click.echo(err=True)
+            show.finish()
     report(summary)
 
 

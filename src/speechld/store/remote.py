@@ -30,7 +30,7 @@ from urllib3.util.retry import Retry
 
 from speechld.errors import QueryError, StoreError
 from speechld.store.base import GRAPH_PATH, QueryResult, SourceGraph, dataset_base, query_form
-from speechld.store.embedded import update_text
+from speechld.store.embedded import latest, update_text
 
 # JSON first: pyoxigraph's XML results parser trims the whitespace around literal values.
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
@@ -271,7 +271,7 @@ class RemoteStore:
         limit = self.settings.max_request_bytes
         pending: list[str] = []
         size = 0
-        for graph in graphs:
+        for graph in latest(graphs):
             text = update_text([graph])
             if len(text) > limit or _has_blank_nodes(graph.ntriples):
                 self._put(graph)

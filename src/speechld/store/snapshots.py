@@ -42,7 +42,11 @@ def publish(store: Store, root: Path) -> str:
     directory.mkdir(exist_ok=True)
     name = f"{time.time_ns():020d}"
     partial = directory / f".{name}"
-    store.backup(str(partial))
+    try:
+        store.backup(str(partial))
+    except (OSError, RuntimeError) as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise StoreError(f"{root}: cannot publish a snapshot: {error}") from error
     (partial / LOCK).touch()
     partial.rename(directory / name)
     pointer = root / f".{CURRENT}"
