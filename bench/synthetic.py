@@ -62,18 +62,71 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "I would like to thank the committee for its thorough work on this matter.",
     ),
 }
-FIRST = ("Anna", "Bertel", "Sigrún", "Mikko", "Jóhanna", "Freddy André", "Åsa", "Ólafur",
-         "Kari", "Henrik", "Saara-Sofia", "Bjørn", "Helgi", "Liisa", "Gunnar", "Maria")
-LAST = ("Ljunggren", "Haarder", "Magnúsdóttir", "Kärnä", "Øvstegård", "Lindström",
-        "Sigurðsson", "Sirén", "Henriksen", "Tetzschner", "Þórsdóttir", "Nieminen")
-TYPES = ("Hovedindlæg", "Huvudinlägg", "Main speech", "Indlæg", "Inlägg", "Replik",
-         "Replikk", "Svar på replik", "Response to reply", "Varsinainen puheenvuoro",
-         "Andsvar", "Presentation", "Framsöguræða")
-ROLES = ("Den socialdemokratiska gruppens talsperson", "Den Konservative Gruppe",
-         "Nordisk Grøn Venstre", "Midtengruppen", "Nordisk Frihed", "S-gruppen",
-         "Præsident", "Statsminister", "Samarbetsminister", "Keskustaryhmä", "")
-TRANSLATION_HEADINGS = ("Skandinavisk oversættelse", "Skandinavisk oversettelse",
-                        "Skandinavisk översättning:")
+FIRST = (
+    "Anna",
+    "Bertel",
+    "Sigrún",
+    "Mikko",
+    "Jóhanna",
+    "Freddy André",
+    "Åsa",
+    "Ólafur",
+    "Kari",
+    "Henrik",
+    "Saara-Sofia",
+    "Bjørn",
+    "Helgi",
+    "Liisa",
+    "Gunnar",
+    "Maria",
+)
+LAST = (
+    "Ljunggren",
+    "Haarder",
+    "Magnúsdóttir",
+    "Kärnä",
+    "Øvstegård",
+    "Lindström",
+    "Sigurðsson",
+    "Sirén",
+    "Henriksen",
+    "Tetzschner",
+    "Þórsdóttir",
+    "Nieminen",
+)
+TYPES = (
+    "Hovedindlæg",
+    "Huvudinlägg",
+    "Main speech",
+    "Indlæg",
+    "Inlägg",
+    "Replik",
+    "Replikk",
+    "Svar på replik",
+    "Response to reply",
+    "Varsinainen puheenvuoro",
+    "Andsvar",
+    "Presentation",
+    "Framsöguræða",
+)
+ROLES = (
+    "Den socialdemokratiska gruppens talsperson",
+    "Den Konservative Gruppe",
+    "Nordisk Grøn Venstre",
+    "Midtengruppen",
+    "Nordisk Frihed",
+    "S-gruppen",
+    "Præsident",
+    "Statsminister",
+    "Samarbetsminister",
+    "Keskustaryhmä",
+    "",
+)
+TRANSLATION_HEADINGS = (
+    "Skandinavisk oversættelse",
+    "Skandinavisk oversettelse",
+    "Skandinavisk översättning:",
+)
 # Interface language -> (heading, number, type, speaker, date) labels of the info block.
 LABELS: dict[str, tuple[str, str, str, str, str]] = {
     "en": ("Information", "Speech number", "Speech type", "Speaker", "Date"),
@@ -126,15 +179,30 @@ def page(index: int, seed: int = 0, form: str | None = None) -> Page:
     if form == "export":
         cut = rng.randint(1, len(body))
         text_parts = [*body[:cut], "---", *body[cut:]] if cut < len(body) else body
-        info = [f"## {heading}", number_label, str(number), type_label, kind,
-                speaker_label, f"[{name}](#)"]
+        info = [
+            f"## {heading}",
+            number_label,
+            str(number),
+            type_label,
+            kind,
+            speaker_label,
+            f"[{name}](#)",
+        ]
         if role:
             info += ["Speaker role", role]
         info += [date_label, date]
         text = "\n\n---\n\n# " + f"{name} ({kind})\n\n" + "\n\n".join(text_parts + info)
         return Page(f"https://www.norden.org/{interface}/speech/{index}", form, text)
-    info = [f"{number}. {name} ({kind})", "", heading, "", "Speech type", kind,
-            "Speech number", str(number)]
+    info = [
+        f"{number}. {name} ({kind})",
+        "",
+        heading,
+        "",
+        "Speech type",
+        kind,
+        "Speech number",
+        str(number),
+    ]
     if role:
         info += ["Speaker role", role]
     info += ["Date", "", *("\n\n".join(body)).splitlines()]

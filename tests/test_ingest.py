@@ -117,6 +117,25 @@ def test_killed_ingest_leaves_whole_sources_and_a_rerun_completes_it(tmp_path: P
     assert by_graph(store_quads(killed)) == expected
 
 
+def test_reingesting_the_corpus_twice_leaves_stats_identical(tmp_path: Path) -> None:
+    corpus = [ROOT / "data", *[p for p in [ROOT / "tests" / "data"] if p.is_dir()]]
+    store = tmp_path / "store"
+    outputs, counts = [], []
+    for _ in range(2):
+        done = subprocess.run(
+            [*CLI, "ingest", "--store", str(store), *map(str, corpus)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
+        )
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+        outputs.append(done.stdout.split(" in ")[0])
+        counts.append(json.loads(run("stats", "--store", str(store), "--format", "json")))
+    assert outputs[0] == outputs[1]
+    assert counts[0] == counts[1] and counts[0]["speeches"] >= 1
+
+
 def test_reingest_changes_nothing_and_a_changed_page_replaces_its_triples(
     tmp_path: Path,
 ) -> None:

@@ -25,7 +25,7 @@ from speechld.store.base import QueryResult, SourceGraph
 from speechld.store.snapshots import Lease, current, open_snapshot, publish
 
 RECHECK = 1.0  # seconds between a reader's checks for a newer snapshot
-GRACE = 60.0  # seconds a reader keeps a superseded snapshot for queries still running on it
+GRACE = 300.0  # seconds a reader keeps a superseded snapshot for queries still running on it
 CHUNK = 50_000  # quads serialised at a time by dump()
 
 
