@@ -19,13 +19,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from speechld.ingest import dataset_graph, source_graph
 from speechld.record import Speech
 from speechld.store import EmbeddedStore
 from speechld.vocab import Minter, slug
+
+INGESTED = datetime(2026, 1, 1, tzinfo=UTC)  # one fixed ingest time: stable documents
 
 SPEAKERS = 800
 TEXT = "Tak for ordet. Vi skal samarbejde om dette i Norden. " * 12
@@ -57,7 +59,7 @@ def build(path: Path, speeches: int, base: str) -> None:
             language="da",
             paragraphs=(TEXT,) * 5,
         )
-        batch.append(source_graph(speech, mint))
+        batch.append(source_graph(speech, mint, INGESTED))
         if len(batch) >= 2000:
             store.replace(batch)
             batch = []

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,6 +29,8 @@ from speechld.ingest import dataset_graph, source_graph
 from speechld.record import Speech
 from speechld.store import EmbeddedStore
 from speechld.vocab import Minter
+
+INGESTED = datetime(2026, 1, 1, tzinfo=UTC)  # one fixed ingest time: stable documents
 
 BASE = "http://127.0.0.1:5000/"
 PREFIXES = """PREFIX sld: <https://w3id.org/speechld/ontology#>
@@ -74,7 +76,7 @@ def build(path: Path, count: int) -> str:
     store = EmbeddedStore(path)
     speeches = synthetic(count)
     for at in range(0, count, 2000):
-        store.replace(source_graph(s, mint) for s in speeches[at : at + 2000])
+        store.replace(source_graph(s, mint, INGESTED) for s in speeches[at : at + 2000])
     store.replace([dataset_graph(mint)])
     store.close()
     return str(mint.speech(speeches[count // 2].id))
@@ -132,6 +134,7 @@ def main() -> None:
 
                 def in_process(q: str = query) -> bytes:
                     result = local.query(q, use_default_graph_as_union=True)
+                    assert isinstance(result, ox.QuerySolutions)
                     return result.serialize(format=ox.QueryResultsFormat.JSON) or b""
 
                 def over_http(q: str = query) -> bytes:

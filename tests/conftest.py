@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from . import virtuoso as virtuoso_server
+from .virtuoso import Virtuoso
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "000_662a71d7f3bf9c71.txt"
 
@@ -93,3 +96,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     yield server
     stop_server(server)
     shutil.rmtree(store, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A private Virtuoso on 127.0.0.1 for the whole session; skips if it is not installed."""
+    if not virtuoso_server.installed():
+        pytest.skip(virtuoso_server.NOT_INSTALLED)
+    directory = tmp_path_factory.mktemp("virtuoso")
+    server = virtuoso_server.start(directory, free_port(), free_port())
+    yield server
+    virtuoso_server.stop(server)
+    shutil.rmtree(directory, ignore_errors=True)

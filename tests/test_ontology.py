@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from rdflib.namespace import DCTERMS, SKOS, VANN, XSD
 
 from speechld.record import Speech
 from speechld.vocab import ONTOLOGY, SLD, Minter
+from speechld.web.terms import jsonld_context
 
 from .conftest import ROOT
 from .handmade import BASE, SPEECHES, fixture_vocabulary, page, union
@@ -167,9 +167,9 @@ def test_domains_and_ranges_hold_in_mapped_data(ontology: Graph) -> None:
 
 @pytest.fixture(scope="module")
 def context() -> dict[str, object]:
-    with (ROOT / "ontology" / "context.jsonld").open(encoding="utf-8") as f:
-        loaded: dict[str, dict[str, object]] = json.load(f)
-    return loaded["@context"]
+    """The JSON-LD context served at /context.jsonld, made from speechld.ttl."""
+    loaded: dict[str, object] = jsonld_context()["@context"]
+    return loaded
 
 
 def test_context_names_every_term(context: dict[str, object]) -> None:

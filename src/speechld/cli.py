@@ -2,29 +2,50 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import time
+from collections.abc import Callable
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import Any
 
 import click
+from pyoxigraph import QueryTriples
 
 from speechld.dump import dump, write, write_file
-from speechld.errors import NotASpeech, ParseError, SpeechldError
-from speechld.formats import DUMP_FORMATS, by_name
-from speechld.ingest import Summary, ingest, resolve_base
+from speechld.errors import NotASpeech, ParseError, SpeechldError, StoreError
+from speechld.formats import DUMP_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, by_name
+from speechld.ingest import BATCH, Summary, ingest, resolve_base
 from speechld.inputs import DEFAULT_LIMIT, Counts, speeches
-from speechld.store import default_location, open_store
+from speechld.store import GraphStore, default_location, open_store
+from speechld.store.stats import stats
 
 DEFAULT_BASE = "http://127.0.0.1:5000/"
 
 store_option = click.option(
     "--store",
     "location",
-    metavar="PATH",
+    metavar="PATH|URL",
     envvar="SPEECHLD_STORE",
     default=None,
-    help="Store location (default: SPEECHLD_STORE, else the per-user data directory).",
+    help="Store: a directory (embedded), ':memory:', or a SPARQL endpoint URL "
+    "(default: SPEECHLD_STORE, else the per-user data directory).",
+)
+update_option = click.option(
+    "--update-url",
+    metavar="URL",
+    envvar="SPEECHLD_UPDATE_URL",
+    default=None,
+    help="SPARQL Update URL of a remote store (default: the endpoint URL).",
+)
+graph_store_option = click.option(
+    "--graph-store-url",
+    metavar="URL",
+    envvar="SPEECHLD_GRAPH_STORE_URL",
+    default=None,
+    help="Graph Store Protocol URL of a remote store, for graphs too large for one update.",
 )
 base_option = click.option(
     "--base",
@@ -47,6 +68,11 @@ limit_option = click.option(
 paths_argument = click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 
 
+def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say which store to use and how to reach it."""
+    return store_option(update_option(graph_store_option(command)))
+
+
 @click.group()
 @click.version_option(package_name="speechld")
 def main() -> None:
@@ -64,25 +90,84 @@ def report(summary: Summary) -> None:
         raise SystemExit(1)
 
 
+class Progress:
+    """A progress line on a terminal: counts and rate, redrawn at most ten times a second."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+        self.summary: Summary | None = None
+
+    def __call__(self, summary: Summary) -> None:
+        self.summary = summary
+        now = time.monotonic()
+        if now - self.last >= 0.1:
+            self.last = now
+            self.draw()
+
+    def draw(self) -> None:
+        """Redraw the line for the latest counts."""
+        if self.summary is not None:
+            s = self.summary
+            click.echo(
+                f"\r{s.read:,} read, {s.stored:,} stored, {len(s.failed):,} failed, "
+                f"{s.rate:,.0f} pages/s",
+                nl=False,
+                err=True,
+            )
+
+    def finish(self) -> None:
+        """Draw the final counts and end the line."""
+        self.draw()
+        click.echo(err=True)
+
+
 @main.command("ingest")
-@store_option
+@store_options
 @base_option
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="number of cores",
+    help="Processes that parse pages, for large inputs.",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=BATCH,
+    show_default=True,
+    help="Pages per store transaction.",
+)
 @limit_option
 @paths_argument
 def ingest_command(
-    location: str | None, base: str | None, limit: int, paths: tuple[str, ...]
+    location: str | None,
+    update_url: str | None,
+    graph_store_url: str | None,
+    base: str | None,
+    jobs: int,
+    batch: int,
+    limit: int,
+    paths: tuple[str, ...],
 ) -> None:
     """Parse speech pages and store them as RDF, one named graph per page.
 
     PATH is a page file (.txt, .md), a JSON-lines file (.jsonl), a directory searched
     recursively, or - for standard input.
     """
+    show = Progress() if sys.stderr.isatty() else None
     try:
-        store = open_store(location)
-        summary = ingest(store, paths, resolve_base(store, base, DEFAULT_BASE), limit)
-        store.close()
+        store = open_store(location, update_url=update_url, graph_store_url=graph_store_url)
+        try:
+            base = resolve_base(store, base, DEFAULT_BASE)
+            summary = ingest(store, paths, base, limit, batch=batch, jobs=jobs, progress=show)
+        finally:
+            store.close()
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
+    finally:
+        if show is not None:
+            show.finish()
     report(summary)
 
 
@@ -125,6 +210,96 @@ def parse_command(base: str | None, limit: int, output: str, paths: tuple[str, .
     click.echo(str(counts), err=True)
     if counts.failed:
         raise SystemExit(1)
+
+
+def open_reader(location: str | None) -> GraphStore:
+    """A store opened for reading; a click error if it cannot be."""
+    try:
+        return open_store(location, read_only=True)
+    except SpeechldError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command("stats")
+@store_option
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+def stats_command(location: str | None, output: str) -> None:
+    """Count the speeches, persons, groups, triples and graphs in the store."""
+    store = open_reader(location)
+    try:
+        counts = stats(store)
+    except SpeechldError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        store.close()
+    click.echo(json.dumps(counts.as_dict()) if output == "json" else str(counts))
+
+
+RESULT_NAMES = [f.name for f in RESULT_FORMATS]
+GRAPH_NAMES = [f.name for f in GRAPH_FORMATS]
+
+
+@main.command("query")
+@store_option
+@click.option(
+    "--format",
+    "name",
+    type=click.Choice(RESULT_NAMES + GRAPH_NAMES),
+    default=None,
+    help="Output format (default: tsv for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE).",
+)
+@click.argument("sparql")
+def query_command(location: str | None, name: str | None, sparql: str) -> None:
+    """Run a SPARQL query on the store and print its result."""
+    store = open_reader(location)
+    try:
+        result = store.query(sparql)
+        out = sys.stdout.buffer
+        if isinstance(result, QueryTriples):
+            fmt = by_name(name or "turtle")
+            if fmt.rdf is None:
+                raise click.UsageError(
+                    f"--format {fmt.name} is for SELECT/ASK results; a graph is written as "
+                    + ", ".join(GRAPH_NAMES)
+                )
+            result.serialize(out, fmt.rdf)
+        else:
+            fmt = by_name(name or "tsv")
+            if fmt.results is None:
+                raise click.UsageError(
+                    f"--format {fmt.name} is for graphs; SELECT/ASK results are written as "
+                    + ", ".join(RESULT_NAMES)
+                )
+            result.serialize(out, fmt.results)
+        out.flush()
+    except SpeechldError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        store.close()
+
+
+def load_bundled(location: str, base: str | None, default_base: str) -> str:
+    """Fill an empty store with the bundled speeches; the base to serve under."""
+    try:
+        reader = open_store(location, read_only=True)
+    except StoreError:
+        reader = None  # no store yet
+    if reader is not None:
+        try:
+            if not reader.is_empty():
+                return resolve_base(reader, base, default_base)
+        finally:
+            reader.close()
+    store = open_store(location)
+    try:
+        base = resolve_base(store, base, default_base)
+        if store.is_empty():
+            with as_file(files("speechld.data")) as bundled:
+                summary = ingest(store, [Path(bundled)], base)
+            click.echo(f"empty store: loaded the bundled speeches ({summary})")
+    finally:
+        store.close()
+    return base
 
 
 @main.command()
@@ -206,14 +381,7 @@ def serve(
 
     location = location or default_location()
     try:
-        store = open_store(location)
-        base = resolve_base(store, base, f"http://{host}:{port}/")
-        if store.is_empty():
-            with as_file(files("speechld.data")) as bundled:
-                summary = ingest(store, [Path(bundled)], base)
-            click.echo(f"empty store: loaded the bundled speeches ({summary})")
-        store.close()
-        del store
+        base = load_bundled(location, base, f"http://{host}:{port}/")
         config: dict[str, object] = {
             "STORE": location,
             "BASE": base,

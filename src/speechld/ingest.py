@@ -1,69 +1,159 @@
-"""The ingest pipeline: input files -> parser -> mapper -> store, one named graph per source."""
+"""The ingest pipeline: inputs -> parser -> mapper -> store, one named graph per source page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain, islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from speechld import __version__
 from speechld.errors import NotASpeech, ParseError, SpeechldError
-from speechld.inputs import DEFAULT_LIMIT, speeches
-from speechld.mapper import page_graph
+from speechld.inputs import DEFAULT_LIMIT, Page, read_inputs
+from speechld.mapper import content_digest, page_graph
+from speechld.parse import parse_page
 from speechld.rdf import ntriples
 from speechld.record import Speech
 from speechld.schemes import vocabulary_graph
-from speechld.store import GraphStore, SourceGraph
-from speechld.vocab import Minter
+from speechld.store import GraphStore, SourceGraph, dataset_base
+from speechld.vocab import SLD, Minter
+
+BATCH = 1000  # sources per store transaction (embedded) or per group of update requests
+INLINE = 500  # pages parsed in this process before worker processes are worth starting
+WINDOW = 2000  # pages handed to the workers at a time; two windows are in flight
+CHUNKSIZE = 50  # pages per task sent to a worker
 
 
 @dataclass
 class Summary:
-    """What an ingest did: counts, and one message per page skipped or input failed."""
+    """What an ingest did: counts, time taken, one message per page skipped or input failed."""
 
     read: int = 0
     stored: int = 0
+    unchanged: int = 0  # of the stored: already in the store with the same content
     skipped: int = 0
     failed: list[str] = field(default_factory=list)
     skips: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        """Pages read per second."""
+        return self.read / self.seconds if self.seconds > 0 else 0.0
 
     def __str__(self) -> str:
+        same = f" ({self.unchanged} unchanged)" if self.unchanged else ""
         return (
-            f"{self.read} read, {self.stored} stored, {self.skipped} skipped, "
-            f"{len(self.failed)} failed"
+            f"{self.read} read, {self.stored} stored{same}, {self.skipped} skipped, "
+            f"{len(self.failed)} failed in {self.seconds:.1f} s ({self.rate:.0f} pages/s)"
         )
 
 
 def source_graph(speech: Speech, mint: Minter, ingested: datetime) -> SourceGraph:
     """The named graph of the speech's source page, ready for the store."""
     graph, triples = page_graph(speech, mint, ingested, __version__)
-    return SourceGraph(str(graph), ntriples(triples))
+    digest = content_digest(speech, mint, __version__)
+    return SourceGraph(str(graph), ntriples(triples), digest)
 
 
-BASE_QUERY = """SELECT ?space WHERE {
-  ?dataset a <http://rdfs.org/ns/void#Dataset> ; <http://rdfs.org/ns/void#uriSpace> ?space
-} LIMIT 1"""
+def with_digest(graph: SourceGraph) -> SourceGraph:
+    """A graph of fixed content (dataset, vocabulary) stating the digest of its text."""
+    digest = hashlib.sha256(graph.ntriples.encode("utf-8")).hexdigest()
+    line = f'<{graph.graph}> <{SLD.contentDigest}> "{digest}" .\n'
+    return SourceGraph(graph.graph, graph.ntriples + line, digest)
 
 
-def stored_base(store: GraphStore) -> str | None:
-    """The base under which a store's URIs were minted, or None for a new store."""
-    for row in store.select(BASE_QUERY):
-        space = str(row["space"].value)
-        return space.removesuffix("id/")
-    return None
+def unchanged(store: GraphStore, graphs: list[SourceGraph]) -> set[str]:
+    """The graphs the store already holds with the same content digest."""
+    known = [g for g in graphs if g.digest]
+    if not known:
+        return set()
+    names = " ".join(f"<{g.graph}>" for g in known)
+    rows = store.select(
+        f"SELECT ?g ?digest WHERE {{ VALUES ?g {{ {names} }} "
+        f"GRAPH ?g {{ ?g <{SLD.contentDigest}> ?digest }} }}"
+    )
+    stored = {(row["g"].value, row["digest"].value) for row in rows}
+    return {g.graph for g in known if (g.graph, g.digest) in stored}
+
+
+# What became of one page: ("stored", graph), ("skipped", message) or ("failed", message).
+Outcome = tuple[str, SourceGraph | str]
+
+
+def convert(item: Page | ParseError, mint: Minter, ingested: datetime) -> Outcome:
+    """Parse and map one page; a page that is not a speech is skipped, a bad one failed."""
+    if isinstance(item, ParseError):
+        return "failed", str(item)
+    try:
+        return "stored", source_graph(parse_page(item.text, item.source), mint, ingested)
+    except NotASpeech as error:
+        return "skipped", str(NotASpeech(item.where, error.kind))
+    except ParseError as error:
+        return "failed", str(ParseError(item.where, error.cause))
+
+
+_worker: tuple[Minter, datetime] | None = None
+
+
+def _start_worker(base: str, ingested: datetime) -> None:
+    global _worker
+    _worker = Minter(base), ingested
+
+
+def _convert_in_worker(item: Page | ParseError) -> Outcome:
+    assert _worker is not None
+    return convert(item, *_worker)
+
+
+def outcomes(
+    items: Iterator[Page | ParseError], base: str, ingested: datetime, jobs: int
+) -> Iterator[Outcome]:
+    """The outcome of every page, in input order, parsed by `jobs` processes when many.
+
+    The inputs are read as the work goes: at most a few windows of pages are in memory.
+    """
+    mint = Minter(base)
+    for item in islice(items, INLINE):
+        yield convert(item, mint, ingested)
+    rest = next(items, None)
+    if rest is None:
+        return
+    if jobs <= 1:
+        for item in chain([rest], items):
+            yield convert(item, mint, ingested)
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(base, ingested)) as pool:
+        pending: deque[AsyncResult[list[Outcome]]] = deque()
+        remaining = chain([rest], items)
+        while window := list(islice(remaining, WINDOW)):
+            pending.append(pool.map_async(_convert_in_worker, window, CHUNKSIZE))
+            if len(pending) >= 2:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 def resolve_base(store: GraphStore, requested: str | None, default: str) -> str:
     """The base to mint under: the store's own; a different requested base is an error."""
     requested = requested if requested is None or requested.endswith("/") else requested + "/"
-    existing = stored_base(store)
+    existing = dataset_base(store)
     if existing and requested and existing != requested:
         raise SpeechldError(
             f"the store's URIs are minted under {existing}, not {requested}: "
             "use that base, or a new store for the new one"
         )
     return existing or requested or default
+
+
+stored_base = dataset_base  # the name the rest of speechld knows it by
 
 
 def dataset_graph(mint: Minter) -> SourceGraph:
@@ -78,22 +168,61 @@ def dataset_graph(mint: Minter) -> SourceGraph:
 
 
 def ingest(
-    store: GraphStore, paths: Iterable[str | Path], base: str, limit: int = DEFAULT_LIMIT
+    store: GraphStore,
+    paths: Iterable[str | Path],
+    base: str,
+    limit: int = DEFAULT_LIMIT,
+    *,
+    batch: int = BATCH,
+    jobs: int = 1,
+    progress: Callable[[Summary], None] | None = None,
+    items: Iterable[tuple[str, str]] | None = None,
 ) -> Summary:
-    """Parse, map and store every page under the paths; bad pages are counted, not fatal."""
+    """Parse, map and store every page, `batch` sources per transaction.
+
+    Each source's graph is replaced whole, and left alone if its content digest says it
+    is already stored as it is: ingesting again changes nothing, and an interrupted
+    ingest leaves every source as it was or as it is now. Bad pages are
+    counted, not fatal. `items` replaces reading the paths with ready (source, text) pairs.
+    """
+    started = time.monotonic()
     mint = Minter(base)
     ingested = datetime.now(UTC).replace(microsecond=0)
     summary = Summary()
-    batch: list[SourceGraph] = [dataset_graph(mint), vocabulary_graph(mint)]
-    for item in speeches(paths, limit):
+    pending = [with_digest(dataset_graph(mint)), with_digest(vocabulary_graph(mint))]
+    fixed = {g.graph for g in pending}  # not pages: not counted
+    described = False  # whether the dataset and vocabulary graphs have been stored
+    stream: Iterator[Page | ParseError] = (
+        (Page(source, text, source) for source, text in items)
+        if items is not None
+        else read_inputs(paths, limit)
+    )
+
+    def commit() -> None:
+        nonlocal described
+        same = unchanged(store, pending)
+        store.replace(g for g in pending if g.graph not in same)
+        summary.stored += len(pending) - (0 if described else 2)
+        summary.unchanged += len(same - fixed)
+        described = True
+        pending.clear()
+
+    for kind, value in outcomes(stream, mint.base, ingested, jobs):
         summary.read += 1
-        if isinstance(item, NotASpeech):
+        if kind == "stored":
+            assert isinstance(value, SourceGraph)
+            pending.append(value)
+            if len(pending) >= batch:
+                commit()
+        elif kind == "skipped":
             summary.skipped += 1
-            summary.skips.append(str(item))
-        elif isinstance(item, ParseError):
-            summary.failed.append(str(item))
+            summary.skips.append(str(value))
         else:
-            batch.append(source_graph(item, mint, ingested))
-    store.replace(batch)
-    summary.stored = len(batch) - 2
+            summary.failed.append(str(value))
+        if progress is not None:
+            summary.seconds = time.monotonic() - started
+            progress(summary)
+    if pending or not described:
+        commit()
+    summary.seconds = time.monotonic() - started
     return summary

@@ -113,8 +113,21 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
         yield node, DCTERMS.language, language_iri(language)
 
 
+def content_digest(speech: Speech, mint: Minter, version: str) -> str:
+    """SHA-256 of everything a page's graph is made from, except the ingest time.
+
+    >>> from speechld.record import Speech
+    >>> s = Speech("1", "x.txt", 1, "A", None, None, None, "da", ("Tekst.",))
+    >>> content_digest(s, Minter("http://a/"), "1") == content_digest(s, Minter("http://a/"), "1")
+    True
+    >>> content_digest(s, Minter("http://a/"), "1") == content_digest(s, Minter("http://a/"), "2")
+    False
+    """
+    return hashlib.sha256(f"{speech!r}\x1f{mint.base}\x1f{version}".encode()).hexdigest()
+
+
 def provenance_triples(
-    graph: URIRef, source: str, mint: Minter, ingested: datetime, version: str
+    graph: URIRef, source: str, mint: Minter, ingested: datetime, version: str, digest: str
 ) -> Iterator[Triple]:
     """PROV and Dublin Core triples saying where a source's graph came from, when and how."""
     if ingested.tzinfo is None:
@@ -124,6 +137,7 @@ def provenance_triples(
     activity = URIRef(f"{graph}#ingest")
     software = mint.software(version)
     yield graph, RDF.type, PROV.Entity
+    yield graph, SLD.contentDigest, Literal(digest)
     yield graph, DCTERMS.source, origin
     yield graph, DCTERMS.modified, when
     yield graph, PROV.generatedAtTime, when
@@ -147,5 +161,6 @@ def page_graph(
     """The named graph of a speech's source page and all its triples, provenance included."""
     graph = mint.graph(source_key(speech.source))
     triples = list(speech_triples(speech, mint))
-    triples.extend(provenance_triples(graph, speech.source, mint, ingested, version))
+    digest = content_digest(speech, mint, version)
+    triples.extend(provenance_triples(graph, speech.source, mint, ingested, version, digest))
     return graph, triples

@@ -43,6 +43,7 @@ class SLD(DefinedNamespace):
     speakerRole: URIRef
     typeConflict: URIRef
     externalSpeaker: URIRef
+    contentDigest: URIRef
     nonAttached: URIRef
 
 

@@ -7,10 +7,21 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from speechld.store.base import GraphStore, SourceGraph
+from speechld.store.base import GraphStore, SourceGraph, dataset_base
 from speechld.store.embedded import EmbeddedStore
+from speechld.store.remote import RemoteSettings, RemoteStore
 
-__all__ = ["EmbeddedStore", "GraphStore", "SourceGraph", "default_location", "open_store"]
+__all__ = [
+    "EmbeddedStore",
+    "GraphStore",
+    "RemoteSettings",
+    "RemoteStore",
+    "SourceGraph",
+    "dataset_base",
+    "default_location",
+    "is_remote",
+    "open_store",
+]
 
 
 def default_location() -> str:
@@ -18,9 +29,31 @@ def default_location() -> str:
     return os.environ.get("SPEECHLD_STORE") or str(Path(user_data_dir("speechld")) / "store")
 
 
-def open_store(location: str | None = None, *, read_only: bool = False) -> GraphStore:
-    """The store at a location: a directory path (embedded) or ':memory:'."""
+def is_remote(location: str) -> bool:
+    """Whether a store location is the URL of a SPARQL endpoint.
+
+    >>> is_remote("https://example.org/sparql"), is_remote("store")
+    (True, False)
+    """
+    return location.startswith(("http://", "https://"))
+
+
+def open_store(
+    location: str | None = None,
+    *,
+    read_only: bool = False,
+    update_url: str | None = None,
+    graph_store_url: str | None = None,
+) -> GraphStore:
+    """The store at a location: a directory (embedded), ':memory:' or a SPARQL endpoint URL.
+
+    For an endpoint, the update and Graph Store URLs default to SPEECHLD_UPDATE_URL and
+    SPEECHLD_GRAPH_STORE_URL, credentials come from SPEECHLD_STORE_USER/_PASSWORD/_AUTH.
+    """
     location = location or default_location()
     if location == ":memory:":
         return EmbeddedStore(None)
+    if is_remote(location):
+        settings = RemoteSettings.from_env(location, update_url, graph_store_url)
+        return RemoteStore(settings, read_only=read_only)
     return EmbeddedStore(Path(location), read_only=read_only)

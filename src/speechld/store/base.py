@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple, Protocol
 
 from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple
 
+from speechld.errors import QueryError
+
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+# The named graphs speechld writes are all `{base}graph/...` (see vocab.Minter.graph).
+GRAPH_PATH = "graph/"
+
+BASE_QUERY = """SELECT ?space WHERE {
+  ?dataset a <http://rdfs.org/ns/void#Dataset> ; <http://rdfs.org/ns/void#uriSpace> ?space
+} LIMIT 1"""
+
+# What comes before a query's form keyword: comments, BASE and PREFIX declarations.
+_PROLOGUE = re.compile(
+    r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE
+)
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 class SourceGraph(NamedTuple):
@@ -15,6 +31,20 @@ class SourceGraph(NamedTuple):
 
     graph: str
     ntriples: str
+    digest: str = ""  # the content digest it states (sld:contentDigest), if any
+
+
+def query_form(query: str) -> str:
+    """The form of a SPARQL query, upper case: SELECT, ASK, CONSTRUCT or DESCRIBE.
+
+    >>> query_form("PREFIX s: <http://s/> # comment\\nconstruct { ?a ?b ?c } WHERE {}")
+    'CONSTRUCT'
+    """
+    prologue = _PROLOGUE.match(query)
+    form = _FORM.match(query, prologue.end() if prologue else 0)
+    if form is None:
+        raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return form[1].upper()
 
 
 class GraphStore(Protocol):
@@ -26,7 +56,7 @@ class GraphStore(Protocol):
     """
 
     def replace(self, graphs: Iterable[SourceGraph]) -> None:
-        """Replace each named graph by its new content, all or nothing."""
+        """Replace each named graph by its new content; each graph all or nothing."""
 
     def query(
         self,
@@ -49,10 +79,21 @@ class GraphStore(Protocol):
         """The triples of a CONSTRUCT or DESCRIBE query."""
 
     def dump(self, format: RdfFormat) -> Iterator[bytes]:
-        """The whole dataset serialised in chunks, in constant memory."""
+        """speechld's whole dataset serialised in chunks, in constant memory."""
+
+    def graphs(self) -> Iterator[str]:
+        """The names of the graphs speechld wrote, in no particular order."""
 
     def is_empty(self) -> bool:
-        """Whether the store holds no triple at all."""
+        """Whether the store holds no speechld data at all."""
 
     def close(self) -> None:
         """Release the store (its files, lock or connections)."""
+
+
+def dataset_base(store: GraphStore) -> str | None:
+    """The base under which a store's URIs were minted (from its VoID graph), or None."""
+    for row in store.select(BASE_QUERY):
+        space = str(row["space"].value)
+        return space.removesuffix("id/")
+    return None

@@ -1,0 +1,1 @@
+"""Benchmarks (they print figures; timing targets live here, never in the tests)."""

@@ -1,0 +1,124 @@
+"""Read-only snapshots of an embedded store: readers never open files a writer is changing.
+
+Oxigraph lets one process write a store, and reading a store while another process
+writes it is undefined behaviour (RocksDB removes files a reader may not have opened
+yet). So after every commit the writer checkpoints the store into a new snapshot
+directory (hard links: cheap), names it in the `speechld-generation` file, and
+removes the older snapshots that no reader holds. A reader opens the current
+snapshot read-only and holds a shared lock on it (flock, released by the kernel if
+the reader dies) for as long as it may still read from it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from pathlib import Path
+
+from pyoxigraph import Store
+
+from speechld.errors import StoreError
+
+SNAPSHOTS = "snapshots"
+CURRENT = "speechld-generation"  # names the newest snapshot
+LOCK = "reader.lock"  # readers hold a shared lock on it; the writer removes only unlocked ones
+ATTEMPTS = 20  # tries to lease the current snapshot while a writer replaces it
+
+
+def current(root: Path) -> str | None:
+    """The name of the store's newest snapshot, or None if it has none."""
+    try:
+        name = (root / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name if name and (root / SNAPSHOTS / name).is_dir() else None
+
+
+def publish(store: Store, root: Path) -> str:
+    """Checkpoint a store into a new snapshot, make it current and drop unused old ones."""
+    directory = root / SNAPSHOTS
+    directory.mkdir(exist_ok=True)
+    name = f"{time.time_ns():020d}"
+    partial = directory / f".{name}"
+    try:
+        store.backup(str(partial))
+    except (OSError, RuntimeError) as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise StoreError(f"{root}: cannot publish a snapshot: {error}") from error
+    (partial / LOCK).touch()
+    partial.rename(directory / name)
+    pointer = root / f".{CURRENT}"
+    pointer.write_text(name + "\n", encoding="utf-8")
+    os.replace(pointer, root / CURRENT)
+    collect(directory, keep=name)
+    return name
+
+
+def collect(directory: Path, keep: str) -> None:
+    """Remove every snapshot but `keep` that no reader holds (only the writer calls this)."""
+    for snapshot in directory.iterdir():
+        if snapshot.name == keep:
+            continue
+        try:
+            fd = os.open(snapshot / LOCK, os.O_RDONLY)
+        except FileNotFoundError:  # a checkpoint cut short by a crash: never current
+            shutil.rmtree(snapshot, ignore_errors=True)
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a reader still uses it
+        else:
+            shutil.rmtree(snapshot, ignore_errors=True)
+        finally:
+            os.close(fd)
+
+
+class Lease:
+    """A reader's shared lock on one snapshot: while it is held, the snapshot stays."""
+
+    def __init__(self, snapshot: Path, fd: int) -> None:
+        self.snapshot = snapshot
+        self.fd = fd
+
+    def copy(self) -> Lease:
+        """A second, independent lease on the same snapshot."""
+        fd = os.open(self.snapshot / LOCK, os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        return Lease(self.snapshot, fd)
+
+    def release(self) -> None:
+        """Let the writer remove the snapshot (once no other lease holds it)."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def lease(root: Path) -> Lease:
+    """A lease on the store's current snapshot."""
+    for _ in range(ATTEMPTS):
+        name = current(root)
+        if name is None:
+            raise StoreError(f"{root}: no store here yet (ingest some speeches first)")
+        snapshot = root / SNAPSHOTS / name
+        try:
+            fd = os.open(snapshot / LOCK, os.O_RDONLY)
+        except FileNotFoundError:
+            continue  # superseded and removed since we read its name
+        fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while the writer is removing it
+        if (snapshot / LOCK).exists():
+            return Lease(snapshot, fd)
+        os.close(fd)
+    raise StoreError(f"{root}: the store changes too fast to open a snapshot of it")
+
+
+def open_snapshot(root: Path) -> tuple[Store, Lease]:
+    """The current snapshot, opened read-only, with the lease that keeps it."""
+    held = lease(root)
+    try:
+        return Store.read_only(str(held.snapshot)), held
+    except OSError as error:
+        held.release()
+        raise StoreError(f"{root}: cannot open the store: {error}") from error

@@ -1,0 +1,355 @@
+"""Ingest: idempotent per-source replace, survival of a killed ingest, live servers, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+from bench.synthetic import pages as synthetic_pages
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from speechld.formats import by_name
+from speechld.store import EmbeddedStore
+from speechld.store.snapshots import current
+
+from .conftest import ROOT, SEED, start_server, stop_server
+from .virtuoso import Virtuoso
+
+CLI = [sys.executable, "-m", "speechld"]
+RDFLIB_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+ENDING = "Og helt til slutt: takk for en god debatt."
+
+
+def write_pages(directory: Path, count: int, seed: int = 0) -> Path:
+    """`count` synthetic export-form pages as files in a new directory."""
+    directory.mkdir(parents=True)
+    for index, item in enumerate(synthetic_pages(count, seed, form="export")):
+        (directory / f"{index:06d}.md").write_text(item.text, encoding="utf-8")
+    return directory
+
+
+def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> str:
+    """Run a speechld command, fail on a non-zero exit, return what it printed."""
+    done = subprocess.run(
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def graph_name(quad: ox.Quad) -> str:
+    """A quad's graph name as a string."""
+    assert isinstance(quad.graph_name, ox.NamedNode)
+    return quad.graph_name.value
+
+
+def store_quads(path: Path) -> set[ox.Quad]:
+    """Every quad of an embedded store, opened (and published) as its writer."""
+    store = EmbeddedStore(path)
+    try:
+        dumped = b"".join(store.dump(ox.RdfFormat.N_QUADS))
+    finally:
+        store.close()
+    return set(ox.parse(dumped, ox.RdfFormat.N_QUADS))
+
+
+# Provenance that records when an ingest ran: equal content, other times.
+INGEST_TIMES = {
+    "http://www.w3.org/ns/prov#generatedAtTime",
+    "http://www.w3.org/ns/prov#endedAtTime",
+    "http://purl.org/dc/terms/modified",
+}
+WHEN = ox.Literal("ingest time")
+
+
+def by_graph(quads: set[ox.Quad]) -> dict[str, set[ox.Quad]]:
+    """Quads grouped by their graph, ingest times made equal."""
+    groups: dict[str, set[ox.Quad]] = {}
+    for quad in quads:
+        if quad.predicate.value in INGEST_TIMES:
+            quad = ox.Quad(quad.subject, quad.predicate, WHEN, quad.graph_name)
+        groups.setdefault(graph_name(quad), set()).add(quad)
+    return groups
+
+
+def test_killed_ingest_leaves_whole_sources_and_a_rerun_completes_it(tmp_path: Path) -> None:
+    inputs = write_pages(tmp_path / "pages", 2000)
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+    run("ingest", "--store", str(clean), str(inputs))
+    expected = by_graph(store_quads(clean))
+    assert len(expected) == 2002  # every page, the dataset and the vocabulary graph
+
+    process = subprocess.Popen(
+        [*CLI, "ingest", "--store", str(killed), "--batch", "200", str(inputs)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=ROOT,
+    )
+    seen: set[str] = set()
+    deadline = time.monotonic() + 60
+    while len(seen) < 3 and time.monotonic() < deadline and process.poll() is None:
+        name = current(killed) if killed.exists() else None
+        if name is not None:
+            seen.add(name)
+        time.sleep(0.01)
+    time.sleep(random.uniform(0, 0.3))
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "the ingest ended before it was killed"
+
+    partial = by_graph(store_quads(killed))
+    assert 1 < len(partial) < len(expected), "the kill did not land part-way"
+    for graph, content in partial.items():
+        assert content == expected[graph], f"{graph} is half-written"
+
+    run("ingest", "--store", str(killed), str(inputs))
+    assert by_graph(store_quads(killed)) == expected
+
+
+def test_reingesting_the_corpus_twice_leaves_stats_identical(tmp_path: Path) -> None:
+    corpus = [ROOT / "data", ROOT / "tests" / "data"]
+    store = tmp_path / "store"
+    outputs, counts = [], []
+    for _ in range(2):
+        done = subprocess.run(
+            [*CLI, "ingest", "--store", str(store), *map(str, corpus)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout.split(" in ")[0])
+        counts.append(json.loads(run("stats", "--store", str(store), "--format", "json")))
+    stored = outputs[0].split(" stored")[0].split()[-1]
+    assert outputs[1] == outputs[0].replace(" stored,", f" stored ({stored} unchanged),")
+    assert counts[0] == counts[1] and counts[0]["speeches"] >= 100
+
+
+def test_reingest_changes_nothing_and_a_changed_page_replaces_its_triples(
+    tmp_path: Path,
+) -> None:
+    inputs = write_pages(tmp_path / "pages", 40)
+    store = tmp_path / "store"
+    first = run("ingest", "--store", str(store), str(inputs), str(SEED))
+    assert first.startswith("41 read, 41 stored, 0 skipped, 0 failed")
+    counts = json.loads(run("stats", "--store", str(store), "--format", "json"))
+    before = store_quads(store)
+    again = run("ingest", "--store", str(store), str(inputs), str(SEED))
+    assert again.startswith("41 read, 41 stored (41 unchanged), 0 skipped, 0 failed")
+    assert json.loads(run("stats", "--store", str(store), "--format", "json")) == counts
+    assert store_quads(store) == before  # ingest times included: nothing was rewritten
+
+    page = inputs / "000000.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("\n\n## ", f"\n\n{ENDING}\n\n## ", 1),
+        encoding="utf-8",
+    )
+    run("ingest", "--store", str(store), str(page))
+    after = store_quads(store)
+    changed = {graph_name(q) for q in before ^ after}
+    assert len(changed) == 1
+    (graph,) = changed
+    assert len(by_graph(after)) == len(by_graph(before))
+    assert ENDING in "".join(str(q.object) for q in after if graph_name(q) == graph)
+    assert ENDING not in "".join(str(q.object) for q in before if graph_name(q) == graph)
+
+
+def test_same_counts_on_virtuoso_as_embedded(tmp_path: Path, virtuoso: Virtuoso) -> None:
+    virtuoso.clear()
+    inputs = write_pages(tmp_path / "pages", 30)
+    store = tmp_path / "store"
+    run("ingest", "--store", str(store), str(inputs), str(SEED))
+    embedded = json.loads(run("stats", "--store", str(store), "--format", "json"))
+    env = virtuoso.env()
+    for _ in range(2):
+        out = run("ingest", str(inputs), str(SEED), env=env)
+        assert out.startswith("31 read, 31 stored")
+        assert json.loads(run("stats", "--format", "json", env=env)) == embedded
+    # every page, the dataset and the vocabulary graph
+    assert embedded["speeches"] == 31 and embedded["graphs"] == 33
+    virtuoso.clear()
+
+
+def test_ingest_while_serving(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    server = start_server(store)
+    try:
+        inputs = write_pages(tmp_path / "pages", 25)
+        parsed = [
+            json.loads(line)
+            for line in run("parse", "--format", "json", str(inputs)).split("\n")
+            if line
+        ]
+        paths = [item["uri"].split("/", 3)[3] for item in parsed]
+        assert len(paths) == 25
+        assert requests.get(server.url + paths[-1], timeout=10).status_code == 404
+        run("ingest", "--store", str(store), str(inputs))
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if requests.get(server.url + paths[-1], timeout=10).status_code == 200:
+                break
+            time.sleep(0.2)
+        assert all(requests.get(server.url + path, timeout=10).ok for path in paths)
+        counts = json.loads(run("stats", "--store", str(store), "--format", "json"))
+        assert counts["speeches"] == 26
+        out = run("query", "--store", str(store), "ASK { ?s a ?t }", "--format", "json")
+        assert json.loads(out)["boolean"] is True
+    finally:
+        stop_server(server)
+
+
+def test_quiet_without_a_terminal_and_a_progress_line_on_one(tmp_path: Path) -> None:
+    inputs = write_pages(tmp_path / "pages", 5)
+    quiet = subprocess.run(
+        [*CLI, "ingest", "--store", str(tmp_path / "a"), str(inputs)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert quiet.stdout.startswith("5 read, 5 stored")
+
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [*CLI, "ingest", "--store", str(tmp_path / "b"), str(inputs)],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        cwd=ROOT,
+    )
+    os.close(terminal)
+    shown = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert process.wait(timeout=30) == 0
+    assert process.stdout is not None and process.stdout.read().startswith(b"5 read, 5 stored")
+    process.stdout.close()
+    assert b"5 read, 5 stored, 0 failed" in shown and b"pages/s" in shown
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded store holding the seed speech."""
+    store = tmp_path_factory.mktemp("seeded") / "store"
+    run("ingest", "--store", str(store), str(SEED))
+    return store
+
+
+SELECT = "SELECT ?s ?label WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> ; ?p ?label }"
+CONSTRUCT = "CONSTRUCT WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> ; ?p ?o }"
+
+
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [
+        # the seed's speaker: two types, rdfs:label, foaf:name, schema:name
+        ("json", lambda out: len(json.loads(out)["results"]["bindings"]) == 5),
+        ("xml", lambda out: out.count("<result>") == 5),
+        ("csv", lambda out: out.splitlines()[0] == "s,label" and len(out.splitlines()) == 6),
+        ("tsv", lambda out: out.splitlines()[0] == "?s\t?label"),
+    ],
+)
+def test_query_results_formats(seeded: Path, name: str, check: object) -> None:
+    out = run("query", "--store", str(seeded), SELECT, "--format", name)
+    assert callable(check) and check(out), out
+
+
+@pytest.mark.parametrize("name", ["turtle", "ntriples", "nquads", "jsonld", "rdfxml"])
+def test_query_graph_formats(seeded: Path, name: str) -> None:
+    out = run("query", "--store", str(seeded), CONSTRUCT, "--format", name)
+    reference = Graph().parse(data=run("query", "--store", str(seeded), CONSTRUCT), format="turtle")
+    fmt = by_name(name).rdf
+    assert fmt is not None
+    if name == "nquads":  # rdflib reads N-Quads only into a deprecated ConjunctiveGraph
+        out = "".join(f"{quad.triple} .\n" for quad in ox.parse(out, fmt))
+        fmt = ox.RdfFormat.N_TRIPLES
+    parsed = Graph().parse(data=out, format=RDFLIB_FORMATS[fmt.media_type])
+    assert len(parsed) == len(reference) == 5  # the two types, rdfs:label, foaf:name, schema:name
+    assert isomorphic(parsed, reference)
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt", "message"),
+    [
+        (SELECT, "turtle", "--format turtle is for graphs"),
+        (CONSTRUCT, "csv", "--format csv is for SELECT/ASK results"),
+        ("SELEC * WHERE {}", "json", "error"),
+    ],
+)
+def test_query_errors_are_clear(seeded: Path, query: str, fmt: str, message: str) -> None:
+    done = subprocess.run(
+        [*CLI, "query", "--store", str(seeded), query, "--format", fmt],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode != 0
+    assert message in done.stderr.lower() or message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_stats_text_and_missing_store(seeded: Path, tmp_path: Path) -> None:
+    text = run("stats", "--store", str(seeded))
+    assert [line.split()[0] for line in text.splitlines()] == [
+        "speeches",
+        "persons",
+        "groups",
+        "triples",
+        "graphs",
+    ]
+    done = subprocess.run(
+        [*CLI, "stats", "--store", str(tmp_path / "nothing")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode == 1 and "no store here yet" in done.stderr
+
+
+def test_a_second_writer_is_refused_clearly(tmp_path: Path) -> None:
+    writer = EmbeddedStore(tmp_path / "store")
+    try:
+        done = subprocess.run(
+            [*CLI, "ingest", "--store", str(tmp_path / "store"), str(SEED)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
+    finally:
+        writer.close()
+    assert done.returncode == 1
+    assert "another ingest" in done.stderr and "Traceback" not in done.stderr

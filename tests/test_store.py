@@ -1,0 +1,239 @@
+"""The store contract, run on every backend: embedded Oxigraph and Virtuoso over HTTP."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from speechld.errors import QueryError, StoreError
+from speechld.ingest import dataset_graph, ingest
+from speechld.store import EmbeddedStore, GraphStore, RemoteSettings, RemoteStore, SourceGraph
+from speechld.store.base import dataset_base, query_form
+from speechld.store.stats import stats
+from speechld.vocab import Minter
+
+from .conftest import SEED
+from .virtuoso import Virtuoso
+
+BASE = "https://data.example.org/"
+MINT = Minter(BASE)
+G1, G2 = str(MINT.graph("one")), str(MINT.graph("two"))
+PERSON = f"<{BASE}id/person/anna>"
+SPEECH = f"<{BASE}id/speech/1>"
+FOAF_PERSON = "<http://xmlns.com/foaf/0.1/Person>"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+TEXT = 'Takk, president! «Sitat» med "hermetegn", \\ og\nlinjeskift æøå Þ'
+
+
+def nt(text: str) -> str:
+    """A string as an N-Triples literal."""
+    return ox.Literal(text).__str__()
+
+
+def content(speech: str, label: str) -> str:
+    """N-Triples of one small source graph."""
+    return (
+        f"{speech} {RDF_TYPE} <https://w3id.org/speechld/ontology#Speech> .\n"
+        f"{speech} {LABEL} {nt(label)} .\n"
+        f'{speech} <https://w3id.org/speechld/ontology#text> {nt(TEXT)[:-1]}"@nb .\n'
+        f"{speech} <https://w3id.org/speechld/ontology#speaker> {PERSON} .\n"
+        f"{PERSON} {RDF_TYPE} {FOAF_PERSON} .\n"
+    )
+
+
+@pytest.fixture(params=["embedded", "virtuoso"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """An empty store of each kind."""
+    if request.param == "embedded":
+        embedded = EmbeddedStore(tmp_path / "store")
+        yield embedded
+        embedded.close()
+        return
+    server: Virtuoso = request.getfixturevalue("virtuoso")
+    server.clear()
+    remote = RemoteStore(server.settings)
+    yield remote
+    remote.close()
+    server.clear()
+
+
+def fill(store: GraphStore) -> None:
+    """The dataset graph and two source graphs sharing a person."""
+    store.replace(
+        [
+            dataset_graph(MINT),
+            SourceGraph(G1, content(SPEECH, "first")),
+            SourceGraph(G2, content(f"<{BASE}id/speech/2>", "second")),
+        ]
+    )
+
+
+def quads(store: GraphStore) -> set[ox.Quad]:
+    """Every quad of the store's N-Quads dump."""
+    return set(ox.parse(b"".join(store.dump(ox.RdfFormat.N_QUADS)), ox.RdfFormat.N_QUADS))
+
+
+def graph_of(quad: ox.Quad) -> str:
+    """The name of a quad's graph."""
+    assert isinstance(quad.graph_name, ox.NamedNode)
+    return quad.graph_name.value
+
+
+def test_new_store_is_empty(store: GraphStore) -> None:
+    assert store.is_empty()
+    assert list(store.graphs()) == []
+    assert dataset_base(store) is None
+    assert stats(store).as_dict() == dict.fromkeys(
+        ("speeches", "persons", "groups", "triples", "graphs"), 0
+    )
+
+
+def test_queries_see_the_union_of_the_named_graphs(store: GraphStore) -> None:
+    fill(store)
+    assert not store.is_empty()
+    assert dataset_base(store) == BASE
+    rows = store.select(f"SELECT ?s ?label WHERE {{ ?s {LABEL} ?label ; a ?t }} ORDER BY ?label")
+    assert isinstance(rows, ox.QuerySolutions)
+    found = [(row["s"], row["label"]) for row in rows]
+    assert found == [
+        (ox.NamedNode(f"{BASE}id/speech/1"), ox.Literal("first")),
+        (ox.NamedNode(f"{BASE}id/speech/2"), ox.Literal("second")),
+    ]
+    texts = {
+        row["text"]
+        for row in store.select(
+            "SELECT ?text WHERE { ?s <https://w3id.org/speechld/ontology#text> ?text }"
+        )
+    }
+    assert texts == {ox.Literal(TEXT, language="nb")}
+    ask = store.query(f"ASK {{ {PERSON} a {FOAF_PERSON} }}")
+    assert isinstance(ask, ox.QueryBoolean) and bool(ask)
+    assert not bool(store.query(f"ASK {{ {PERSON} a {RDF_TYPE} }}"))
+
+
+def test_construct_gives_pyoxigraph_triples(store: GraphStore) -> None:
+    fill(store)
+    query = f"CONSTRUCT {{ ?s {LABEL} ?o }} WHERE {{ ?s {LABEL} ?o }}"
+    triples = store.construct(query)
+    assert all(isinstance(t, ox.Triple) for t in triples)
+    assert {t.object for t in triples} == {ox.Literal("first"), ox.Literal("second")}
+    result = store.query("# a comment\nPREFIX x: <http://x/>\n" + query)
+    assert isinstance(result, ox.QueryTriples)
+    assert set(result) == set(triples)
+    described = store.query(f"DESCRIBE {SPEECH}")
+    assert isinstance(described, ox.QueryTriples)
+    assert ox.Triple(
+        ox.NamedNode(f"{BASE}id/speech/1"), ox.NamedNode(LABEL[1:-1]), ox.Literal("first")
+    ) in set(described)
+
+
+def test_replace_is_per_graph_and_idempotent(store: GraphStore) -> None:
+    fill(store)
+    before = quads(store)
+    fill(store)
+    assert quads(store) == before
+    store.replace([SourceGraph(G1, content(SPEECH, "changed"))])
+    labels = {
+        str(row["label"].value)
+        for row in store.select(f"SELECT ?label WHERE {{ {SPEECH} {LABEL} ?label }}")
+    }
+    assert labels == {"changed"}
+    after = quads(store)
+    assert len(after) == len(before)
+    assert {q for q in after if graph_of(q) != G1} == {q for q in before if graph_of(q) != G1}
+
+
+def test_dump_round_trips(store: GraphStore) -> None:
+    fill(store)
+    dumped = quads(store)
+    assert {graph_of(q) for q in dumped} == {G1, G2, str(MINT.graph("dataset"))}
+    assert sorted(store.graphs()) == sorted({G1, G2, str(MINT.graph("dataset"))})
+    union = Graph().parse(data="".join(f"{q.triple} .\n" for q in dumped), format="nt")
+    turtle = Graph().parse(data=b"".join(store.dump(ox.RdfFormat.TURTLE)), format="turtle")
+    ntriples = Graph().parse(data=b"".join(store.dump(ox.RdfFormat.N_TRIPLES)), format="nt")
+    assert isomorphic(turtle, union) and isomorphic(ntriples, union)
+
+
+def test_bad_query_is_a_query_error(store: GraphStore) -> None:
+    with pytest.raises(QueryError):
+        store.query("SELEC * WHERE { ?s ?p ?o }")
+    with pytest.raises(QueryError):
+        store.select("SELECT * WHERE { ?s ?p }")
+
+
+def test_stats_count_things_and_graphs(store: GraphStore) -> None:
+    ingest(store, [SEED], BASE)
+    counts = stats(store)
+    assert (counts.speeches, counts.persons, counts.graphs) == (
+        1,
+        1,
+        3,
+    )  # page, dataset, vocabulary
+    assert counts.groups == 5  # the party groups of ontology/groups.ttl
+    per_graph = len([q for q in quads(store) if graph_of(q).startswith(BASE + "graph/")])
+    assert counts.triples == per_graph > 10
+    ingest(store, [SEED], BASE)
+    assert stats(store) == counts
+
+
+def test_query_form() -> None:
+    assert query_form("base <http://b/> prefix : <http://x/> ask {}") == "ASK"
+    with pytest.raises(QueryError):
+        query_form("INSERT DATA { <http://a> <http://b> <http://c> }")
+
+
+def test_oversized_graph_goes_by_graph_store_protocol(virtuoso: Virtuoso) -> None:
+    virtuoso.clear()
+    small = dataclasses.replace(virtuoso.settings, max_request_bytes=2000)
+    remote = RemoteStore(small)
+    big = content(SPEECH, " big\t" * 1000)
+    remote.replace(
+        [dataset_graph(MINT), SourceGraph(G1, big), SourceGraph(G2, content(PERSON, "x"))]
+    )
+    assert {
+        row["label"].value
+        for row in remote.select(f"SELECT ?label WHERE {{ {SPEECH} {LABEL} ?label }}")
+    } == {" big\t" * 1000}
+    assert sorted(remote.graphs()) == sorted({G1, G2, str(MINT.graph("dataset"))})
+    no_gsp = RemoteStore(dataclasses.replace(small, graph_store_url=None))
+    with pytest.raises(StoreError, match="too large"):
+        no_gsp.replace([SourceGraph(G1, big)])
+    remote.close()
+    no_gsp.close()
+    virtuoso.clear()
+
+
+def test_blank_nodes_are_stored(store: GraphStore) -> None:
+    store.replace(
+        [dataset_graph(MINT), SourceGraph(G1, f'{SPEECH} {LABEL} _:x .\n_:x {LABEL} "v" .\n')]
+    )
+    rows = list(store.select(f"SELECT ?b ?v WHERE {{ {SPEECH} {LABEL} ?b . ?b {LABEL} ?v }}"))
+    assert len(rows) == 1 and isinstance(rows[0]["b"], ox.BlankNode)
+    assert rows[0]["v"] == ox.Literal("v")
+    (quad,) = [q for q in quads(store) if q.subject == ox.NamedNode(SPEECH[1:-1])]
+    assert isinstance(quad.object, ox.BlankNode)
+
+
+def test_remote_errors_name_the_cause(virtuoso: Virtuoso, tmp_path: Path) -> None:
+    wrong = RemoteStore(dataclasses.replace(virtuoso.settings, password="wrong"))
+    with pytest.raises(StoreError, match="access refused"):
+        wrong.replace([SourceGraph(G1, content(SPEECH, "x"))])
+    anonymous = RemoteStore(dataclasses.replace(virtuoso.settings, user=None))
+    with pytest.raises(StoreError, match="401"):
+        anonymous.replace([SourceGraph(G1, content(SPEECH, "x"))])
+    nowhere = RemoteStore(
+        RemoteSettings(
+            query_url="http://127.0.0.1:9/sparql", update_url="http://127.0.0.1:9/u", retries=1
+        )
+    )
+    with pytest.raises(StoreError, match="did not answer"):
+        nowhere.select("SELECT * WHERE { ?s ?p ?o }")
+    for remote in (wrong, anonymous, nowhere):
+        remote.close()

@@ -1,0 +1,95 @@
+"""Embedded store readers and writer: snapshots, leases and reopening on new data."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from speechld.errors import StoreError
+from speechld.store import EmbeddedStore, SourceGraph, open_store
+from speechld.store import embedded as embedded_module
+from speechld.store.snapshots import SNAPSHOTS, current
+
+TRIPLE = '<http://x/id/speech/{n}> <http://www.w3.org/2000/01/rdf-schema#label> "{n}" .\n'
+
+
+def graph(n: int) -> SourceGraph:
+    """A one-triple source graph."""
+    return SourceGraph(f"http://x/graph/{n}", TRIPLE.format(n=n))
+
+
+def count(store: EmbeddedStore) -> int:
+    """How many labelled things the store holds."""
+    rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(next(iter(rows))["n"].value)
+
+
+def snapshots(root: Path) -> set[str]:
+    """The names of the snapshots on disk."""
+    return {p.name for p in (root / SNAPSHOTS).iterdir()}
+
+
+def test_reader_needs_a_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store here yet"):
+        open_store(str(tmp_path / "none"), read_only=True)
+
+
+def test_reader_moves_to_new_data_and_keeps_what_it_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embedded_module, "RECHECK", 0.0)
+    root = tmp_path / "store"
+    writer = EmbeddedStore(root)
+    writer.replace([graph(1)])
+    reader = EmbeddedStore(root, read_only=True)
+    first = current(root)
+    assert first is not None and count(reader) == 1
+
+    with pytest.raises(StoreError, match="read-only"):
+        reader.replace([graph(2)])
+    writer.replace([graph(2)])
+    assert first in snapshots(root)  # the reader holds it
+    time.sleep(0.01)
+    assert count(reader) == 2  # reopened on the newer snapshot
+    assert first in snapshots(root)  # still leased: a query may still run on it
+
+    monkeypatch.setattr(embedded_module, "GRACE", 0.0)
+    time.sleep(0.01)
+    reader.store  # noqa: B018 - the check that releases superseded snapshots
+    writer.replace([graph(3)])
+    assert snapshots(root) == {current(root)} | {reader._lease.snapshot.name}  # type: ignore[union-attr]
+    assert count(reader) == 3
+    reader.close()
+    writer.replace([graph(4)])
+    assert snapshots(root) == {current(root)}
+    writer.close()
+
+
+def test_a_dump_keeps_its_snapshot_to_the_end(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    writer = EmbeddedStore(root)
+    writer.replace([graph(n) for n in range(3)])
+    reader = EmbeddedStore(root, read_only=True)
+    leased = current(root)
+    from pyoxigraph import RdfFormat
+
+    chunks = reader.dump(RdfFormat.N_QUADS)
+    first = next(chunks)
+    reader.close()  # the reader lets go, the dump does not
+    writer.replace([graph(9)])
+    assert leased in snapshots(root)
+    assert first.count(b"\n") == 3 and list(chunks) == []
+    writer.replace([graph(10)])
+    assert leased not in snapshots(root)
+    writer.close()
+
+
+def test_an_interrupted_snapshot_is_cleaned_up(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    writer = EmbeddedStore(root)
+    (root / SNAPSHOTS / ".0000-partial").mkdir()
+    writer.replace([graph(1)])
+    assert snapshots(root) == {current(root)}
+    writer.close()

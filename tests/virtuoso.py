@@ -1,0 +1,134 @@
+"""A private Virtuoso for the remote-store tests, run from tests/virtuoso.ini on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from requests.auth import HTTPDigestAuth
+
+from speechld.store import RemoteSettings
+
+CONFIG = Path(__file__).with_name("virtuoso.ini")
+SERVER = "virtuoso-t"
+NOT_INSTALLED = (
+    "virtuoso-t is not installed (apt-get install virtuoso-opensource): "
+    "the tests of the remote store on Virtuoso are skipped"
+)
+USER, PASSWORD = "dba", "dba"  # the default account of a new Virtuoso database
+
+
+def installed() -> bool:
+    """Whether the Virtuoso server binary is on the PATH."""
+    return shutil.which(SERVER) is not None
+
+
+@dataclass
+class Virtuoso:
+    """A running Virtuoso: its HTTP root, process and database directory."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    directory: Path
+
+    @property
+    def settings(self) -> RemoteSettings:
+        """How speechld reaches it: /sparql to read, Digest-authenticated endpoints to write."""
+        return RemoteSettings(
+            query_url=self.url + "sparql",
+            update_url=self.url + "sparql-auth",
+            graph_store_url=self.url + "sparql-graph-crud-auth",
+            user=USER,
+            password=PASSWORD,
+            auth="digest",
+            timeout=60.0,
+        )
+
+    def env(self) -> dict[str, str]:
+        """The environment a `speechld` command needs to use it as its store."""
+        return {
+            "SPEECHLD_STORE": self.settings.query_url,
+            "SPEECHLD_UPDATE_URL": self.settings.update_url,
+            "SPEECHLD_GRAPH_STORE_URL": self.settings.graph_store_url or "",
+            "SPEECHLD_STORE_USER": USER,
+            "SPEECHLD_STORE_PASSWORD": PASSWORD,
+            "SPEECHLD_STORE_AUTH": "digest",
+        }
+
+    def clear(self) -> None:
+        """Drop every graph speechld wrote (names with /graph/), leaving Virtuoso's own."""
+        response = requests.post(
+            self.url + "sparql",
+            data={
+                "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                'FILTER(CONTAINS(STR(?g), "/graph/")) }'
+            },
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        response.raise_for_status()
+        names = [b["g"]["value"] for b in response.json()["results"]["bindings"]]
+        if names:
+            update = " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in names)
+            dropped = requests.post(
+                self.url + "sparql-auth",
+                data=update.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update"},
+                auth=HTTPDigestAuth(USER, PASSWORD),
+                timeout=120,
+            )
+            dropped.raise_for_status()
+
+    def log(self) -> str:
+        """The end of the server's log."""
+        path = self.directory / "virtuoso.log"
+        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+
+def start(directory: Path, sql_port: int, http_port: int, timeout: float = 90.0) -> Virtuoso:
+    """Create a database in directory and start Virtuoso on it; wait until /sparql answers."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config = (
+        CONFIG.read_text(encoding="utf-8")
+        .replace("{directory}", str(directory))
+        .replace("{sql_port}", str(sql_port))
+        .replace("{http_port}", str(http_port))
+    )
+    (directory / "virtuoso.ini").write_text(config, encoding="utf-8")
+    with (directory / "stdout.log").open("wb") as out:
+        process = subprocess.Popen(
+            [SERVER, "+foreground", "+configfile", "virtuoso.ini"],
+            cwd=directory,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "LANG": "C.UTF-8"},
+        )
+    server = Virtuoso(f"http://127.0.0.1:{http_port}/", process, directory)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"virtuoso-t exited ({process.returncode}):\n{server.log()}")
+        try:
+            answer = requests.get(server.url + "sparql", params={"query": "ASK {}"}, timeout=2)
+            if answer.ok:
+                return server
+        except requests.RequestException:
+            pass
+        time.sleep(0.25)
+    stop(server)
+    raise RuntimeError(f"Virtuoso did not answer within {timeout} s:\n{server.log()}")
+
+
+def stop(server: Virtuoso) -> None:
+    """Stop a Virtuoso started by start(), by its process id."""
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=30)
