@@ -1,5 +1,7 @@
 """The one error hierarchy of speechld: every failure a user can act on."""
 
+from __future__ import annotations
+
 
 class SpeechldError(Exception):
     """Base of every error speechld raises on purpose."""
@@ -13,6 +15,10 @@ class ParseError(SpeechldError):
         self.source = source
         self.cause = cause
 
+    def __reduce__(self) -> tuple[type[ParseError], tuple[str, str]]:
+        """Pickle by the constructor's arguments, so errors cross process boundaries."""
+        return type(self), (self.source, self.cause)
+
 
 class NotASpeech(ParseError):
     """A readable page that is not a single speech (a protocol, an agenda, another page)."""
@@ -20,6 +26,10 @@ class NotASpeech(ParseError):
     def __init__(self, source: str, kind: str) -> None:
         super().__init__(source, f"not a speech page (looks like: {kind})")
         self.kind = kind
+
+    def __reduce__(self) -> tuple[type[NotASpeech], tuple[str, str]]:
+        """Pickle by the constructor's arguments, so errors cross process boundaries."""
+        return type(self), (self.source, self.kind)
 
 
 class StoreError(SpeechldError):
