@@ -35,7 +35,7 @@ class LiveServer:
     """A running `speechld serve` process."""
 
     url: str
-    store: Path
+    store: Path | str
     process: subprocess.Popen[bytes]
     log: Path
 
@@ -44,8 +44,18 @@ class LiveServer:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def start_server(store: Path, *args: str, timeout: float = 30.0) -> LiveServer:
-    """Start `speechld serve` on a free port and wait until it answers."""
+def start_server(
+    store: Path | str,
+    *args: str,
+    timeout: float = 30.0,
+    env: dict[str, str] | None = None,
+    log_dir: Path | None = None,
+) -> LiveServer:
+    """Start `speechld serve` on a free port and wait until it answers.
+
+    `store` is an embedded store's directory or a remote store's URL (then give `env`
+    with its credentials and `log_dir` for the server's log).
+    """
     port = free_port()
     command = [
         sys.executable,
@@ -58,11 +68,11 @@ def start_server(store: Path, *args: str, timeout: float = 30.0) -> LiveServer:
         str(port),
         *args,
     ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("SPEECHLD_BASE", None)
-    log = store.parent / f"serve-{port}.log"
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    environment.pop("SPEECHLD_BASE", None)
+    log = (log_dir or Path(store).parent) / f"serve-{port}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)
     server = LiveServer(f"http://127.0.0.1:{port}/", store, process, log)
     url = server.url
     deadline = time.monotonic() + timeout

@@ -116,12 +116,34 @@ def start(directory: Path, sql_port: int, http_port: int, timeout: float = 90.0)
         try:
             answer = requests.get(server.url + "sparql", params={"query": "ASK {}"}, timeout=2)
             if answer.ok:
+                allow_service(server, sql_port)
                 return server
         except requests.RequestException:
             pass
         time.sleep(0.25)
     stop(server)
     raise RuntimeError(f"Virtuoso did not answer within {timeout} s:\n{server.log()}")
+
+
+# Virtuoso runs SPARQL SERVICE calls only for users granted its service views; whether a
+# query may call out is speechld's allow-list to decide before the query reaches it.
+GRANTS = (
+    'GRANT SELECT ON DB.DBA.SPARQL_SINV_2 TO "SPARQL";'
+    ' GRANT EXECUTE ON DB.DBA.SPARQL_SINV_IMP TO "SPARQL";'
+)
+
+
+def allow_service(server: Virtuoso, sql_port: int) -> None:
+    """Let anonymous SPARQL queries use SERVICE, through Virtuoso's SQL console."""
+    done = subprocess.run(
+        ["isql-vt", f"127.0.0.1:{sql_port}", USER, PASSWORD, f"exec={GRANTS}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    if done.returncode != 0 or "Error" in done.stdout:
+        stop(server)
+        raise RuntimeError(f"isql-vt could not grant SERVICE: {done.stdout}{done.stderr}")
 
 
 def stop(server: Virtuoso) -> None:
