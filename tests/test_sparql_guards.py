@@ -112,6 +112,7 @@ def server(
         "--query-timeout", str(TIMEOUT),
         "--max-rows", str(MAX_ROWS),
         "--max-concurrent-queries", "2",
+        "--workers", "1",  # one web worker: the limit of 2 is all its own
         "--max-query-size", "2000",
         "--service-allow", allowed.url,
         env=env,
@@ -128,7 +129,8 @@ def sparql(server: LiveServer, query: str, **headers: str) -> requests.Response:
 
 def workers(server: LiveServer) -> set[int]:
     """The process ids of the server's query workers (Linux: read from /proc)."""
-    found = set()
+    parents: dict[int, int] = {}
+    spawned = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -137,10 +139,16 @@ def workers(server: LiveServer) -> set[int]:
             command = (entry / "cmdline").read_bytes()
         except OSError:  # the process ended meanwhile
             continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == server.process.pid and b"spawn_main" in command:
-            found.add(int(entry.name))
-    return found
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        if b"spawn_main" in command:
+            spawned.add(int(entry.name))
+
+    def descends(pid: int) -> bool:
+        while pid in parents and pid != server.process.pid:
+            pid = parents[pid]
+        return pid == server.process.pid
+
+    return {pid for pid in spawned if descends(pid)}
 
 
 def wait_for_workers(server: LiveServer, count: int) -> set[int]:

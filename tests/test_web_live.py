@@ -1,4 +1,4 @@
-"""A live `speechld serve` (waitress): Linked Data clients dereference its URIs."""
+"""A live `speechld serve` (Granian): Linked Data clients dereference its URIs."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_rdflib_reads_jsonld_with_the_remote_context(live_server: LiveServer) ->
     assert set(jsonld.predicate_objects(speech)) == set(turtle.predicate_objects(speech))
 
 
-def test_the_303_and_the_document_through_waitress(live_server: LiveServer) -> None:
+def test_the_303_and_the_document_through_the_production_server(live_server: LiveServer) -> None:
     uri = speech_uri(live_server)
     response = requests.get(
         uri, headers={"Accept": "text/turtle"}, allow_redirects=False, timeout=10

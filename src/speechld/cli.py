@@ -307,7 +307,19 @@ def load_bundled(location: str, base: str | None, default_base: str) -> str:
 @base_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per CPU, at most 4).",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Threads per worker process.",
+)
 @click.option(
     "--query-timeout",
     type=click.FloatRange(min=0),
@@ -362,6 +374,7 @@ def serve(
     base: str | None,
     host: str,
     port: int,
+    workers: int | None,
     threads: int,
     query_timeout: float | None,
     max_rows: int | None,
@@ -373,13 +386,11 @@ def serve(
     access_log: bool,
 ) -> None:
     """Serve the store as Linked Data; an empty store first gets the bundled speeches."""
-    import waitress
-
-    from speechld.web import create_app, sparql
-    from speechld.web.access import AccessLog, access_logger
-    from speechld.web.pages import warm_up
+    from speechld.sparql.limits import limits
+    from speechld.web import serving
 
     location = location or default_location()
+    workers = workers or min(4, os.cpu_count() or 1)
     try:
         base = load_bundled(location, base, f"http://{host}:{port}/")
         config: dict[str, object] = {
@@ -388,22 +399,25 @@ def serve(
             "PROXIES": proxies,
             "SPARQL_TIMEOUT": query_timeout,
             "SPARQL_MAX_ROWS": max_rows,
-            "SPARQL_MAX_CONCURRENT": max_concurrent_queries,
+            "SPARQL_MAX_CONCURRENT": serving.share(
+                limits({"max_concurrent": max_concurrent_queries}).workers, workers
+            ),
             "SPARQL_MAX_QUERY_BYTES": max_query_size,
-            "SPARQL_SERVICE_ALLOW": service_allow or None,
+            "SPARQL_SERVICE_ALLOW": list(service_allow) or None,
         }
         if license_uri:
             config["LICENSE"] = license_uri
-        app = create_app(config)
-        with app.test_request_context(base_url=base):
-            warm_up()
-        sparql.warm(app)
+        serving.check(config)
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"speechld serving {location} at http://{host}:{port}/ (URIs under {base})")
+    click.echo(
+        f"speechld serving {location} at http://{host}:{port}/ (URIs under {base}; "
+        f"{workers} worker{'s' if workers > 1 else ''} of {threads} threads)"
+    )
     os.environ.setdefault("SPEECHLD_STORE", location)
-    wsgi = AccessLog(app.wsgi_app, access_logger()) if access_log else app.wsgi_app
-    waitress.serve(wsgi, host=host, port=port, threads=threads, ident="speechld")
+    serving.serve(
+        config, host=host, port=port, workers=workers, threads=threads, access_log=access_log
+    )
 
 
 @main.command("dump")

@@ -6,11 +6,21 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple, Protocol
 
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+)
 
 from speechld.errors import QueryError
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+Subject = NamedNode | BlankNode
 
 # The named graphs speechld writes are all `{base}graph/...` (see vocab.Minter.graph).
 GRAPH_PATH = "graph/"
@@ -78,6 +88,17 @@ class GraphStore(Protocol):
     def construct(self, query: str) -> list[Triple]:
         """The triples of a CONSTRUCT or DESCRIBE query."""
 
+    def triples(
+        self,
+        subject: Subject | None = None,
+        object: NamedNode | Literal | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Triple]:
+        """The distinct triples of the union of the named graphs with this subject or object,
+        in the store's own order (stable while its data is), `offset` skipped, `limit` at most."""
+
     def dump(self, format: RdfFormat) -> Iterator[bytes]:
         """speechld's whole dataset serialised in chunks, in constant memory."""
 
@@ -89,6 +110,22 @@ class GraphStore(Protocol):
 
     def close(self) -> None:
         """Release the store (its files, lock or connections)."""
+
+
+def pattern_query(
+    subject: Subject | None, object: NamedNode | Literal | None, limit: int | None, offset: int
+) -> str:
+    """The SELECT DISTINCT over the union graph that `GraphStore.triples` answers.
+
+    >>> pattern_query(NamedNode("http://s"), None, 10, 20)
+    'SELECT DISTINCT ?p ?o WHERE { <http://s> ?p ?o } LIMIT 10 OFFSET 20'
+    """
+    s, o = subject or "?s", object or "?o"
+    variables = " ".join(str(v) for v in (s, "?p", o) if str(v).startswith("?"))
+    query = f"SELECT DISTINCT {variables} WHERE {{ {s} ?p {o} }}"
+    if limit is not None:
+        query += f" LIMIT {limit}"
+    return query + (f" OFFSET {offset}" if offset else "")
 
 
 def dataset_base(store: GraphStore) -> str | None:

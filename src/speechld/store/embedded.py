@@ -6,10 +6,12 @@ import io
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import cast
 
 from pyoxigraph import (
+    Literal,
     NamedNode,
     Quad,
     QuerySolutions,
@@ -22,7 +24,7 @@ from pyoxigraph import (
 
 from speechld.errors import QueryError, StoreError
 from speechld.sparql.syntax import has_dataset_clause
-from speechld.store.base import QueryResult, SourceGraph
+from speechld.store.base import QueryResult, SourceGraph, Subject
 from speechld.store.snapshots import Lease, current, open_snapshot, publish
 
 RECHECK = 1.0  # seconds between a reader's checks for a newer snapshot
@@ -75,6 +77,14 @@ def batch_update_text(graphs: Iterable[SourceGraph]) -> str:
         f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {names} }} "
         f"GRAPH ?g {{ ?s ?p ?o }} }} ;\nINSERT DATA {{\n{inserts}}}"
     )
+
+
+def _distinct(triples: Iterable[Triple]) -> Iterator[Triple]:
+    seen: set[Triple] = set()
+    for triple in triples:
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
 
 
 def latest(graphs: Iterable[SourceGraph]) -> list[SourceGraph]:
@@ -193,6 +203,19 @@ class EmbeddedStore:
     def construct(self, query: str) -> list[Triple]:
         """The triples of a CONSTRUCT or DESCRIBE query over the union of the named graphs."""
         return list(cast(QueryTriples, self.query(query)))
+
+    def triples(
+        self,
+        subject: Subject | None = None,
+        object: NamedNode | Literal | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Triple]:
+        """The distinct triples with this subject or object, read from the store's indexes."""
+        quads = self.store.quads_for_pattern(subject, None, object, None)
+        distinct = _distinct(quad.triple for quad in quads)
+        return list(islice(distinct, offset, None if limit is None else offset + limit))
 
     def dump(self, format: RdfFormat) -> Iterator[bytes]:
         """Every quad (or, for triple formats, every triple) serialised in chunks."""

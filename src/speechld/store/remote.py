@@ -12,6 +12,8 @@ from typing import cast
 import requests
 from pyoxigraph import (
     BlankNode,
+    Literal,
+    NamedNode,
     Quad,
     QueryBoolean,
     QueryResultsFormat,
@@ -29,7 +31,15 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from urllib3.util.retry import Retry
 
 from speechld.errors import QueryError, StoreError
-from speechld.store.base import GRAPH_PATH, QueryResult, SourceGraph, dataset_base, query_form
+from speechld.store.base import (
+    GRAPH_PATH,
+    QueryResult,
+    SourceGraph,
+    Subject,
+    dataset_base,
+    pattern_query,
+    query_form,
+)
 from speechld.store.embedded import latest, update_text
 
 # JSON first: pyoxigraph's XML results parser trims the whitespace around literal values.
@@ -259,6 +269,20 @@ class RemoteStore:
     def construct(self, query: str) -> list[Triple]:
         """The triples of a CONSTRUCT or DESCRIBE query."""
         return list(self._triples(query))
+
+    def triples(
+        self,
+        subject: Subject | None = None,
+        object: NamedNode | Literal | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Triple]:
+        """The distinct triples with this subject or object, in one SELECT."""
+        if isinstance(subject, BlankNode):
+            raise QueryError("a remote store cannot be asked for a blank node's triples")
+        rows = self.select(pattern_query(subject, object, limit, offset))
+        return [Triple(subject or row["s"], row["p"], object or row["o"]) for row in rows]
 
     def _update(self, update: str) -> None:
         response = self._send(

@@ -1,8 +1,9 @@
-"""What a resource's document holds, read from the store in a few small queries.
+"""What a resource's document holds, read from the store's indexes and a few small queries.
 
-Each query binds its subjects (SELECT DISTINCT over bound patterns): the store answers
-those from its indexes in a fraction of a millisecond, where joins over the union of
-thousands of named graphs would cost far more.
+The resource's own triples and its inverse links are pattern reads; each query binds its
+subjects (SELECT DISTINCT over bound patterns): the store answers those from its indexes
+in a fraction of a millisecond, where joins over the union of thousands of named graphs
+would cost far more.
 """
 
 from __future__ import annotations
@@ -27,23 +28,12 @@ _SUMMARY = ", ".join(f"<{p}>" for p in SUMMARY)
 _DATED = f"{_SUMMARY}, <{SLD.dateTime}>"
 DATE = str(SLD.dateTime)
 
-# The resource's own triples and, unordered, up to a page and one of its inverse links: for
-# most resources that is all there is, and one query answers it.
-FIRST = """SELECT ?p ?o ?s WHERE {{
-  {{ {uri} ?p ?o }}
-  UNION {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {uri} FILTER(?s != {uri}) }} LIMIT {limit} }}
-}}"""
 # (A second VALUES for ?p would make the store scan every triple of those properties.)
 SUMMARIES = """SELECT DISTINCT ?s ?p ?o WHERE {{
   VALUES ?s {{ {subjects} }} ?s ?p ?o FILTER(?p IN ({summary}))
 }}"""
 PARTS = "SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {subjects} }} ?s ?p ?o }}"
 BLANKS = "SELECT DISTINCT ?s ?p ?o WHERE {{ {uri} ?link ?s FILTER(isBlank(?s)) ?s ?p ?o }}"
-# Pages of inverse links follow the store's own order, stable while its data is: an ORDER BY
-# would sort every link of a resource (thousands for a speech type) to answer one page.
-INVERSE = """SELECT DISTINCT ?s ?p WHERE {{
-  ?s ?p {uri} FILTER(?s != {uri})
-}} LIMIT {limit} OFFSET {offset}"""
 COUNT = """SELECT (COUNT(*) AS ?n) WHERE {{
   SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {uri} FILTER(?s != {uri}) }}
 }}"""
@@ -139,21 +129,18 @@ def describe(
     and a page of inverse links with the names, types and dates of their subjects
     (summaries taken from `kept`, a cache and the data's version, where given)."""
     term = node(uri)
-    own: dict[Triple, None] = {}
-    inverse: list[tuple[NamedNode | BlankNode, NamedNode]] = []
-    for row in store.select(FIRST.format(uri=term, limit=size + 1)):
-        subject = row["s"]
-        if subject is None:
-            own[Triple(term, row["p"], row["o"])] = None
-        else:
-            inverse.append((subject, row["p"]))
+    own = store.triples(term)
     triples = list(own)
+    # Pages of inverse links follow the store's own order, stable while its data is: an
+    # ORDER BY would sort every link of a resource (thousands for a type) to answer one page.
+    links = store.triples(object=term, limit=size + 1, offset=(page - 1) * size)
+    inverse = [
+        (t.subject, t.predicate)
+        for t in links
+        if isinstance(t.subject, NamedNode | BlankNode) and t.subject != term
+    ]
     more = len(inverse) > size
-    if page > 1 or more:
-        rows = store.select(INVERSE.format(uri=term, limit=size + 1, offset=(page - 1) * size))
-        inverse = [(row["s"], row["p"]) for row in rows]
-        more = len(inverse) > size
-        inverse = inverse[:size]
+    inverse = inverse[:size]
     linked = {t.object for t in triples if isinstance(t.object, NamedNode)}
     parts = {o for o in linked if is_part(o.value, uri)}
     subjects = {s for s, _ in inverse if isinstance(s, NamedNode)}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable
+from werkzeug.http import parse_accept_header
 
 from speechld.formats import BY_NAME, BY_SUFFIX, DOCUMENT_FORMATS, Format, offers
 
@@ -16,17 +20,25 @@ def negotiate(formats: tuple[Format, ...] = DOCUMENT_FORMATS, default: Format = 
 
     `*/*` and browsers get the first one offered (HTML for documents); no Accept gets the default.
     """
-    accept = request.accept_mimetypes
+    header = request.headers.get("Accept", "")
+    best = choose(header, formats, default)
+    if best is None:
+        raise NotAcceptable(
+            f"Nothing here matches Accept: {header}. "
+            f"Available: {', '.join(f.media_type for f in formats)}."
+        )
+    return best
+
+
+@lru_cache(maxsize=1024)
+def choose(header: str, formats: tuple[Format, ...], default: Format) -> Format | None:
+    """The format an Accept header prefers among those offered (clients send few distinct ones)."""
+    accept = parse_accept_header(header, MIMEAccept)
     if not accept:
         return default if default in formats else formats[0]
     table = offers(formats)
     best = accept.best_match(list(table))
-    if best is None:
-        raise NotAcceptable(
-            f"Nothing here matches Accept: {request.headers.get('Accept', '')}. "
-            f"Available: {', '.join(f.media_type for f in formats)}."
-        )
-    return table[best]
+    return None if best is None else table[best]
 
 
 def split_suffix(

@@ -6,7 +6,7 @@ import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
-from pyoxigraph import NamedNode, QueryBoolean
+from pyoxigraph import NamedNode
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -20,7 +20,6 @@ from speechld.web.store import base, get_store, last_modified, summaries, versio
 
 bp = Blueprint("resources", __name__)
 
-EXISTS = "ASK {{ {{ {uri} ?p ?o }} UNION {{ ?s ?p {uri} }} }}"
 SAFE = "/:@!$&'()*+,;=~"  # kept as they are in the paths we write
 # Characters an IRI may not hold: percent-encoded when a request path is read as a URI.
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
@@ -73,8 +72,8 @@ def alternates(key: str, page: int, current: Format | None) -> list[str]:
 def thing(key: str) -> BaseResponse:
     """A thing's URI: 303 See Other to its document in the format the client prefers."""
     uri = thing_uri(key)
-    found = get_store().query(EXISTS.format(uri=node(uri)))
-    if not (isinstance(found, QueryBoolean) and bool(found)):
+    term, store = node(uri), get_store()
+    if not (store.triples(term, limit=1) or store.triples(object=term, limit=1)):
         raise NotFound(f"{uri} names nothing in this dataset.")
     response = redirect(doc_path(key, negotiate()), 303)
     response.vary.add("Accept")

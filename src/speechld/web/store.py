@@ -62,6 +62,15 @@ def get_store() -> GraphStore:
     return store
 
 
+def close_store(app: Flask) -> None:
+    """Close the store the app opened itself (not one it was given)."""
+    ext = app.extensions
+    with ext[KEY + ".lock"]:
+        if ext[KEY] is not None and isinstance(app.config["STORE"], str | None):
+            ext[KEY].close()
+        ext[KEY] = None
+
+
 def generation() -> float | None:
     """When the data served was committed (a time stamp), if the store tells it."""
     stamp = getattr(get_store(), "generation", None)

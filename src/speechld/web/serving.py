@@ -1,0 +1,85 @@
+"""The production server: Granian worker processes, each running the app built from one config.
+
+`speechld serve` checks the configuration once, then hands it to Granian in the environment;
+every worker process builds its own app from it with `app()`, warms its figures and its
+SPARQL workers, and serves until Granian stops it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from speechld.web.access import WSGIApp
+
+CONFIG = "SPEECHLD_SERVE_CONFIG"  # the JSON config the workers build their app from
+
+
+def share(limit: int | None, workers: int) -> int | None:
+    """Each web worker's share of a server-wide limit on concurrent queries (at least 1).
+
+    >>> share(4, 2), share(2, 4), share(None, 2), share(0, 2)
+    (2, 1, None, 0)
+    """
+    if not limit:
+        return limit
+    return max(1, limit // workers)
+
+
+def check(config: dict[str, Any]) -> None:
+    """Open the store as the workers will, so that a bad setting fails before any starts."""
+    from speechld.web import create_app
+    from speechld.web.store import close_store, get_store
+
+    application = create_app(config)
+    with application.app_context():
+        get_store().is_empty()
+    close_store(application)
+
+
+def build(config: dict[str, Any], access_log: bool) -> WSGIApp:
+    """The WSGI app of one worker process: figures counted and query workers started."""
+    from speechld.web import create_app, sparql
+    from speechld.web.access import AccessLog, access_logger
+    from speechld.web.pages import warm_up
+
+    app = create_app(config)
+    with app.test_request_context(base_url=config["BASE"]):
+        warm_up()
+    sparql.warm(app)
+    return AccessLog(app.wsgi_app, access_logger()) if access_log else app.wsgi_app
+
+
+def app() -> WSGIApp:
+    """The app a Granian worker serves, from the config `speechld serve` left it."""
+    settings = json.loads(os.environ[CONFIG])
+    return build(settings["config"], settings["access_log"])
+
+
+def serve(
+    config: dict[str, Any],
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    access_log: bool,
+) -> None:
+    """Serve the app on host:port with Granian until stopped (SIGINT or SIGTERM)."""
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    os.environ[CONFIG] = json.dumps({"config": config, "access_log": access_log})
+    Granian(
+        f"{__name__}:app",
+        factory=True,
+        interface=Interfaces.WSGI,
+        address=host,
+        port=port,
+        workers=workers,
+        blocking_threads=threads,
+        log_access=False,
+        workers_kill_timeout=10,
+        respawn_failed_workers=True,
+    ).serve()
