@@ -3,6 +3,7 @@ store; serving a dump streams it without holding it in memory."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import time
@@ -150,6 +151,60 @@ def test_dumps_are_listed_in_void_and_on_their_page(client: FlaskClient) -> None
     assert client.get("/dumps/speechld.rdf.gz").status_code == 404
 
 
+# --- dumps made once per version of the data ------------------------------------------
+
+
+def fetch(client: FlaskClient, url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of a GET, the response closed (a made dump is an open file)."""
+    with client.get(url, headers=headers) as response:
+        return response.status_code, dict(response.headers), response.data
+
+
+def made(client: FlaskClient, url: str, deadline: float = 60.0) -> bytes:
+    """The dump once it is served from its made file (which takes ranges); waits for it."""
+    stop = time.monotonic() + deadline
+    while time.monotonic() < stop:
+        status, headers, body = fetch(client, url)
+        assert status == 200
+        if headers.get("Accept-Ranges") == "bytes":
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"{url} was not made within {deadline} s")
+
+
+def test_a_dump_is_made_once_per_version_and_served_with_ranges(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    fill(EmbeddedStore(path)).close()
+    client = create_app({"STORE": str(path), "BASE": BASE}).test_client()
+    url = "/dumps/speechld.nq.gz"
+    status, first, body = fetch(client, url)  # streamed while the file is made
+    assert status == 200 and "Accept-Ranges" not in first
+    streamed = gzip.decompress(body)
+    whole = made(client, url)
+    assert gzip.decompress(whole) == streamed
+    _, served, _ = fetch(client, url)
+    assert served["ETag"] == first["ETag"]
+    assert 'filename="speechld.nq.gz"' in served["Content-Disposition"]
+    status, _, part = fetch(client, url, Range="bytes=10-99")
+    assert status == 206 and part == whole[10:100]
+    assert fetch(client, url, **{"If-None-Match": served["ETag"]})[0] == 304
+    versions = [d.name for d in (path / "dumps").iterdir() if d.is_dir()]
+    assert len(versions) == 1
+
+    # New data: a new version, whose dump holds it, and the old version's files go.
+    writer = EmbeddedStore(path)
+    writer.replace([SourceGraph(f"{BASE}graph/new", "<http://x/s> <http://x/p> <http://x/o> .\n")])
+    writer.close()
+    time.sleep(1.2)  # readers look for a newer snapshot every second
+    newer = gzip.decompress(made(client, url))
+    assert b"<http://x/s> <http://x/p> <http://x/o>" in newer
+    assert b"<http://x/s>" not in streamed
+    stop = time.monotonic() + 10
+    while len(list((path / "dumps").iterdir())) > 1 and time.monotonic() < stop:
+        time.sleep(0.1)
+    assert [d.name for d in (path / "dumps").iterdir() if d.is_dir()] != versions
+
+
 # --- memory -----------------------------------------------------------------------------
 
 TRIPLES = 400_000  # synthetic triples: a dump of about 60 MB of N-Triples
@@ -172,14 +227,23 @@ def synthetic_store(path: Path, triples: int) -> None:
     del store
 
 
+def tree_rss(process: psutil.Process) -> int:
+    """The resident memory of a process and all its descendants (server workers)."""
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += member.memory_info().rss
+    return total
+
+
 def download(url: str, sample: psutil.Process | None = None) -> tuple[int, int]:
-    """Stream a gzipped dump; its uncompressed size and the peak RSS of a process meanwhile."""
-    peak = [sample.memory_info().rss if sample else 0]
+    """Stream a gzipped dump; its uncompressed size and the peak RSS of a process tree meanwhile."""
+    peak = [tree_rss(sample) if sample else 0]
     done = threading.Event()
 
     def watch() -> None:
         while sample is not None and not done.wait(0.02):
-            peak[0] = max(peak[0], sample.memory_info().rss)
+            peak[0] = max(peak[0], tree_rss(sample))
 
     watcher = threading.Thread(target=watch)
     watcher.start()
@@ -206,7 +270,7 @@ def test_serving_a_dump_does_not_hold_it_in_memory(tmp_path: Path) -> None:
         # would be there after any query touching every triple.
         download(url)
         time.sleep(0.2)
-        before = process.memory_info().rss
+        before = tree_rss(process)
         size, peak = download(url, process)
         growth = peak - before
         print(f"dump {size / 1e6:.1f} MB; server RSS {before / 1e6:.0f} MB, +{growth / 1e6:.1f} MB")

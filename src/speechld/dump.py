@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -75,8 +77,56 @@ def write_file(chunks: Iterable[bytes], path: Path) -> int:
         with os.fdopen(fd, "wb") as out:
             size = write(chunks, out)
             os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)  # readable as any other file written, not private
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return size
+
+
+class DumpCache:
+    """Dump files made once per version of the data, kept in a directory of their own.
+
+    A dump is made whole (under a lock, so several server processes make it once), named
+    only when complete, and the files of older versions are removed once a newer one is.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def path(self, version: str, fmt: Format) -> Path:
+        """Where the dump of one version of the data in one format is kept."""
+        return self.directory / version / file_name(fmt)
+
+    def find(self, version: str, fmt: Format) -> Path | None:
+        """The finished dump of that version and format, if it is made."""
+        path = self.path(version, fmt)
+        return path if path.is_file() else None
+
+    def make(self, store: GraphStore, version: str, fmt: Format) -> Path | None:
+        """Make the dump unless it exists or another process is making it; its path if made."""
+        path = self.path(version, fmt)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with (path.parent / f".{path.name}.lock").open("w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return None  # another process is making it
+            if not path.is_file():
+                write_file(dump(store, fmt, compress=True), path)
+        self.drop_older(version)
+        return path
+
+    def drop_older(self, version: str) -> None:
+        """Remove the dumps of every version older than this one."""
+        for entry in self.directory.iterdir():
+            if entry.is_dir() and _stamp(entry.name) < _stamp(version):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _stamp(version: str) -> float:
+    try:
+        return float(version)
+    except ValueError:
+        return float("inf")  # not a version of ours: never removed

@@ -1,19 +1,33 @@
-"""Dumps of the whole dataset under /dumps/, gzipped and streamed from the store."""
+"""Dumps of the whole dataset under /dumps/: files made once per version of the data, else
+gzipped and streamed from the store while the file is being made."""
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from pathlib import Path
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from werkzeug.exceptions import NotFound
 
-from speechld.dump import dump, file_name
+from speechld.dump import DumpCache, dump, file_name
 from speechld.formats import DUMP_FORMATS, HTML, Format
+from speechld.store import GraphStore, is_remote
 from speechld.web.store import generation, get_store, last_modified
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
 BY_FILE: dict[str, Format] = {file_name(f): f for f in DUMP_FORMATS}
+MAKING = "speechld.dumps.making"  # (version, format) pairs this process is making
 
 
 @bp.get("/")
@@ -26,16 +40,71 @@ def index() -> Response:
 
 @bp.get("/<name>")
 def download(name: str) -> Response:
-    """One dump, streamed: the store is read and gzipped chunk by chunk while it is sent."""
+    """One dump: its file if made for the data served, else streamed from the store."""
     fmt = BY_FILE.get(name)
     if fmt is None:
         raise NotFound(f"There is no dump {name!r}; there are {', '.join(BY_FILE)}.")
     store = get_store()
     stamp = generation()
+    if stamp is None:
+        return streamed(store, fmt, name, None)
+    tag = hashlib.blake2b(f"{stamp}:{name}".encode(), digest_size=16).hexdigest()
+    cache, version = dump_cache(), f"{stamp:.6f}"
+    made = cache.find(version, fmt) if cache else None
+    if made is None:
+        if cache is not None:
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            start_making(app, cache, version, fmt)
+        return streamed(store, fmt, name, tag)
+    response = send_file(
+        made,
+        mimetype="application/gzip",
+        as_attachment=True,
+        download_name=name,
+        etag=tag,
+        last_modified=last_modified(),
+        max_age=current_app.config["MAX_AGE"],
+        conditional=True,  # If-None-Match, If-Modified-Since and Range
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def streamed(store: GraphStore, fmt: Format, name: str, tag: str | None) -> Response:
+    """The dump gzipped chunk by chunk while it is sent, in constant memory."""
     response = Response(dump(store, fmt, compress=True), mimetype="application/gzip")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    if stamp is not None:
-        response.set_etag(hashlib.blake2b(f"{stamp}:{name}".encode(), digest_size=16).hexdigest())
+    if tag is not None:
+        response.set_etag(tag)
         response.last_modified = last_modified()
         response.make_conditional(request)
     return response
+
+
+def dump_cache() -> DumpCache | None:
+    """Where this app keeps made dumps: DUMP_CACHE, else `dumps/` in an embedded store."""
+    directory = current_app.config.get("DUMP_CACHE")
+    location = current_app.config["STORE"]
+    if directory is None and isinstance(location, str) and location != ":memory:":
+        directory = None if is_remote(location) else Path(location) / "dumps"
+    return DumpCache(Path(directory)) if directory else None
+
+
+def start_making(app: Flask, cache: DumpCache, version: str, fmt: Format) -> None:
+    """Make the dump in a background thread, once per version and format in this process."""
+    making: set[tuple[str, str]] = app.extensions.setdefault(MAKING, set())
+    key = (version, fmt.name)
+    if key in making:
+        return
+    making.add(key)
+
+    def make() -> None:
+        with app.app_context():
+            try:
+                cache.make(get_store(), version, fmt)
+            except OSError:
+                app.logger.exception("could not make the dump %s", file_name(fmt))
+            finally:
+                making.discard(key)
+
+    threading.Thread(target=make, name=f"dump-{fmt.name}", daemon=True).start()

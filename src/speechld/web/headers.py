@@ -53,6 +53,8 @@ def finish(response: Response) -> Response:
         headers["Cache-Control"] = f"public, max-age={current_app.config['MAX_AGE']}"
     if response.status_code != 200 or response.is_streamed or response.direct_passthrough:
         return response
+    if "ETag" in headers:  # the view's own validator (a file's): its body is not read here
+        return response
     return validate_and_compress(response)
 
 
