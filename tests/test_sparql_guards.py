@@ -247,6 +247,8 @@ def test_a_request_over_the_size_limit_is_413(server: LiveServer) -> None:
         timeout=30,
     )
     assert response.status_code == 413 and "2000 bytes" in response.text
+    got = requests.get(f"{server.url}sparql", params={"query": query}, timeout=30)
+    assert got.status_code == 414 and "POST" in got.text
 
 
 SERVICE_QUERIES = [

@@ -284,8 +284,9 @@ def test_a_request_over_the_size_limit_is_refused(server: LiveServer) -> None:
         f"{server.url}sparql", data=padding, headers={"Content-Type": DIRECT}, timeout=30
     )
     assert posted.status_code == 413 and "131072 bytes" in posted.text
+    # A URL of over 64 KB is refused by the HTTP layer itself, before the app reads it.
     got = requests.get(f"{server.url}sparql", params={"query": padding}, timeout=30)
-    assert got.status_code == 414 and "POST" in got.text
+    assert got.status_code == 414
 
 
 @pytest.mark.parametrize(
