@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 PREFIX = 160  # characters of normalised text that take part in the identity
+NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_"
 
 
 def _norm(value: str) -> str:
-    folded = unicodedata.normalize("NFKC", value).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
+    return NOT_ALNUM.sub("", unicodedata.normalize("NFKC", value).casefold())
 
 
 def speech_id(number: int | None, speaker: str | None, text: str) -> str:
@@ -23,8 +24,12 @@ def speech_id(number: int | None, speaker: str | None, text: str) -> str:
     >>> a == speech_id(19, "STEFAN  LÖFVEN", "Trevligt att få ett replikskifte med"), len(a)
     (True, 16)
     """
-    head = _norm(text[: 4 * PREFIX])  # enough for PREFIX letters and digits in any real speech
-    if len(head) < PREFIX and len(text) > 4 * PREFIX:
-        head = _norm(text)
+    # A short start of the text usually holds PREFIX letters and digits, and some to spare
+    # (the last ones may change with the characters that follow); failing that, more.
+    head = _norm(text[: 3 * PREFIX // 2])
+    if len(head) <= PREFIX + 8:
+        head = _norm(text[: 4 * PREFIX])
+        if len(head) < PREFIX and len(text) > 4 * PREFIX:
+            head = _norm(text)
     key = "\x1f".join((str(number or ""), _norm(speaker or ""), head[:PREFIX]))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]

@@ -21,7 +21,7 @@ TAGS: dict[str, str] = {
     "ENGLISH": "en",
 }
 UNDETERMINED = "und"
-SAMPLE = 400  # characters: enough to tell these languages apart (see bench/), cheap on long texts
+SAMPLE = 300  # characters: enough to tell these languages apart (see bench/), cheap on long texts
 
 
 @cache

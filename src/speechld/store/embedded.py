@@ -30,6 +30,9 @@ from speechld.store.snapshots import Lease, current, open_snapshot, publish
 RECHECK = 1.0  # seconds between a reader's checks for a newer snapshot
 GRACE = 300.0  # seconds a reader keeps a superseded snapshot for queries still running on it
 CHUNK = 5_000  # quads serialised at a time by dump(): its memory is about CHUNK long literals
+# Lines (triples) per bulk load: below Oxigraph's bulk batch of 1,000,000 quads, a bulk load
+# is one RocksDB ingestion of SST files into every index at once, which is atomic.
+BULK_LINES = 500_000
 
 
 def _serialize(batch: list[Quad] | list[Triple], format: RdfFormat, buffer: io.BytesIO) -> bytes:
@@ -85,6 +88,32 @@ def _distinct(triples: Iterable[Triple]) -> Iterator[Triple]:
         if triple not in seen:
             seen.add(triple)
             yield triple
+
+
+def trig_text(graphs: Iterable[SourceGraph]) -> str:
+    """The graphs as one TriG document, each N-Triples text in its graph's block.
+
+    >>> print(trig_text([SourceGraph("http://g/1", "<http://s> <http://p> 1 .\\n")]), end="")
+    <http://g/1> {
+    <http://s> <http://p> 1 .
+    }
+    """
+    return "".join(f"<{g.graph}> {{\n{g.ntriples}}}\n" for g in graphs)
+
+
+def bulk_batches(graphs: list[SourceGraph]) -> Iterator[list[SourceGraph]]:
+    """The graphs in runs of at most about BULK_LINES lines, each graph whole in one run."""
+    run: list[SourceGraph] = []
+    lines = 0
+    for graph in graphs:
+        size = graph.ntriples.count("\n") + 1
+        if run and lines + size > BULK_LINES:
+            yield run
+            run, lines = [], 0
+        run.append(graph)
+        lines += size
+    if run:
+        yield run
 
 
 def latest(graphs: Iterable[SourceGraph]) -> list[SourceGraph]:
@@ -157,19 +186,33 @@ class EmbeddedStore:
             self._retired.pop(0)[1].release()
 
     def replace(self, graphs: Iterable[SourceGraph]) -> None:
-        """Replace each named graph by its new content in one transaction, then publish."""
+        """Replace each named graph by its new content, each all or nothing, then publish.
+
+        Graphs that hold no quad yet are bulk loaded (SST files ingested at once, about
+        three times faster than a transaction); the others are replaced in one transaction.
+        """
         if self.read_only:
             raise StoreError(f"{self.path}: the store is open read-only")
-        update = batch_update_text(graphs)
-        if not update:
+        graphs = latest(graphs)
+        if not graphs:
             return
+        empty = {g.graph for g in graphs if self._holds_nothing(g.graph)}
+        new = [g for g in graphs if g.graph in empty]
+        changed = batch_update_text(g for g in graphs if g.graph not in empty)
         try:
-            self._store.update(update)
+            if changed:
+                self._store.update(changed)
+            for run in bulk_batches(new):
+                self._store.bulk_load(trig_text(run), format=RdfFormat.TRIG)
         except SyntaxError as error:
             raise StoreError(f"the store refused the update: {error}") from error
         self._generation = time.time()
         if self.path is not None:
             self._generation = int(publish(self._store, self.path)) / 1e9
+
+    def _holds_nothing(self, graph: str) -> bool:
+        pattern = self._store.quads_for_pattern(None, None, None, NamedNode(graph))
+        return next(iter(pattern), None) is None
 
     def query(
         self,
