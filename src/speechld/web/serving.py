@@ -75,6 +75,7 @@ def serve(
         f"{__name__}:app",
         factory=True,
         interface=Interfaces.WSGI,
+        websockets=False,
         address=host,
         port=port,
         workers=workers,
