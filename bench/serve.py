@@ -45,7 +45,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain
@@ -320,18 +320,27 @@ def load(
     return latencies, wall
 
 
+def tree_rss(process: psutil.Process) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        with suppress(psutil.Error):
+            total += member.memory_info().rss
+    return total
+
+
 def peak_rss(process: psutil.Process, stop: threading.Event, peak: list[int]) -> None:
-    """Sample a process's resident memory every 20 ms until stopped; keep the peak."""
+    """Sample the resident memory of a server's process tree every 20 ms; keep the peak."""
     while not stop.is_set():
         try:
-            peak[0] = max(peak[0], process.memory_info().rss)
+            peak[0] = max(peak[0], tree_rss(process))
         except psutil.Error:
             return
         stop.wait(0.02)
 
 
 def rss_mib(process: psutil.Process) -> tuple[float, float]:
-    """Resident memory of a process and of its children (the SPARQL workers), in MiB."""
+    """Resident memory of a process and of its descendants (web and SPARQL workers), in MiB."""
     own = process.memory_info().rss / 2**20
     children = sum(c.memory_info().rss for c in process.children(recursive=True)) / 2**20
     return own, children
@@ -519,7 +528,7 @@ def run(args: argparse.Namespace, work: Path, stack: ExitStack) -> None:
         )
     print(
         f"\nspeechld server RSS after the rounds: {own:.0f} MiB (+ {children:.0f} MiB in its "
-        f"SPARQL worker processes); dump peak RSS is the server process (speechld) or the peer"
+        f"worker processes, web and SPARQL); dump peak RSS is each server's whole process tree"
     )
     print(
         "notes: medians over all rounds; req/s = completed / wall time of each batch; the "
