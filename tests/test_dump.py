@@ -262,13 +262,16 @@ def download(url: str, sample: psutil.Process | None = None) -> tuple[int, int]:
 def test_serving_a_dump_does_not_hold_it_in_memory(tmp_path: Path) -> None:
     path = tmp_path / "store"
     synthetic_store(path, TRIPLES)
-    server = start_server(path, timeout=60)
+    server = start_server(path, "--workers", "1", timeout=60)
     try:
         process = psutil.Process(server.process.pid)
         url = server.url + "dumps/speechld.nt.gz"
-        # The first dump fills the storage engine's block cache, which is bounded and
-        # would be there after any query touching every triple.
+        # The first dump streams from the store, filling the storage engine's block cache
+        # (bounded; any query touching every triple would fill it), and has the file made.
         download(url)
+        deadline = time.monotonic() + 60
+        while not list(path.glob("dumps/*/speechld.nt.gz")) and time.monotonic() < deadline:
+            time.sleep(0.1)
         time.sleep(0.2)
         before = tree_rss(process)
         size, peak = download(url, process)
