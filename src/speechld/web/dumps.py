@@ -59,21 +59,25 @@ def download(name: str) -> Response:
     response = send_file(
         made,
         mimetype="application/gzip",
-        as_attachment=True,
-        download_name=name,
         etag=tag,
         last_modified=last_modified(),
         max_age=current_app.config["MAX_AGE"],
         conditional=True,  # If-None-Match, If-Modified-Since and Range
     )
+    return attachment(response, name)
+
+
+def attachment(response: Response, name: str) -> Response:
+    """The response, to be saved under the dump's file name."""
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 def streamed(store: GraphStore, fmt: Format, name: str, tag: str | None) -> Response:
     """The dump gzipped chunk by chunk while it is sent, in constant memory."""
-    response = Response(dump(store, fmt, compress=True), mimetype="application/gzip")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = attachment(
+        Response(dump(store, fmt, compress=True), mimetype="application/gzip"), name
+    )
     if tag is not None:
         response.set_etag(tag)
         response.last_modified = last_modified()
@@ -82,12 +86,11 @@ def streamed(store: GraphStore, fmt: Format, name: str, tag: str | None) -> Resp
 
 
 def dump_cache() -> DumpCache | None:
-    """Where this app keeps made dumps: DUMP_CACHE, else `dumps/` in an embedded store."""
-    directory = current_app.config.get("DUMP_CACHE")
+    """Where this app keeps made dumps: `dumps/` in an embedded store's directory, if any."""
     location = current_app.config["STORE"]
-    if directory is None and isinstance(location, str) and location != ":memory:":
-        directory = None if is_remote(location) else Path(location) / "dumps"
-    return DumpCache(Path(directory)) if directory else None
+    if not isinstance(location, str) or location == ":memory:" or is_remote(location):
+        return None
+    return DumpCache(Path(location) / "dumps")
 
 
 def start_making(app: Flask, cache: DumpCache, version: str, fmt: Format) -> None:
