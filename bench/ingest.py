@@ -32,6 +32,7 @@ from speechld.ingest import convert, ingest
 from speechld.inputs import Page
 from speechld.mapper import page_graph
 from speechld.parse import parse_page
+from speechld.rdf import from_ox
 from speechld.store import EmbeddedStore
 from speechld.vocab import Minter
 
@@ -98,7 +99,7 @@ def run_rdflib(count: int, mixed: bool) -> int:
         except ParseError:
             continue
         for triple in page_graph(speech, mint, now, __version__)[1]:
-            graph.add(triple)
+            graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         stored += 1
     return stored
 

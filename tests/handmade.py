@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from rdflib import Graph, URIRef
 
 from speechld.mapper import page_graph
+from speechld.rdf import graph as rdf_graph
 from speechld.record import Speech, Translation
 from speechld.schemes import scheme_files, vocabulary_graph
 from speechld.vocab import Minter
@@ -152,11 +153,10 @@ def fixture_vocabulary(mint: Minter) -> Graph:
 
 def page(speech: Speech, mint: Minter) -> tuple[URIRef, Graph]:
     """A speech's page graph as an rdflib Graph, with the fixed ingest time and version."""
-    name, triples = page_graph(speech, mint, INGESTED, VERSION)
-    graph = Graph(identifier=name)
-    for triple in triples:
-        graph.add(triple)
-    return name, graph
+    name, triples, _ = page_graph(speech, mint, INGESTED, VERSION)
+    graph = Graph(identifier=URIRef(name.value))
+    graph += rdf_graph(triples)
+    return URIRef(name.value), graph
 
 
 def union(speeches: Iterable[Speech], mint: Minter) -> Graph:

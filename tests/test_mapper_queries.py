@@ -24,8 +24,8 @@ def store() -> Iterator[EmbeddedStore]:
     store = EmbeddedStore(None)
     graphs = [vocabulary_graph(MINT, scheme_files(SCHEMES))]
     for speech in SPEECHES:
-        name, triples = page_graph(speech, MINT, INGESTED, VERSION)
-        graphs.append(SourceGraph(str(name), ntriples(triples)))
+        name, triples, _ = page_graph(speech, MINT, INGESTED, VERSION)
+        graphs.append(SourceGraph(name.value, ntriples(triples)))
     store.replace(graphs)
     yield store
     store.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 from speechld import __version__
 from speechld.errors import NotASpeech, ParseError, SpeechldError
 from speechld.inputs import DEFAULT_LIMIT, Page, read_inputs
-from speechld.mapper import content_digest, page_graph
+from speechld.mapper import page_graph
 from speechld.parse import parse_page
 from speechld.rdf import ntriples
 from speechld.record import Speech
@@ -28,6 +28,7 @@ BATCH = 1000  # sources per store transaction (embedded) or per group of update 
 INLINE = 500  # pages parsed in this process before worker processes are worth starting
 WINDOW = 2000  # pages handed to the workers at a time; two windows are in flight
 CHUNKSIZE = 50  # pages per task sent to a worker
+PUBLISH_EVERY = 1.0  # seconds between the new data's publications to readers during an ingest
 
 
 @dataclass
@@ -57,9 +58,8 @@ class Summary:
 
 def source_graph(speech: Speech, mint: Minter, ingested: datetime) -> SourceGraph:
     """The named graph of the speech's source page, ready for the store."""
-    graph, triples = page_graph(speech, mint, ingested, __version__)
-    digest = content_digest(speech, mint, __version__)
-    return SourceGraph(str(graph), ntriples(triples), digest)
+    graph = page_graph(speech, mint, ingested, __version__)
+    return SourceGraph(graph.name.value, ntriples(graph.triples), graph.digest)
 
 
 def with_digest(graph: SourceGraph) -> SourceGraph:
@@ -178,7 +178,7 @@ def ingest(
     progress: Callable[[Summary], None] | None = None,
     items: Iterable[tuple[str, str]] | None = None,
 ) -> Summary:
-    """Parse, map and store every page, `batch` sources per transaction.
+    """Parse, map and store every page, `batch` sources per transaction, then publish.
 
     Each source's graph is replaced whole, and left alone if its content digest says it
     is already stored as it is: ingesting again changes nothing, and an interrupted
@@ -192,6 +192,7 @@ def ingest(
     pending = [with_digest(dataset_graph(mint)), with_digest(vocabulary_graph(mint))]
     fixed = {g.graph for g in pending}  # not pages: not counted
     described = False  # whether the dataset and vocabulary graphs have been stored
+    published = time.monotonic()
     stream: Iterator[Page | ParseError] = (
         (Page(source, text, source) for source, text in items)
         if items is not None
@@ -199,9 +200,11 @@ def ingest(
     )
 
     def commit() -> None:
-        nonlocal described
+        nonlocal described, published
         same = unchanged(store, pending)
-        store.replace(g for g in pending if g.graph not in same)
+        due = time.monotonic() - published >= PUBLISH_EVERY
+        store.replace((g for g in pending if g.graph not in same), publish=due)
+        published = time.monotonic() if due else published
         summary.stored += len(pending) - (0 if described else 2)
         summary.unchanged += len(same - fixed)
         described = True
@@ -224,5 +227,6 @@ def ingest(
             progress(summary)
     if pending or not described:
         commit()
+    store.publish()
     summary.seconds = time.monotonic() - started
     return summary

@@ -1,4 +1,7 @@
-"""Speech -> RDF triples in the speechld ontology, with their graph's provenance; pure, no I/O."""
+"""Speech -> RDF triples in the speechld ontology, with their graph's provenance; pure, no I/O.
+
+The triples are pyoxigraph terms, which the store and the serialisers take as they are.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +9,50 @@ import hashlib
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from functools import cache
+from typing import NamedTuple
 
-from rdflib import RDF, RDFS, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
-from rdflib.term import Node
+from pyoxigraph import Literal, NamedNode, Triple
+from rdflib import RDF, RDFS
+from rdflib.namespace import DCTERMS, FOAF, PROV, XSD, DefinedNamespace, Namespace
 
 from speechld.record import Speech
 from speechld.vocab import SCHEMA, SLD, Minter, language_iri
-
-Triple = tuple[Node, Node, Node]
 
 # An absolute IRI: a scheme of two letters or more (so `C:\...` is a path) and no character
 # that N-Triples forbids in an IRI.
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:[^\s<>\"{}|\\^`]*$")
 _TRUE = Literal(True)
+INTEGER, DATE_TIME, DATE = NamedNode(XSD.integer), NamedNode(XSD.dateTime), NamedNode(XSD.date)
 # The one concept of the party group scheme (ontology/groups.ttl) that is a status, not a
 # party group: a speech of a member outside every group says so instead of naming a group.
 NON_ATTACHED = "non-attached"
+
+
+class Terms:
+    """A namespace's terms as pyoxigraph nodes, each made once on first use.
+
+    >>> Terms(SLD).Speech
+    <NamedNode value=https://w3id.org/speechld/ontology#Speech>
+    """
+
+    def __init__(self, namespace: Namespace | type[DefinedNamespace]) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> NamedNode:
+        node = NamedNode(getattr(self._namespace, name))
+        setattr(self, name, node)
+        return node
+
+
+rdf, rdfs, dcterms, foaf, prov = Terms(RDF), Terms(RDFS), Terms(DCTERMS), Terms(FOAF), Terms(PROV)
+schema, sld = Terms(SCHEMA), Terms(SLD)
+
+
+@cache
+def iri(value: str) -> NamedNode:
+    """The node of an IRI that many speeches share (a sitting, a type, a language)."""
+    return NamedNode(value)
 
 
 def source_key(source: str) -> str:
@@ -34,15 +64,15 @@ def source_key(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
 
-def source_term(source: str) -> URIRef | Literal:
+def source_term(source: str) -> NamedNode | Literal:
     """A source as an IRI when it is a URL (file: URLs included), else as a plain literal.
 
     >>> source_term("https://www.norden.org/fi/node/39732")
-    rdflib.term.URIRef('https://www.norden.org/fi/node/39732')
+    <NamedNode value=https://www.norden.org/fi/node/39732>
     >>> source_term("pages/a b.txt")
-    rdflib.term.Literal('pages/a b.txt')
+    <Literal value=pages/a b.txt datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
     """
-    return URIRef(source) if _IRI.match(source) else Literal(source)
+    return NamedNode(source) if _IRI.match(source) else Literal(source)
 
 
 def speech_label(speech: Speech) -> str:
@@ -58,59 +88,59 @@ def speech_label(speech: Speech) -> str:
 
 def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
     """The triples that describe one speech, its speaker, sitting and translations."""
-    uri = mint.speech(speech.id)
+    uri = NamedNode(mint.speech(speech.id))
     label = speech_label(speech)
-    yield uri, RDF.type, SLD.Speech
-    yield uri, RDFS.label, Literal(label)
-    yield uri, SLD.text, Literal(speech.text, lang=speech.language)
-    yield uri, DCTERMS.language, language_iri(speech.language)
-    yield uri, SLD.source, source_term(speech.source)
+    yield Triple(uri, rdf.type, sld.Speech)
+    yield Triple(uri, rdfs.label, Literal(label))
+    yield Triple(uri, sld.text, Literal(speech.text, language=speech.language))
+    yield Triple(uri, dcterms.language, iri(language_iri(speech.language)))
+    yield Triple(uri, sld.source, source_term(speech.source))
     if speech.speaker:
-        person = mint.person(speech.speaker)
+        person = NamedNode(mint.person(speech.speaker))
         name = Literal(speech.speaker)
-        yield uri, SLD.speaker, person
-        yield person, RDF.type, FOAF.Person
-        yield person, RDF.type, SCHEMA.Person
-        yield person, FOAF.name, name
-        yield person, SCHEMA.name, name
-        yield person, RDFS.label, name
+        yield Triple(uri, sld.speaker, person)
+        yield Triple(person, rdf.type, foaf.Person)
+        yield Triple(person, rdf.type, schema.Person)
+        yield Triple(person, foaf.name, name)
+        yield Triple(person, schema.name, name)
+        yield Triple(person, rdfs.label, name)
     if speech.external_speaker:
-        yield uri, SLD.externalSpeaker, _TRUE
+        yield Triple(uri, sld.externalSpeaker, _TRUE)
     if speech.number is not None:
-        yield uri, SLD.speechNumber, Literal(str(speech.number), datatype=XSD.integer)
+        yield Triple(uri, sld.speechNumber, Literal(str(speech.number), datatype=INTEGER))
     if speech.date is not None:
         day = speech.date.date()
-        sitting = mint.sitting(day)
-        yield uri, SLD.dateTime, Literal(speech.date.isoformat(), datatype=XSD.dateTime)
-        yield uri, SLD.sitting, sitting
-        yield sitting, RDF.type, SLD.Sitting
-        yield sitting, RDFS.label, Literal(f"Sitting of {day.isoformat()}", lang="en")
-        yield sitting, DCTERMS.date, Literal(day.isoformat(), datatype=XSD.date)
+        sitting = iri(mint.sitting(day))
+        yield Triple(uri, sld.dateTime, Literal(speech.date.isoformat(), datatype=DATE_TIME))
+        yield Triple(uri, sld.sitting, sitting)
+        yield Triple(sitting, rdf.type, sld.Sitting)
+        yield Triple(sitting, rdfs.label, Literal(f"Sitting of {day}", language="en"))
+        yield Triple(sitting, dcterms.date, Literal(day.isoformat(), datatype=DATE))
     if speech.type_label:
-        yield uri, SLD.typeLabel, Literal(speech.type_label)
+        yield Triple(uri, sld.typeLabel, Literal(speech.type_label))
     if speech.type:
-        yield uri, SLD.speechType, mint.type(speech.type)
+        yield Triple(uri, sld.speechType, iri(mint.type(speech.type)))
     if speech.type_conflict:
-        yield uri, SLD.typeConflict, Literal(speech.type_conflict)
+        yield Triple(uri, sld.typeConflict, Literal(speech.type_conflict))
     if speech.role:
-        yield uri, SLD.speakerRole, Literal(speech.role)
+        yield Triple(uri, sld.speakerRole, Literal(speech.role))
     if speech.party_group == NON_ATTACHED:
-        yield uri, SLD.nonAttached, _TRUE
+        yield Triple(uri, sld.nonAttached, _TRUE)
     elif speech.party_group:
-        yield uri, SLD.partyGroup, mint.group(speech.party_group)
+        yield Triple(uri, sld.partyGroup, iri(mint.group(speech.party_group)))
     if speech.function:
-        yield uri, SLD.function, mint.function(speech.function)
+        yield Triple(uri, sld.function, iri(mint.function(speech.function)))
     seen: dict[str, int] = {}
     for translation in speech.translations:
         language = translation.language
         seen[language] = seen.get(language, 0) + 1
         key = language if seen[language] == 1 else f"{language}-{seen[language]}"
-        node = mint.translation(speech.id, key)
-        yield uri, SLD.translation, node
-        yield node, RDF.type, SLD.Translation
-        yield node, RDFS.label, Literal(f"{label}, translation ({key})")
-        yield node, SLD.translatedText, Literal(translation.text, lang=language)
-        yield node, DCTERMS.language, language_iri(language)
+        node = NamedNode(mint.translation(speech.id, key))
+        yield Triple(uri, sld.translation, node)
+        yield Triple(node, rdf.type, sld.Translation)
+        yield Triple(node, rdfs.label, Literal(f"{label}, translation ({key})"))
+        yield Triple(node, sld.translatedText, Literal(translation.text, language=language))
+        yield Triple(node, dcterms.language, iri(language_iri(language)))
 
 
 def content_digest(speech: Speech, mint: Minter, version: str) -> str:
@@ -127,40 +157,46 @@ def content_digest(speech: Speech, mint: Minter, version: str) -> str:
 
 
 def provenance_triples(
-    graph: URIRef, source: str, mint: Minter, ingested: datetime, version: str, digest: str
+    graph: NamedNode, source: str, mint: Minter, ingested: datetime, version: str, digest: str
 ) -> Iterator[Triple]:
     """PROV and Dublin Core triples saying where a source's graph came from, when and how."""
     if ingested.tzinfo is None:
         raise ValueError(f"ingest time {ingested.isoformat()} has no time zone")
-    when = Literal(ingested.isoformat(), datatype=XSD.dateTime)
+    when = Literal(ingested.isoformat(), datatype=DATE_TIME)
     origin = source_term(source)
-    activity = URIRef(f"{graph}#ingest")
-    software = mint.software(version)
-    yield graph, RDF.type, PROV.Entity
-    yield graph, SLD.contentDigest, Literal(digest)
-    yield graph, DCTERMS.source, origin
-    yield graph, DCTERMS.modified, when
-    yield graph, PROV.generatedAtTime, when
-    yield graph, PROV.wasGeneratedBy, activity
-    yield activity, RDF.type, PROV.Activity
-    yield activity, PROV.endedAtTime, when
-    yield activity, PROV.wasAssociatedWith, software
-    if isinstance(origin, URIRef):
-        yield graph, PROV.wasDerivedFrom, origin
-        yield activity, PROV.used, origin
-    yield software, RDF.type, PROV.SoftwareAgent
-    yield software, RDF.type, SCHEMA.SoftwareApplication
-    yield software, SCHEMA.name, Literal("speechld")
-    yield software, SCHEMA.softwareVersion, Literal(version)
-    yield software, RDFS.label, Literal(f"speechld {version}")
+    activity = NamedNode(f"{graph.value}#ingest")
+    software = iri(mint.software(version))
+    yield Triple(graph, rdf.type, prov.Entity)
+    yield Triple(graph, sld.contentDigest, Literal(digest))
+    yield Triple(graph, dcterms.source, origin)
+    yield Triple(graph, dcterms.modified, when)
+    yield Triple(graph, prov.generatedAtTime, when)
+    yield Triple(graph, prov.wasGeneratedBy, activity)
+    yield Triple(activity, rdf.type, prov.Activity)
+    yield Triple(activity, prov.endedAtTime, when)
+    yield Triple(activity, prov.wasAssociatedWith, software)
+    if isinstance(origin, NamedNode):
+        yield Triple(graph, prov.wasDerivedFrom, origin)
+        yield Triple(activity, prov.used, origin)
+    yield Triple(software, rdf.type, prov.SoftwareAgent)
+    yield Triple(software, rdf.type, schema.SoftwareApplication)
+    yield Triple(software, schema.name, Literal("speechld"))
+    yield Triple(software, schema.softwareVersion, Literal(version))
+    yield Triple(software, rdfs.label, Literal(f"speechld {version}"))
 
 
-def page_graph(
-    speech: Speech, mint: Minter, ingested: datetime, version: str
-) -> tuple[URIRef, list[Triple]]:
+class PageGraph(NamedTuple):
+    """The named graph of one source page: its name, its triples, the digest it states."""
+
+    name: NamedNode
+    triples: list[Triple]
+    digest: str
+
+
+def page_graph(speech: Speech, mint: Minter, ingested: datetime, version: str) -> PageGraph:
     """The named graph of a speech's source page and all its triples, provenance included."""
-    graph = mint.graph(source_key(speech.source))
+    graph = NamedNode(mint.graph(source_key(speech.source)))
     triples = list(speech_triples(speech, mint))
     digest = content_digest(speech, mint, version)
     triples.extend(provenance_triples(graph, speech.source, mint, ingested, version, digest))
-    return graph, triples
+    return PageGraph(graph, triples, digest)

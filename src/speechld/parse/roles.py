@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from speechld.parse.concepts import vocabulary
 
+ROLES = 4096  # distinct speaker roles remembered: a parliament has far fewer
 # Words that end the head of a role: "Talesperson för ...", "Minister for ...".
 PREPOSITIONS = frozenset(
     {"for", "för", "of", "af", "av", "i", "til", "till", "fra", "från", "from", "in", "på"}
@@ -44,6 +45,7 @@ def _keys(pattern: tuple[re.Pattern[str], list[str]], text: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=ROLES)
 def party_group_of(role: str | None) -> str | None:
     """The key of the party group a speaker role names, or None.
 
@@ -66,6 +68,7 @@ def _head(role: str) -> str:
     return " ".join(first.split())
 
 
+@lru_cache(maxsize=ROLES)
 def function_of(role: str | None) -> str | None:
     """The key of the function a speaker role names, or None.
 

@@ -65,8 +65,14 @@ class GraphStore(Protocol):
     `default-graph-uri` / `named-graph-uri`), which then wins over the query's.
     """
 
-    def replace(self, graphs: Iterable[SourceGraph]) -> None:
-        """Replace each named graph by its new content; each graph all or nothing."""
+    def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
+        """Replace each named graph by its new content; each graph all or nothing.
+
+        With publish=False, readers elsewhere may see the change only at the next publish().
+        """
+
+    def publish(self) -> None:
+        """Show every change made so far to readers in other processes."""
 
     def query(
         self,

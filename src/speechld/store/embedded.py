@@ -25,7 +25,8 @@ from pyoxigraph import (
 from speechld.errors import QueryError, StoreError
 from speechld.sparql.syntax import has_dataset_clause
 from speechld.store.base import QueryResult, SourceGraph, Subject
-from speechld.store.snapshots import Lease, current, open_snapshot, publish
+from speechld.store.snapshots import Lease, current, open_snapshot
+from speechld.store.snapshots import publish as publish_snapshot
 
 RECHECK = 1.0  # seconds between a reader's checks for a newer snapshot
 GRACE = 300.0  # seconds a reader keeps a superseded snapshot for queries still running on it
@@ -124,7 +125,8 @@ def latest(graphs: Iterable[SourceGraph]) -> list[SourceGraph]:
 class EmbeddedStore:
     """An Oxigraph store on disk (or in memory when path is None).
 
-    One process writes the store; after each commit it publishes a snapshot. A reader
+    One process writes the store; after each commit (or, in a long ingest, every few
+    commits) it publishes a snapshot. A reader
     opens the newest snapshot read-only, takes no lock that stops the writer, and
     moves to a newer snapshot within RECHECK seconds of its publication.
     """
@@ -137,6 +139,7 @@ class EmbeddedStore:
         self._lease: Lease | None = None
         self._retired: list[tuple[float, Lease]] = []
         self._generation = 0.0
+        self._unpublished = False
         self._store = self._open()
 
     def _open(self) -> Store:
@@ -153,7 +156,7 @@ class EmbeddedStore:
                 f"{self.path}: cannot open the store for writing ({error}); "
                 "is another ingest writing to it?"
             ) from error
-        publish(store, self.path)
+        publish_snapshot(store, self.path)
         return store
 
     @property
@@ -185,11 +188,12 @@ class EmbeddedStore:
         while self._retired and now - self._retired[0][0] > GRACE:
             self._retired.pop(0)[1].release()
 
-    def replace(self, graphs: Iterable[SourceGraph]) -> None:
+    def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
         """Replace each named graph by its new content, each all or nothing, then publish.
 
         Graphs that hold no quad yet are bulk loaded (SST files ingested at once, about
         three times faster than a transaction); the others are replaced in one transaction.
+        Our own N-Triples are valid, so the bulk loader skips validating them again.
         """
         if self.read_only:
             raise StoreError(f"{self.path}: the store is open read-only")
@@ -203,12 +207,19 @@ class EmbeddedStore:
             if changed:
                 self._store.update(changed)
             for run in bulk_batches(new):
-                self._store.bulk_load(trig_text(run), format=RdfFormat.TRIG)
+                self._store.bulk_load(trig_text(run), format=RdfFormat.TRIG, lenient=True)
         except SyntaxError as error:
             raise StoreError(f"the store refused the update: {error}") from error
         self._generation = time.time()
-        if self.path is not None:
-            self._generation = int(publish(self._store, self.path)) / 1e9
+        self._unpublished = True
+        if publish:
+            self.publish()
+
+    def publish(self) -> None:
+        """Show what was written to readers in other processes: a new snapshot, if any."""
+        if self._unpublished and self.path is not None and not self.read_only:
+            self._generation = int(publish_snapshot(self._store, self.path)) / 1e9
+        self._unpublished = False
 
     def _holds_nothing(self, graph: str) -> bool:
         pattern = self._store.quads_for_pattern(None, None, None, NamedNode(graph))
@@ -290,7 +301,8 @@ class EmbeddedStore:
         return next(iter(self.store.quads_for_pattern(None, None, None, None)), None) is None
 
     def close(self) -> None:
-        """Close the store, releasing its lock or its snapshots."""
+        """Close the store, publishing what was written, releasing its lock or its snapshots."""
+        self.publish()
         for _, held in self._retired:
             held.release()
         self._retired.clear()

@@ -314,11 +314,12 @@ class RemoteStore:
         if not response.ok:
             raise StoreError(f"{url}: PUT {graph.graph} refused ({response.status_code})")
 
-    def replace(self, graphs: Iterable[SourceGraph]) -> None:
+    def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
         """Replace each graph whole: SPARQL Update requests of many graphs each.
 
         A graph too large for one request, or with blank nodes (which some stores
-        refuse in INSERT DATA), goes alone by Graph Store PUT.
+        refuse in INSERT DATA), goes alone by Graph Store PUT. Every change is seen at
+        once by every client, so `publish` changes nothing.
         """
         if self.read_only:
             raise StoreError(f"{self.settings.query_url}: the store is open read-only")
@@ -337,6 +338,9 @@ class RemoteStore:
             size += len(text)
         if pending:
             self._update("".join(pending))
+
+    def publish(self) -> None:
+        """Nothing to do: the server shows every change as it is made."""
 
     def prefix(self) -> str | None:
         """`{base}graph/`, the start of the names of our graphs; None before any ingest."""
