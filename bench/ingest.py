@@ -2,14 +2,17 @@
 
     .venv/bin/python -m bench.ingest --speeches 100000
 
-Generates N realistic synthetic pages (bench/synthetic.py) and runs, each in a fresh
-process so that each peak memory is its own:
+Writes N realistic synthetic pages (bench/synthetic.py) to a JSON-lines input file
+first, untimed, then runs, each in a fresh process so that each peak memory is its own
+and each reading that file as `speechld ingest` does:
 
 - embedded: `speechld.ingest.ingest` into a new on-disk Oxigraph store, with worker
   processes (the `speechld ingest` default) and with one process, at N/10 and at N
   pages, to show whether memory grows with N;
-- parse+map: the same parsing and mapping with no store, the ceiling of the pipeline;
-- rdflib: the same parse-and-map path into a plain in-memory rdflib Graph (baseline).
+- parse+map: the same reading, parsing and mapping with no store, the ceiling of the
+  pipeline;
+- rdflib: the same reading, parsing and mapping into a plain in-memory rdflib Graph
+  (baseline; the mapper's pyoxigraph terms become rdflib terms on the way).
 """
 
 from __future__ import annotations
@@ -21,15 +24,14 @@ import resource
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.synthetic import page, pages
+from bench.synthetic import jsonl_line, page, pages
 from speechld import __version__
 from speechld.errors import ParseError
 from speechld.ingest import convert, ingest
-from speechld.inputs import Page
+from speechld.inputs import read_inputs
 from speechld.mapper import page_graph
 from speechld.parse import parse_page
 from speechld.rdf import from_ox
@@ -49,10 +51,12 @@ def forms_supported() -> str | None:
     return None
 
 
-def items(count: int, mixed: bool) -> Iterator[tuple[str, str]]:
-    """(source, text) of the synthetic pages, generated as they are consumed."""
-    for item in pages(count, form=None if mixed else "export"):
-        yield item.source, item.text
+def write_input(path: Path, count: int, mixed: bool) -> Path:
+    """A JSON-lines input file of `count` synthetic pages, written one page at a time."""
+    with path.open("w", encoding="utf-8") as out:
+        for item in pages(count, form=None if mixed else "export"):
+            out.write(jsonl_line(item) + "\n")
+    return path
 
 
 def peak_mib() -> tuple[float, float]:
@@ -62,66 +66,64 @@ def peak_mib() -> tuple[float, float]:
     return own, children
 
 
-def run_embedded(count: int, mixed: bool, jobs: int) -> int:
+def run_embedded(source: Path, jobs: int) -> int:
     """Ingest into a new embedded store; the number of speeches stored."""
     directory = Path(tempfile.mkdtemp(prefix="speechld-bench-"))
     try:
         store = EmbeddedStore(directory / "store")
-        summary = ingest(store, [], BASE, jobs=jobs, items=items(count, mixed))
+        summary = ingest(store, [source], BASE, jobs=jobs)
         store.close()
         return summary.stored
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def run_parse_map(count: int, mixed: bool) -> int:
-    """Parse and map to N-Triples, store nothing; the number of speeches."""
+def run_parse_map(source: Path) -> int:
+    """Read, parse and map to N-Triples, store nothing; the number of speeches."""
     mint = Minter(BASE)
     now = datetime.now(UTC)
-    return sum(
-        1
-        for source, text in items(count, mixed)
-        if convert(Page(source, text, source), mint, now)[0] == "stored"
-    )
+    return sum(1 for item in read_inputs([source]) if convert(item, mint, now)[0] == "stored")
 
 
-def run_rdflib(count: int, mixed: bool) -> int:
-    """Parse and map into one in-memory rdflib Graph; the number of speeches."""
+def run_rdflib(source: Path) -> int:
+    """Read, parse and map into one in-memory rdflib Graph; the number of speeches."""
     from rdflib import Graph
 
     graph = Graph()
     mint = Minter(BASE)
     now = datetime.now(UTC)
     stored = 0
-    for source, text in items(count, mixed):
+    for item in read_inputs([source]):
+        if isinstance(item, ParseError):
+            continue
         try:
-            speech = parse_page(text, source)
+            speech = parse_page(item.text, item.source)
         except ParseError:
             continue
-        for triple in page_graph(speech, mint, now, __version__)[1]:
+        for triple in page_graph(speech, mint, now, __version__).triples:
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         stored += 1
     return stored
 
 
-def scenario(name: str, count: int, mixed: bool, jobs: int, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def scenario(name: str, source: Path, jobs: int, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     """Run one scenario and report (speeches, seconds, own MiB, child MiB)."""
     started = time.perf_counter()
     if name == "embedded":
-        stored = run_embedded(count, mixed, jobs)
+        stored = run_embedded(source, jobs)
     elif name == "parse+map":
-        stored = run_parse_map(count, mixed)
+        stored = run_parse_map(source)
     else:
-        stored = run_rdflib(count, mixed)
+        stored = run_rdflib(source)
     seconds = time.perf_counter() - started
     out.put((stored, seconds, *peak_mib()))
 
 
-def measure(name: str, count: int, mixed: bool, jobs: int) -> tuple[int, float, float, float]:
+def measure(name: str, source: Path, jobs: int) -> tuple[int, float, float, float]:
     """A scenario's figures, measured in a fresh process."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=scenario, args=(name, count, mixed, jobs, queue))
+    process = context.Process(target=scenario, args=(name, source, jobs, queue))
     process.start()
     figures: tuple[int, float, float, float] = queue.get()
     process.join()
@@ -139,19 +141,35 @@ def main() -> None:
     if note:
         print(note)
     mixed = note is None
-    print(f"{count:,} synthetic pages; {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}")
+    directory = Path(tempfile.mkdtemp(prefix="speechld-bench-input-"))
+    try:
+        started = time.perf_counter()
+        inputs = {n: write_input(directory / f"{n}.jsonl", n, mixed) for n in (count // 10, count)}
+        megabytes = inputs[count].stat().st_size / 2**20
+        print(
+            f"{count:,} synthetic pages ({megabytes:,.0f} MiB of JSON lines, written in "
+            f"{time.perf_counter() - started:.1f} s); {os.cpu_count()} cores; "
+            f"load {os.getloadavg()[0]:.1f}"
+        )
+        report(inputs, count, args.jobs)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def report(inputs: dict[int, Path], count: int, jobs: int) -> None:
+    """Measure every scenario on the input files and print one line of figures for each."""
     runs = [
-        ("embedded", count // 10, args.jobs),
-        ("embedded", count, args.jobs),
+        ("embedded", count // 10, jobs),
+        ("embedded", count, jobs),
         ("embedded", count, 1),
         ("parse+map", count, 1),
         ("rdflib", count, 1),
     ]
     print(f"{'scenario':<28}{'speeches':>10}{'seconds':>9}{'speeches/s':>12}{'peak MiB':>10}")
     rates: dict[str, float] = {}
-    for name, n, jobs in runs:
-        stored, seconds, own, child = measure(name, n, mixed, jobs)
-        label = f"{name} (jobs={jobs})" if name == "embedded" else name
+    for name, n, processes in runs:
+        stored, seconds, own, child = measure(name, inputs[n], processes)
+        label = f"{name} (jobs={processes})" if name == "embedded" else name
         rate = stored / seconds
         rates.setdefault(name if n == count else f"{name}/10", rate)
         peak = f"{own:.0f}" + (f"+{child:.0f}" if child else "")
