@@ -152,10 +152,11 @@ def fixture_vocabulary(mint: Minter) -> Graph:
 
 
 def page(speech: Speech, mint: Minter) -> tuple[URIRef, Graph]:
-    """A speech's page graph as an rdflib Graph, with the fixed ingest time and version."""
-    name, triples, _ = page_graph(speech, mint, INGESTED, VERSION)
+    """A speech's page graph with what it adds to the shared graph (as the union shows them),
+    as an rdflib Graph, with the fixed ingest time and version."""
+    name, triples, _, shared = page_graph(speech, mint, INGESTED, VERSION)
     graph = Graph(identifier=URIRef(name.value))
-    graph += rdf_graph(triples)
+    graph += rdf_graph(triples + shared)
     return URIRef(name.value), graph
 
 

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 from pyshacl import validate
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import FOAF
 
 from speechld.ingest import ingest
 from speechld.mapper import NON_ATTACHED, source_key
@@ -47,6 +48,11 @@ def vocabulary(store: GraphStore) -> Graph:
     return stored_graph(store, str(MINT.graph("vocabulary")))
 
 
+@pytest.fixture(scope="module")
+def shared(store: GraphStore) -> Graph:
+    return stored_graph(store, str(MINT.graph("shared")))
+
+
 def rows(store: GraphStore, query: str) -> list[dict[str, str]]:
     """A query's solutions as variable -> lexical value."""
     solutions = store.select(query)
@@ -67,13 +73,15 @@ def stored_graph(store: GraphStore, name: str) -> Graph:
 
 @pytest.mark.parametrize("row", speech_rows(), ids=lambda row: row.source.split("norden.org")[-1])
 def test_every_stored_page_graph_conforms(
-    row: Row, store: GraphStore, vocabulary: Graph, shapes: Graph
+    row: Row, store: GraphStore, vocabulary: Graph, shared: Graph, shapes: Graph
 ) -> None:
     page = stored_graph(store, str(MINT.graph(source_key(row.source_uri))))
     assert len(page) > 10, f"{row.source}: no graph stored"
-    # the page's own resources, validated with the vocabulary they link to (checked once, below)
+    # the page's own resources, validated with the vocabulary and the shared descriptions
+    # they link to (each checked once, below)
     focus: list[str | URIRef] = sorted({s for s in page.subjects() if isinstance(s, URIRef)})
     page += vocabulary
+    page += shared
     conforms, _, text = validate(page, shacl_graph=shapes, inference="none", focus_nodes=focus)
     assert conforms, text
 
@@ -83,11 +91,32 @@ def test_the_stored_vocabulary_conforms(vocabulary: Graph, shapes: Graph) -> Non
     assert conforms, text
 
 
+def test_the_shared_graph_describes_each_speaker_and_sitting_once(
+    store: GraphStore, shared: Graph, shapes: Graph
+) -> None:
+    conforms, _, text = validate(shared, shacl_graph=shapes, inference="none")
+    assert conforms, text
+    speakers = {
+        r["p"]
+        for r in rows(
+            store, "SELECT DISTINCT ?p WHERE { ?s <https://w3id.org/speechld/ontology#speaker> ?p }"
+        )
+    }
+    persons = {str(p) for p in shared.subjects(RDF.type, FOAF.Person)}
+    assert speakers == persons and len(persons) > 50
+    # one name each, in one graph: a join on a name meets it once
+    query = (
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?p <http://xmlns.com/foaf/0.1/name> ?name } GROUP BY ?p"
+    )
+    assert {r["n"] for r in rows(store, query)} == {"1"}
+
+
 def test_one_graph_per_speech_page_and_no_other(store: GraphStore) -> None:
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     names = {r["g"] for r in rows(store, query)}
     pages = {str(MINT.graph(source_key(row.source_uri))) for row in speech_rows()}
-    assert names == pages | {str(MINT.graph("vocabulary")), str(MINT.graph("dataset"))}
+    fixed = {str(MINT.graph(name)) for name in ("vocabulary", "dataset", "shared")}
+    assert names == pages | fixed
     assert len(pages) == 108
 
 

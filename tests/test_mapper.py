@@ -10,7 +10,14 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
 
-from speechld.mapper import NON_ATTACHED, page_graph, source_key, source_term, speech_triples
+from speechld.mapper import (
+    NON_ATTACHED,
+    page_graph,
+    shared_triples,
+    source_key,
+    source_term,
+    speech_triples,
+)
 from speechld.parse import parse_page
 from speechld.rdf import from_ox
 from speechld.rdf import graph as rdf_graph
@@ -24,7 +31,8 @@ MINT = Minter(BASE)
 
 
 def speech_graph(speech: Speech, mint: Minter = MINT) -> Graph:
-    return rdf_graph(speech_triples(speech, mint))
+    """A speech's triples with the descriptions of its speaker and sitting it shares."""
+    return rdf_graph([*speech_triples(speech, mint), *shared_triples(speech, mint, VERSION)])
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +148,7 @@ def test_external_speaker_and_missing_fields() -> None:
     bare = SPEECHES[7]
     graph = speech_graph(bare)
     uri = MINT.speech(bare.id)
-    assert {p for _, p, _ in graph} == {
+    assert {p for _, p, _ in graph.triples((uri, None, None))} == {
         RDF.type,
         RDFS.label,
         SLD.text,
@@ -163,6 +171,24 @@ def test_external_speaker_and_missing_fields() -> None:
 )
 def test_sources_are_iris_when_they_can_be(source: str, expected: URIRef | Literal) -> None:
     assert from_ox(source_term(source)) == expected
+
+
+def test_shared_descriptions_are_not_in_the_page_graph() -> None:
+    speech = SPEECHES[3]
+    graph = page_graph(speech, MINT, INGESTED, VERSION)
+    person, sitting = MINT.person(speech.speaker or ""), MINT.sitting(speech.date.date())  # type: ignore[union-attr]
+    own = rdf_graph(graph.triples)
+    shared = rdf_graph(graph.shared)
+    assert (MINT.speech(speech.id), SLD.speaker, person) in own
+    assert (MINT.speech(speech.id), SLD.sitting, sitting) in own
+    assert not list(own.triples((person, None, None))) and not list(
+        own.triples((sitting, None, None))
+    )
+    assert {s for s in shared.subjects()} == {
+        person,
+        sitting,
+        URIRef(f"{BASE}id/software/speechld-{VERSION}"),
+    }
 
 
 def test_provenance_of_a_page_graph() -> None:
@@ -210,7 +236,8 @@ def test_readme_shows_the_seed_as_mapped(seed: Speech) -> None:
     when = next(shown.objects(None, PROV.generatedAtTime))
     version = next(shown.objects(None, SCHEMA.softwareVersion))
     assert isinstance(when, Literal) and isinstance(version, Literal)
-    mapped = rdf_graph(page_graph(seed, Minter(base), when.toPython(), str(version))[1])
+    graph = page_graph(seed, Minter(base), when.toPython(), str(version))
+    mapped = rdf_graph(graph.triples + graph.shared)
     assert isomorphic(shown, mapped), "README example is stale; the seed maps to:\n" + (
         readme_turtle(mapped)
     )

@@ -18,8 +18,9 @@ SELECT ?g ?source ?when ?version WHERE {
   GRAPH ?g {
     ?speech a sld:Speech .
     ?g prov:wasDerivedFrom ?source ; prov:generatedAtTime ?when ;
-       prov:wasGeneratedBy/prov:wasAssociatedWith/schema:softwareVersion ?version .
+       prov:wasGeneratedBy/prov:wasAssociatedWith ?software .
   }
+  ?software schema:softwareVersion ?version .
 }"""
 
 

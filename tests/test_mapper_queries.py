@@ -24,8 +24,10 @@ def store() -> Iterator[EmbeddedStore]:
     store = EmbeddedStore(None)
     graphs = [vocabulary_graph(MINT, scheme_files(SCHEMES))]
     for speech in SPEECHES:
-        name, triples, _ = page_graph(speech, MINT, INGESTED, VERSION)
-        graphs.append(SourceGraph(name.value, ntriples(triples)))
+        name, triples, _, shared = page_graph(speech, MINT, INGESTED, VERSION)
+        graphs.append(
+            SourceGraph(name.value, ntriples(triples), "", ntriples(shared), f"{BASE}graph/shared")
+        )
     store.replace(graphs)
     yield store
     store.close()

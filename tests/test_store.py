@@ -174,8 +174,8 @@ def test_stats_count_things_and_graphs(store: GraphStore) -> None:
     assert (counts.speeches, counts.persons, counts.graphs) == (
         1,
         1,
-        3,
-    )  # page, dataset, vocabulary
+        4,
+    )  # page, dataset, vocabulary, shared
     assert counts.groups == 5  # the party groups of ontology/groups.ttl
     per_graph = len([q for q in quads(store) if graph_of(q).startswith(BASE + "graph/")])
     assert counts.triples == per_graph > 10

@@ -59,7 +59,10 @@ class Summary:
 def source_graph(speech: Speech, mint: Minter, ingested: datetime) -> SourceGraph:
     """The named graph of the speech's source page, ready for the store."""
     graph = page_graph(speech, mint, ingested, __version__)
-    return SourceGraph(graph.name.value, ntriples(graph.triples), graph.digest)
+    shared = ntriples(graph.shared)
+    return SourceGraph(
+        graph.name.value, ntriples(graph.triples), graph.digest, shared, str(mint.graph("shared"))
+    )
 
 
 def with_digest(graph: SourceGraph) -> SourceGraph:

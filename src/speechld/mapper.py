@@ -87,7 +87,8 @@ def speech_label(speech: Speech) -> str:
 
 
 def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
-    """The triples that describe one speech, its speaker, sitting and translations."""
+    """The triples that describe one speech, its links to its speaker and sitting, and its
+    translations: the page's own (shared_triples describes the speaker and the sitting)."""
     uri = NamedNode(mint.speech(speech.id))
     label = speech_label(speech)
     yield Triple(uri, rdf.type, sld.Speech)
@@ -96,14 +97,7 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
     yield Triple(uri, dcterms.language, iri(language_iri(speech.language)))
     yield Triple(uri, sld.source, source_term(speech.source))
     if speech.speaker:
-        person = NamedNode(mint.person(speech.speaker))
-        name = Literal(speech.speaker)
-        yield Triple(uri, sld.speaker, person)
-        yield Triple(person, rdf.type, foaf.Person)
-        yield Triple(person, rdf.type, schema.Person)
-        yield Triple(person, foaf.name, name)
-        yield Triple(person, schema.name, name)
-        yield Triple(person, rdfs.label, name)
+        yield Triple(uri, sld.speaker, NamedNode(mint.person(speech.speaker)))
     if speech.external_speaker:
         yield Triple(uri, sld.externalSpeaker, _TRUE)
     if speech.number is not None:
@@ -113,9 +107,6 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
         sitting = iri(mint.sitting(day))
         yield Triple(uri, sld.dateTime, Literal(speech.date.isoformat(), datatype=DATE_TIME))
         yield Triple(uri, sld.sitting, sitting)
-        yield Triple(sitting, rdf.type, sld.Sitting)
-        yield Triple(sitting, rdfs.label, Literal(f"Sitting of {day}", language="en"))
-        yield Triple(sitting, dcterms.date, Literal(day.isoformat(), datatype=DATE))
     if speech.type_label:
         yield Triple(uri, sld.typeLabel, Literal(speech.type_label))
     if speech.type:
@@ -178,6 +169,29 @@ def provenance_triples(
     if isinstance(origin, NamedNode):
         yield Triple(graph, prov.wasDerivedFrom, origin)
         yield Triple(activity, prov.used, origin)
+
+
+def shared_triples(speech: Speech, mint: Minter, version: str) -> Iterator[Triple]:
+    """The descriptions a page shares with others: its speaker, its sitting, the software.
+
+    They go to the shared graph, once however many pages state them, so that a join on a
+    speaker's name meets the name once and not once per speech.
+    """
+    if speech.speaker:
+        person = NamedNode(mint.person(speech.speaker))
+        name = Literal(speech.speaker)
+        yield Triple(person, rdf.type, foaf.Person)
+        yield Triple(person, rdf.type, schema.Person)
+        yield Triple(person, foaf.name, name)
+        yield Triple(person, schema.name, name)
+        yield Triple(person, rdfs.label, name)
+    if speech.date is not None:
+        day = speech.date.date()
+        sitting = iri(mint.sitting(day))
+        yield Triple(sitting, rdf.type, sld.Sitting)
+        yield Triple(sitting, rdfs.label, Literal(f"Sitting of {day}", language="en"))
+        yield Triple(sitting, dcterms.date, Literal(day.isoformat(), datatype=DATE))
+    software = iri(mint.software(version))
     yield Triple(software, rdf.type, prov.SoftwareAgent)
     yield Triple(software, rdf.type, schema.SoftwareApplication)
     yield Triple(software, schema.name, Literal("speechld"))
@@ -186,11 +200,13 @@ def provenance_triples(
 
 
 class PageGraph(NamedTuple):
-    """The named graph of one source page: its name, its triples, the digest it states."""
+    """The named graph of one source page (name, triples, the digest it states), and the
+    triples it adds to the shared graph."""
 
     name: NamedNode
     triples: list[Triple]
     digest: str
+    shared: list[Triple]
 
 
 def page_graph(speech: Speech, mint: Minter, ingested: datetime, version: str) -> PageGraph:
@@ -199,4 +215,4 @@ def page_graph(speech: Speech, mint: Minter, ingested: datetime, version: str) -
     triples = list(speech_triples(speech, mint))
     digest = content_digest(speech, mint, version)
     triples.extend(provenance_triples(graph, speech.source, mint, ingested, version, digest))
-    return PageGraph(graph, triples, digest)
+    return PageGraph(graph, triples, digest, list(shared_triples(speech, mint, version)))

@@ -37,11 +37,32 @@ _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 class SourceGraph(NamedTuple):
-    """The whole content of one source page's named graph, as N-Triples text."""
+    """The whole content of one source page's named graph, as N-Triples text, and what it
+    adds to the graph of descriptions that many pages share (written with it, never
+    removed with it)."""
 
     graph: str
     ntriples: str
     digest: str = ""  # the content digest it states (sld:contentDigest), if any
+    shared: str = ""  # N-Triples for the shared graph
+    shared_graph: str = ""  # the shared graph's name
+
+
+def shared_blocks(graphs: Iterable[SourceGraph], keyword: str = "") -> str:
+    """What the graphs add to shared graphs, each line once, as one block per shared graph.
+
+    >>> g = SourceGraph("http://g/1", "", "", "<http://s> <http://p> 1 .\\n", "http://g/shared")
+    >>> print(shared_blocks([g, g._replace(graph="http://g/2")], "GRAPH "), end="")
+    GRAPH <http://g/shared> {
+    <http://s> <http://p> 1 .
+    }
+    """
+    lines: dict[str, dict[str, None]] = {}
+    for graph in graphs:
+        if graph.shared:
+            block = lines.setdefault(graph.shared_graph, {})
+            block.update(dict.fromkeys(graph.shared.splitlines(keepends=True)))
+    return "".join(f"{keyword}<{name}> {{\n{''.join(text)}}}\n" for name, text in lines.items())
 
 
 def query_form(query: str) -> str:

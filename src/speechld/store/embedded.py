@@ -24,7 +24,7 @@ from pyoxigraph import (
 
 from speechld.errors import QueryError, StoreError
 from speechld.sparql.syntax import has_dataset_clause
-from speechld.store.base import QueryResult, SourceGraph, Subject
+from speechld.store.base import QueryResult, SourceGraph, Subject, shared_blocks
 from speechld.store.snapshots import Lease, current, open_snapshot
 from speechld.store.snapshots import publish as publish_snapshot
 
@@ -52,11 +52,13 @@ def update_text(graphs: Iterable[SourceGraph]) -> str:
     <http://s> <http://p> 1 .
     } } ;
     """
+    graphs = latest(graphs)
+    shared = shared_blocks(graphs, "GRAPH ")
     return "".join(
         f"DROP SILENT GRAPH <{g.graph}> ;\n"
         f"INSERT DATA {{ GRAPH <{g.graph}> {{\n{g.ntriples}}} }} ;\n"
-        for g in latest(graphs)
-    )
+        for g in graphs
+    ) + (f"INSERT DATA {{ {shared}}} ;\n" if shared else "")
 
 
 def batch_update_text(graphs: Iterable[SourceGraph]) -> str:
@@ -77,6 +79,7 @@ def batch_update_text(graphs: Iterable[SourceGraph]) -> str:
         return ""
     names = " ".join(f"<{g.graph}>" for g in graphs)
     inserts = "".join(f"GRAPH <{g.graph}> {{\n{g.ntriples}}}\n" for g in graphs)
+    inserts += shared_blocks(graphs, "GRAPH ")
     return (
         f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {names} }} "
         f"GRAPH ?g {{ ?s ?p ?o }} }} ;\nINSERT DATA {{\n{inserts}}}"
@@ -91,15 +94,16 @@ def _distinct(triples: Iterable[Triple]) -> Iterator[Triple]:
             yield triple
 
 
-def trig_text(graphs: Iterable[SourceGraph]) -> str:
-    """The graphs as one TriG document, each N-Triples text in its graph's block.
+def trig_text(graphs: list[SourceGraph]) -> str:
+    """The graphs as one TriG document, each N-Triples text in its graph's block, then
+    what they add to shared graphs.
 
     >>> print(trig_text([SourceGraph("http://g/1", "<http://s> <http://p> 1 .\\n")]), end="")
     <http://g/1> {
     <http://s> <http://p> 1 .
     }
     """
-    return "".join(f"<{g.graph}> {{\n{g.ntriples}}}\n" for g in graphs)
+    return "".join(f"<{g.graph}> {{\n{g.ntriples}}}\n" for g in graphs) + shared_blocks(graphs)
 
 
 def bulk_batches(graphs: list[SourceGraph]) -> Iterator[list[SourceGraph]]:

@@ -39,6 +39,7 @@ from speechld.store.base import (
     dataset_base,
     pattern_query,
     query_form,
+    shared_blocks,
 )
 from speechld.store.embedded import latest, update_text
 
@@ -329,6 +330,8 @@ class RemoteStore:
         for graph in latest(graphs):
             text = update_text([graph])
             if len(text) > limit or _has_blank_nodes(graph.ntriples):
+                if graph.shared:  # first: a page never names what no graph describes
+                    self._update(f"INSERT DATA {{ {shared_blocks([graph], 'GRAPH ')}}}")
                 self._put(graph)
                 continue
             if size + len(text) > limit and pending:
