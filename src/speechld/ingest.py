@@ -144,6 +144,27 @@ def outcomes(
             yield from pending.popleft().get()
 
 
+ORPHANS = """SELECT DISTINCT ?x WHERE {{
+  GRAPH <{shared}> {{ ?x ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?link ?x }} FILTER(?g != <{shared}>) }}
+}}"""
+SHARED_KEPT = """CONSTRUCT {{ ?x ?p ?o }} WHERE {{
+  GRAPH <{shared}> {{ ?x ?p ?o }} FILTER(?x NOT IN ({orphans}))
+}}"""
+
+
+def prune_shared(store: GraphStore, mint: Minter) -> int:
+    """Drop from the shared graph what no page names any more (a corrected speaker name,
+    say); the number of resources whose description went."""
+    shared = str(mint.graph("shared"))
+    orphans = [row["x"] for row in store.select(ORPHANS.format(shared=shared))]
+    if orphans:
+        listed = ", ".join(str(o) for o in orphans)
+        kept = store.construct(SHARED_KEPT.format(shared=shared, orphans=listed))
+        store.replace([SourceGraph(shared, ntriples(kept))], publish=False)
+    return len(orphans)
+
+
 def resolve_base(store: GraphStore, requested: str | None, default: str) -> str:
     """The base to mint under: the store's own; a different requested base is an error."""
     requested = requested if requested is None or requested.endswith("/") else requested + "/"
@@ -230,6 +251,8 @@ def ingest(
             progress(summary)
     if pending or not described:
         commit()
+    if summary.stored > summary.unchanged:
+        prune_shared(store, mint)
     store.publish()
     summary.seconds = time.monotonic() - started
     return summary
