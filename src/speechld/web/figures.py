@@ -4,12 +4,19 @@ does slowly."""
 
 from __future__ import annotations
 
+import multiprocessing
+from array import array
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import accumulate
+from typing import overload
 
+from flask import current_app
 from pyoxigraph import NamedNode
 
+from speechld.store import GraphStore, open_store
 from speechld.vocab import SLD
 from speechld.web import views
 from speechld.web.describe import summaries
@@ -64,7 +71,7 @@ class Catalogue:
     and the first of each kind with their names (for the home page)."""
 
     entities: int
-    kinds: dict[str, tuple[str, ...]]
+    kinds: dict[str, Members]
     examples: tuple[str, ...]
     named: dict[str, Named]  # "examples" and each kind's first SHOWN things
 
@@ -91,29 +98,110 @@ def named(uris: Sequence[str]) -> Named:
     return [(index.value(NamedNode(u)), index.date(u)) for u in uris]
 
 
-def catalogue() -> Catalogue:
-    """The things of the dataset, by kind (counted once per change of the data)."""
+class Members(Sequence[str]):
+    """The URIs of one kind in URI order, held as one string and offsets: a million URIs
+    take tens of MB this way, not the hundreds a list of strings would.
+
+    >>> m = Members("http://x/id/person/", ["http://x/id/person/a", "http://x/id/person/bo"])
+    >>> len(m), m[1], list(m[0:5])
+    (2, 'http://x/id/person/bo', ['http://x/id/person/a', 'http://x/id/person/bo'])
+    """
+
+    def __init__(self, prefix: str, uris: Sequence[str]) -> None:
+        self._prefix = prefix
+        self._keys = "".join(u[len(prefix) :] for u in uris)
+        self._ends = array("Q", accumulate(len(u) - len(prefix) for u in uris))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        start = self._ends[index - 1] if index else 0
+        return self._prefix + self._keys[start : self._ends[index]]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What counting the whole dataset gives: the catalogue's lists and the statistics."""
+
+    entities: int
+    kinds: dict[str, Members]
+    examples: tuple[str, ...]
+    triples: int
+    classes: tuple[tuple[str, int], ...]
+    properties: tuple[tuple[str, int], ...]
+
+
+def count(store: GraphStore, prefix: str) -> Counts:
+    """Count the dataset: every query over all of it that the figures need."""
+    uris = sorted(u for row in store.select(TYPED) if (u := str(row["s"].value)).startswith(prefix))
+    by_kind: dict[str, list[str]] = {}
+    for uri in uris:
+        if kind := kind_of(uri, prefix):
+            by_kind.setdefault(kind, []).append(uri)
+    properties = tuple((str(r["p"].value), int(r["n"].value)) for r in store.select(PROPERTIES))
+    return Counts(
+        len(uris),
+        {k: Members(f"{prefix}{k}/", v) for k, v in by_kind.items()},
+        tuple(str(row["s"].value) for row in store.select(EXAMPLES)),
+        sum(n for _, n in properties),
+        tuple((str(r["c"].value), int(r["n"].value)) for r in store.select(CLASSES)),
+        properties,
+    )
+
+
+def _count_apart(location: str, prefix: str) -> Counts:
+    """count() in a process of its own, run by counted()."""
+    store = open_store(location, read_only=True)
+    try:
+        return count(store, prefix)
+    finally:
+        store.close()
+
+
+def _count_now() -> Counts:
+    """Count the dataset now. Where the store can be opened again (on disk or remote), in
+    a short-lived process of its own, so that the peak memory of counting (millions of
+    URIs at once) is given back when it ends."""
     prefix = base() + "id/"
+    location = current_app.config["STORE"]
+    if isinstance(location, str) and location != ":memory:":
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            return pool.submit(_count_apart, location, prefix).result()
+    return count(get_store(), prefix)
 
-    def compute() -> Catalogue:
-        store = get_store()
-        uris = sorted(
-            u for row in store.select(TYPED) if (u := str(row["s"].value)).startswith(prefix)
-        )
-        by_kind: dict[str, list[str]] = {}
-        for uri in uris:
-            if kind := kind_of(uri, prefix):
-                by_kind.setdefault(kind, []).append(uri)
-        examples = tuple(str(row["s"].value) for row in store.select(EXAMPLES))
-        shown = {k: named(v[:SHOWN]) for k, v in by_kind.items() if k != "speech"}
-        return Catalogue(
-            len(uris),
-            {k: tuple(v) for k, v in by_kind.items()},
-            examples,
-            shown | {"examples": named(examples)},
-        )
 
-    return cached("catalogue", compute)
+def figures() -> tuple[Catalogue, Statistics]:
+    """The catalogue and the statistics, counted together once per change of the data."""
+
+    def compute() -> tuple[Catalogue, Statistics]:
+        found = _count_now()
+        shown = {k: named(v[:SHOWN]) for k, v in found.kinds.items() if k != "speech"}
+        things = Catalogue(
+            found.entities,
+            found.kinds,
+            found.examples,
+            shown | {"examples": named(found.examples)},
+        )
+        return things, Statistics(found.triples, found.classes, found.properties, last_modified())
+
+    return cached("figures", compute)
+
+
+def catalogue() -> Catalogue:
+    """The things of the dataset, by kind."""
+    return figures()[0]
 
 
 def kinds() -> list[Kind]:
@@ -125,18 +213,11 @@ def kinds() -> list[Kind]:
     ]
 
 
-def members(kind: str) -> tuple[str, ...]:
+def members(kind: str) -> Sequence[str]:
     """The URIs of every thing of a kind, in URI order."""
     return catalogue().kinds.get(kind, ())
 
 
 def statistics() -> Statistics:
-    """The dataset's figures for VoID and the home page (counted once per change)."""
-
-    def compute() -> Statistics:
-        store = get_store()
-        properties = tuple((str(r["p"].value), int(r["n"].value)) for r in store.select(PROPERTIES))
-        classes = tuple((str(r["c"].value), int(r["n"].value)) for r in store.select(CLASSES))
-        return Statistics(sum(n for _, n in properties), classes, properties, last_modified())
-
-    return cached("statistics", compute)
+    """The dataset's figures for VoID and the home page."""
+    return figures()[1]

@@ -9,7 +9,16 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from speechld.formats import BY_NAME, HTML
-from speechld.web.figures import KIND_NAMES, SHOWN, catalogue, kinds, members, named, statistics
+from speechld.web.figures import (
+    KIND_NAMES,
+    SHOWN,
+    catalogue,
+    figures,
+    kinds,
+    members,
+    named,
+    statistics,
+)
 from speechld.web.negotiation import negotiate
 from speechld.web.resources import page_number
 from speechld.web.terms import jsonld_context
@@ -44,8 +53,7 @@ def home() -> BaseResponse:
 
 def warm_up() -> None:
     """Count what the home page and VoID show, so that no visitor waits for it."""
-    catalogue()
-    statistics()
+    figures()
 
 
 @bp.get("/list/<kind>")
