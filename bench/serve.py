@@ -101,10 +101,14 @@ def free_port() -> int:
         return port
 
 
-def nquads(graph: SourceGraph) -> str:
-    """A source graph's N-Triples as N-Quads in that graph."""
+def nquads(graph: SourceGraph, shared: set[str]) -> str:
+    """A source graph's N-Triples as N-Quads in that graph, with the lines it adds to the
+    shared graph that `shared` (the lines written so far, updated) does not hold yet."""
     lines = graph.ntriples.splitlines()
-    return "".join(f"{line[:-1]}<{graph.graph}> .\n" for line in lines if line)
+    text = "".join(f"{line[:-1]}<{graph.graph}> .\n" for line in lines if line)
+    new = [line for line in graph.shared.splitlines() if line and line not in shared]
+    shared.update(new)
+    return text + "".join(f"{line[:-1]}<{graph.shared_graph}> .\n" for line in new)
 
 
 def build(path: Path, count: int, jobs: int) -> int:
@@ -114,13 +118,14 @@ def build(path: Path, count: int, jobs: int) -> int:
     fixed = [("stored", with_digest(g)) for g in (dataset_graph(mint), vocabulary_graph(mint))]
     items = (Page(p.source, p.text, p.source) for p in pages(count))
     chunk: list[str] = []
+    shared: set[str] = set()  # lines of the shared graph written so far
     stored = 0
     for kind, graph in chain(fixed, outcomes(items, mint.base, INGESTED, jobs)):
         if kind != "stored" or not isinstance(graph, SourceGraph):
             continue
         if "_:" in graph.ntriples:
             raise SystemExit("a synthetic page has blank nodes: they would merge in bulk_load")
-        chunk.append(nquads(graph))
+        chunk.append(nquads(graph, shared))
         stored += 1
         if len(chunk) >= LOAD_CHUNK:
             store.bulk_load("".join(chunk).encode(), format=ox.RdfFormat.N_QUADS)
