@@ -351,6 +351,16 @@ def rss_mib(process: psutil.Process) -> tuple[float, float]:
     return own, children
 
 
+def tree_pss_mib(process: psutil.Process) -> float:
+    """Proportional set size of a process tree, in MiB: its memory with the pages the
+    processes share (libraries, the store's files) counted once, not once per process."""
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        with suppress(psutil.Error):
+            total += member.memory_full_info().pss
+    return total / 2**20
+
+
 def check(
     systems: list[System], uris: list[str], queries: dict[str, str]
 ) -> tuple[list[str], set[tuple[str, str]]]:
@@ -500,7 +510,10 @@ def run(args: argparse.Namespace, work: Path, stack: ExitStack) -> None:
     for problem in problems:
         print(f"  PROBLEM: {problem}")
     own, children = rss_mib(speechld.process)  # type: ignore[arg-type]
-    print(f"speechld server RSS before the rounds: {own:.0f} MiB (+ {children:.0f} in workers)")
+    print(
+        f"speechld server RSS before the rounds: {own:.0f} MiB (+ {children:.0f} in workers; "
+        f"{tree_pss_mib(speechld.process):.0f} MiB PSS in all)"  # type: ignore[arg-type]
+    )
 
     results: dict[str, dict[str, Figures]] = {}
     dumps: dict[str, list[tuple[float, int, int]]] = {}
@@ -530,6 +543,7 @@ def run(args: argparse.Namespace, work: Path, stack: ExitStack) -> None:
             for system in order:
                 dumps.setdefault(system.name, []).append(measure_dump(system))
     own, children = rss_mib(speechld.process)  # type: ignore[arg-type]
+    pss = tree_pss_mib(speechld.process)  # type: ignore[arg-type]
     print_table(results, names)
     print(
         f"\n{'full N-Triples dump':34}{'system':23}{'seconds':>10}{'triples':>12}"
@@ -550,7 +564,8 @@ def run(args: argparse.Namespace, work: Path, stack: ExitStack) -> None:
         )
     print(
         f"\nspeechld server RSS after the rounds: {own:.0f} MiB (+ {children:.0f} MiB in its "
-        f"worker processes, web and SPARQL); dump peak RSS is each server's whole process tree"
+        f"worker processes, web and SPARQL; {pss:.0f} MiB PSS in all); dump peak RSS is each "
+        "server's whole process tree"
     )
     print(
         "notes: medians over all rounds; req/s = completed / wall time of each batch; the "
