@@ -4,25 +4,32 @@ does slowly."""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import multiprocessing
+import os
 from array import array
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from itertools import accumulate
-from typing import overload
+from pathlib import Path
+from typing import Any, overload
 
 from flask import current_app
 from pyoxigraph import NamedNode
 
-from speechld.store import GraphStore, open_store
+from speechld.store import GraphStore, is_remote, open_store
 from speechld.vocab import SLD
 from speechld.web import views
 from speechld.web.describe import summaries
-from speechld.web.store import base, cached, get_store, last_modified
+from speechld.web.store import base, cached, generation, get_store, last_modified
 
 SHOWN = 50  # things of each kind listed on the home page
+FIGURES = "figures"  # directory of an on-disk store where its counts are kept
 
 # What a kind of thing (the first path segment under /id/) is called in lists.
 KIND_NAMES = {
@@ -112,6 +119,18 @@ class Members(Sequence[str]):
         self._keys = "".join(u[len(prefix) :] for u in uris)
         self._ends = array("Q", accumulate(len(u) - len(prefix) for u in uris))
 
+    def parts(self) -> dict[str, object]:
+        """What the members are made of, as JSON values (see from_parts)."""
+        return {"prefix": self._prefix, "keys": self._keys, "ends": self._ends.tolist()}
+
+    @classmethod
+    def from_parts(cls, parts: dict[str, Any]) -> Members:
+        """The members that parts() gave."""
+        members = cls(str(parts["prefix"]), [])
+        members._keys = str(parts["keys"])
+        members._ends = array("Q", parts["ends"])
+        return members
+
     def __len__(self) -> int:
         return len(self._ends)
 
@@ -160,6 +179,26 @@ def count(store: GraphStore, prefix: str) -> Counts:
     )
 
 
+def to_json(counts: Counts) -> str:
+    """The counts as a JSON document (see from_json)."""
+    fields = {f.name: getattr(counts, f.name) for f in dataclass_fields(counts)}
+    fields["kinds"] = {k: m.parts() for k, m in counts.kinds.items()}
+    return json.dumps(fields)
+
+
+def from_json(text: str) -> Counts:
+    """The counts that to_json() wrote."""
+    fields = json.loads(text)
+    return Counts(
+        fields["entities"],
+        {k: Members.from_parts(parts) for k, parts in fields["kinds"].items()},
+        tuple(fields["examples"]),
+        fields["triples"],
+        tuple((c, n) for c, n in fields["classes"]),
+        tuple((p, n) for p, n in fields["properties"]),
+    )
+
+
 def _count_apart(location: str, prefix: str) -> Counts:
     """count() in a process of its own, run by counted()."""
     store = open_store(location, read_only=True)
@@ -169,17 +208,47 @@ def _count_apart(location: str, prefix: str) -> Counts:
         store.close()
 
 
+def _count_in_child(location: str, prefix: str) -> Counts:
+    """count() in a short-lived process, whose peak memory is given back when it ends."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(_count_apart, location, prefix).result()
+
+
+def _count_shared(directory: Path, stamp: float, location: str, prefix: str) -> Counts:
+    """The counts of one version of an on-disk store, made by one server process (under a
+    lock) and read by the others from a file beside the store's data."""
+    key = hashlib.sha256(prefix.encode("utf-8")).hexdigest()[:8]
+    path = directory / f"{stamp:.6f}-{key}.json"
+    directory.mkdir(exist_ok=True)
+    with (directory / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process counting: wait for its file
+        if path.is_file():
+            return from_json(path.read_text(encoding="utf-8"))
+        counts = _count_in_child(location, prefix)
+        partial = path.with_suffix(".part")
+        partial.write_text(to_json(counts), encoding="utf-8")
+        os.replace(partial, path)
+        for old in directory.glob("*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    return counts
+
+
 def _count_now() -> Counts:
-    """Count the dataset now. Where the store can be opened again (on disk or remote), in
-    a short-lived process of its own, so that the peak memory of counting (millions of
-    URIs at once) is given back when it ends."""
+    """Count the dataset now: apart from the web process where the store can be opened
+    again (on disk or remote), once for all the server's processes where it is on disk."""
     prefix = base() + "id/"
     location = current_app.config["STORE"]
-    if isinstance(location, str) and location != ":memory:":
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(1, mp_context=context) as pool:
-            return pool.submit(_count_apart, location, prefix).result()
-    return count(get_store(), prefix)
+    if not isinstance(location, str) or location == ":memory:":
+        return count(get_store(), prefix)
+    stamp = generation()
+    if stamp is None or is_remote(location):
+        return _count_in_child(location, prefix)
+    try:
+        return _count_shared(Path(location) / FIGURES, stamp, location, prefix)
+    except OSError:  # a store directory the server may not write to: count alone
+        return _count_in_child(location, prefix)
 
 
 def figures() -> tuple[Catalogue, Statistics]:

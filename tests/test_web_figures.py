@@ -1,0 +1,31 @@
+"""Whole-dataset figures: compact members, and counts that survive their file intact."""
+
+from __future__ import annotations
+
+from speechld.web.figures import Counts, Members, from_json, to_json
+
+PREFIX = "http://x/id/speech/"
+
+
+def test_members_read_back_every_uri_in_order() -> None:
+    uris = [f"{PREFIX}{n:05d}" for n in range(1000)] + [f"{PREFIX}ä-ö"]
+    members = Members(PREFIX, uris)
+    assert len(members) == len(uris) and list(members) == uris
+    assert members[-1] == uris[-1] and members[100:103] == uris[100:103]
+    assert members[999:2000] == uris[999:]
+
+
+def test_counts_survive_their_json_file() -> None:
+    counts = Counts(
+        3,
+        {"speech": Members(PREFIX, [f"{PREFIX}a", f"{PREFIX}bb"]), "person": Members("p/", [])},
+        (f"{PREFIX}a",),
+        42,
+        (("http://c", 2),),
+        (("http://p", 40), ("http://q", 2)),
+    )
+    again = from_json(to_json(counts))
+    assert list(again.kinds["speech"]) == [f"{PREFIX}a", f"{PREFIX}bb"]
+    assert len(again.kinds["person"]) == 0
+    assert (again.entities, again.examples, again.triples) == (3, (f"{PREFIX}a",), 42)
+    assert (again.classes, again.properties) == (counts.classes, counts.properties)
