@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from speechld.web.figures import Counts, Members, from_json, to_json
+from pathlib import Path
+
+from speechld.store import EmbeddedStore
+from speechld.web.figures import FIGURES, Counts, Members, _count_shared, from_json, to_json
 
 PREFIX = "http://x/id/speech/"
 
@@ -29,3 +32,16 @@ def test_counts_survive_their_json_file() -> None:
     assert len(again.kinds["person"]) == 0
     assert (again.entities, again.examples, again.triples) == (3, (f"{PREFIX}a",), 42)
     assert (again.classes, again.properties) == (counts.classes, counts.properties)
+
+
+def test_a_damaged_counts_file_is_counted_again(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    EmbeddedStore(store).close()
+    directory = store / FIGURES
+    prefix = "http://127.0.0.1:5000/id/"
+    first = _count_shared(directory, 1.0, str(store), prefix)
+    (path,) = directory.glob("*.json")
+    path.write_text('{"kinds": [1, 2]}', encoding="utf-8")
+    again = _count_shared(directory, 1.0, str(store), prefix)
+    assert to_json(again) == to_json(first)
+    assert from_json(path.read_text(encoding="utf-8")).entities == first.entities

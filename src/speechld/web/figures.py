@@ -4,6 +4,7 @@ does slowly."""
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import hashlib
 import json
@@ -121,14 +122,15 @@ class Members(Sequence[str]):
 
     def parts(self) -> dict[str, object]:
         """What the members are made of, as JSON values (see from_parts)."""
-        return {"prefix": self._prefix, "keys": self._keys, "ends": self._ends.tolist()}
+        ends = base64.b64encode(self._ends.tobytes()).decode("ascii")
+        return {"prefix": self._prefix, "keys": self._keys, "ends": ends}
 
     @classmethod
     def from_parts(cls, parts: dict[str, Any]) -> Members:
         """The members that parts() gave."""
         members = cls(str(parts["prefix"]), [])
         members._keys = str(parts["keys"])
-        members._ends = array("Q", parts["ends"])
+        members._ends = array("Q", base64.b64decode(parts["ends"]))
         return members
 
     def __len__(self) -> int:
@@ -224,7 +226,10 @@ def _count_shared(directory: Path, stamp: float, location: str, prefix: str) -> 
     with (directory / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another process counting: wait for its file
         if path.is_file():
-            return from_json(path.read_text(encoding="utf-8"))
+            try:
+                return from_json(path.read_text(encoding="utf-8"))
+            except (ValueError, KeyError, TypeError):  # damaged, or of another release
+                pass
         counts = _count_in_child(location, prefix)
         partial = path.with_suffix(".part")
         partial.write_text(to_json(counts), encoding="utf-8")
