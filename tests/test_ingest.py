@@ -20,11 +20,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from speechld.formats import by_name
-from speechld.ingest import ingest
-from speechld.parse import parse_page
 from speechld.store import EmbeddedStore
 from speechld.store.snapshots import current
-from speechld.store.stats import stats
 
 from .conftest import ROOT, SEED, start_server, stop_server
 from .virtuoso import Virtuoso
@@ -37,8 +34,6 @@ RDFLIB_FORMATS = {
     "application/rdf+xml": "xml",
 }
 ENDING = "Og helt til slutt: takk for en god debatt."
-FOAF = "http://xmlns.com/foaf/0.1/"
-NAMES = f"SELECT ?n WHERE {{ ?p a <{FOAF}Person> ; <{FOAF}name> ?n }}"
 
 
 def write_pages(directory: Path, count: int, seed: int = 0) -> Path:
@@ -186,21 +181,6 @@ def test_reingest_changes_nothing_and_a_changed_page_replaces_its_triples(
     assert len(by_graph(after)) == len(by_graph(before))
     assert ENDING in "".join(str(q.object) for q in after if graph_name(q) == graph)
     assert ENDING not in "".join(str(q.object) for q in before if graph_name(q) == graph)
-
-
-def test_a_speaker_no_page_names_any_more_leaves_the_shared_graph() -> None:
-    item = next(iter(synthetic_pages(1, 7, form="export")))
-    speaker = parse_page(item.text, item.source).speaker
-    assert speaker
-    store = EmbeddedStore(None)
-    base = "http://127.0.0.1:5000/"
-    ingest(store, [], base, items=[(item.source, item.text)])
-    renamed = item.text.replace(speaker, "Ny Talare")
-    ingest(store, [], base, items=[(item.source, renamed)])
-    names = {row["n"].value for row in store.select(NAMES)}
-    assert names == {"Ny Talare"}
-    assert stats(store).persons == 1
-    store.close()
 
 
 def test_same_counts_on_virtuoso_as_embedded(tmp_path: Path, virtuoso: Virtuoso) -> None:

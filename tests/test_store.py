@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from bench.synthetic import pages as synthetic_pages
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from speechld.errors import QueryError, StoreError
 from speechld.ingest import dataset_graph, ingest
+from speechld.parse import parse_page
 from speechld.store import EmbeddedStore, GraphStore, RemoteSettings, RemoteStore, SourceGraph
 from speechld.store.base import dataset_base, query_form
 from speechld.store.stats import stats
@@ -161,11 +163,26 @@ def test_dump_round_trips(store: GraphStore) -> None:
     assert isomorphic(turtle, union) and isomorphic(ntriples, union)
 
 
+def test_a_speaker_no_page_names_any_more_leaves_the_shared_graph(store: GraphStore) -> None:
+    item = next(iter(synthetic_pages(1, 7, form="export")))
+    speaker = parse_page(item.text, item.source).speaker
+    assert speaker
+    ingest(store, [], BASE, items=[(item.source, item.text)])
+    ingest(store, [], BASE, items=[(item.source, item.text.replace(speaker, "Ny Talare"))])
+    names = {row["n"].value for row in store.select(NAMES)}
+    assert names == {"Ny Talare"}
+    assert stats(store).persons == 1
+
+
 def test_bad_query_is_a_query_error(store: GraphStore) -> None:
     with pytest.raises(QueryError):
         store.query("SELEC * WHERE { ?s ?p ?o }")
     with pytest.raises(QueryError):
         store.select("SELECT * WHERE { ?s ?p }")
+
+
+FOAF = "http://xmlns.com/foaf/0.1/"
+NAMES = f"SELECT ?n WHERE {{ ?p a <{FOAF}Person> ; <{FOAF}name> ?n }}"
 
 
 def test_stats_count_things_and_graphs(store: GraphStore) -> None:
