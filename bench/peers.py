@@ -30,19 +30,10 @@ class Peer:
     name: str
     port: int
     process: subprocess.Popen[bytes]
-    server: virtuoso.Virtuoso | None = None
 
     def stop(self) -> None:
         """Stop the peer's process, by its id."""
-        if self.server is not None:
-            virtuoso.stop(self.server)
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=30)
+        virtuoso.stop_process(self.process)
 
 
 def run(command: list[str], timeout: float) -> None:
@@ -129,7 +120,7 @@ def start_virtuoso(directory: Path, dump: Path, sql_port: int, http_port: int) -
     except BaseException:
         virtuoso.stop(server)
         raise
-    return Peer("Virtuoso", http_port, server.process, server)
+    return Peer("Virtuoso", http_port, server.process)
 
 
 def start_rdflib_endpoint(directory: Path, dump: Path, port: int, timeout: float) -> Peer:

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
+from bench.peers import wait_for
 from speechld.ingest import dataset_graph, source_graph
 from speechld.record import Speech
 from speechld.store import EmbeddedStore
@@ -120,13 +121,7 @@ def main() -> None:
         try:
             endpoint = f"http://127.0.0.1:{port}/sparql"
             session = requests.Session()
-            for _ in range(300):  # up to 30 s for the server and its workers to answer
-                try:
-                    if session.get(endpoint, params={"query": "ASK {}"}, timeout=5).ok:
-                        break
-                except requests.ConnectionError:
-                    pass
-                time.sleep(0.1)
+            wait_for(endpoint, server, 30, Path(tmp) / "serve.log")
             local = ox.Store.read_only(str(path))
             print(f"{'workload':30} {'in-process':>12} {'endpoint':>12} {'ratio':>7}")
             for name, body in WORKLOADS.items():

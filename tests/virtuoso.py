@@ -146,11 +146,16 @@ def allow_service(server: Virtuoso, sql_port: int) -> None:
         raise RuntimeError(f"isql-vt could not grant SERVICE: {done.stdout}{done.stderr}")
 
 
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server process: asked first, killed if it does not end within 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
+
+
 def stop(server: Virtuoso) -> None:
     """Stop a Virtuoso started by start(), by its process id."""
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=30)
+    stop_process(server.process)
