@@ -59,9 +59,9 @@ class Summary:
 def source_graph(speech: Speech, mint: Minter, ingested: datetime) -> SourceGraph:
     """The named graph of the speech's source page, ready for the store."""
     graph = page_graph(speech, mint, ingested, __version__)
-    shared = ntriples(graph.shared)
+    shared = str(mint.graph("shared"))
     return SourceGraph(
-        graph.name.value, ntriples(graph.triples), graph.digest, shared, str(mint.graph("shared"))
+        graph.name.value, ntriples(graph.triples), graph.digest, ntriples(graph.shared), shared
     )
 
 

@@ -23,7 +23,6 @@ from speechld.vocab import SCHEMA, SLD, Minter, language_iri
 # that N-Triples forbids in an IRI.
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:[^\s<>\"{}|\\^`]*$")
 _TRUE = Literal(True)
-INTEGER, DATE_TIME, DATE = NamedNode(XSD.integer), NamedNode(XSD.dateTime), NamedNode(XSD.date)
 # The one concept of the party group scheme (ontology/groups.ttl) that is a status, not a
 # party group: a speech of a member outside every group says so instead of naming a group.
 NON_ATTACHED = "non-attached"
@@ -46,7 +45,7 @@ class Terms:
 
 
 rdf, rdfs, dcterms, foaf, prov = Terms(RDF), Terms(RDFS), Terms(DCTERMS), Terms(FOAF), Terms(PROV)
-schema, sld = Terms(SCHEMA), Terms(SLD)
+schema, sld, xsd = Terms(SCHEMA), Terms(SLD), Terms(XSD)
 
 
 @cache
@@ -101,11 +100,11 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
     if speech.external_speaker:
         yield Triple(uri, sld.externalSpeaker, _TRUE)
     if speech.number is not None:
-        yield Triple(uri, sld.speechNumber, Literal(str(speech.number), datatype=INTEGER))
+        yield Triple(uri, sld.speechNumber, Literal(str(speech.number), datatype=xsd.integer))
     if speech.date is not None:
         day = speech.date.date()
         sitting = iri(mint.sitting(day))
-        yield Triple(uri, sld.dateTime, Literal(speech.date.isoformat(), datatype=DATE_TIME))
+        yield Triple(uri, sld.dateTime, Literal(speech.date.isoformat(), datatype=xsd.dateTime))
         yield Triple(uri, sld.sitting, sitting)
     if speech.type_label:
         yield Triple(uri, sld.typeLabel, Literal(speech.type_label))
@@ -153,7 +152,7 @@ def provenance_triples(
     """PROV and Dublin Core triples saying where a source's graph came from, when and how."""
     if ingested.tzinfo is None:
         raise ValueError(f"ingest time {ingested.isoformat()} has no time zone")
-    when = Literal(ingested.isoformat(), datatype=DATE_TIME)
+    when = Literal(ingested.isoformat(), datatype=xsd.dateTime)
     origin = source_term(source)
     activity = NamedNode(f"{graph.value}#ingest")
     software = iri(mint.software(version))
@@ -190,7 +189,7 @@ def shared_triples(speech: Speech, mint: Minter, version: str) -> Iterator[Tripl
         sitting = iri(mint.sitting(day))
         yield Triple(sitting, rdf.type, sld.Sitting)
         yield Triple(sitting, rdfs.label, Literal(f"Sitting of {day}", language="en"))
-        yield Triple(sitting, dcterms.date, Literal(day.isoformat(), datatype=DATE))
+        yield Triple(sitting, dcterms.date, Literal(day.isoformat(), datatype=xsd.date))
     software = iri(mint.software(version))
     yield Triple(software, rdf.type, prov.SoftwareAgent)
     yield Triple(software, rdf.type, schema.SoftwareApplication)

@@ -202,7 +202,7 @@ def from_json(text: str) -> Counts:
 
 
 def _count_apart(location: str, prefix: str) -> Counts:
-    """count() in a process of its own, run by counted()."""
+    """count() in a process of its own: what _count_in_child() runs."""
     store = open_store(location, read_only=True)
     try:
         return count(store, prefix)
