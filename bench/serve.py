@@ -54,6 +54,7 @@ from urllib.parse import urlencode, urlsplit
 
 import psutil
 import pyoxigraph as ox
+from tests.virtuoso import stop_process
 
 from bench import peers
 from bench.synthetic import pages
@@ -607,12 +608,7 @@ def stop_tree(server: subprocess.Popen[bytes]) -> None:
         children = psutil.Process(server.pid).children(recursive=True)
     except psutil.Error:
         children = []
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=30)
+    stop_process(server)
     for child in children:
         try:
             child.terminate()
