@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_dir
 
 from speechld.store.base import GraphStore, SourceGraph, dataset_base
 from speechld.store.embedded import EmbeddedStore
-from speechld.store.remote import RemoteSettings, RemoteStore
+
+if TYPE_CHECKING:
+    from speechld.store.remote import RemoteSettings, RemoteStore
 
 __all__ = [
     "EmbeddedStore",
@@ -22,6 +25,15 @@ __all__ = [
     "is_remote",
     "open_store",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The remote store's classes, imported (with requests) only by who uses them."""
+    if name in ("RemoteSettings", "RemoteStore"):
+        from speechld.store import remote
+
+        return getattr(remote, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def default_location() -> str:
@@ -54,6 +66,8 @@ def open_store(
     if location == ":memory:":
         return EmbeddedStore(None)
     if is_remote(location):
+        from speechld.store.remote import RemoteSettings, RemoteStore
+
         settings = RemoteSettings.from_env(location, update_url, graph_store_url)
         return RemoteStore(settings, read_only=read_only)
     return EmbeddedStore(Path(location), read_only=read_only)
