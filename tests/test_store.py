@@ -25,7 +25,7 @@ from .virtuoso import Virtuoso
 
 BASE = "https://data.example.org/"
 MINT = Minter(BASE)
-G1, G2 = str(MINT.graph("one")), str(MINT.graph("two"))
+G1, G2, G3 = str(MINT.graph("one")), str(MINT.graph("two")), str(MINT.graph("three"))
 PERSON = f"<{BASE}id/person/anna>"
 SPEECH = f"<{BASE}id/speech/1>"
 FOAF_PERSON = "<http://xmlns.com/foaf/0.1/Person>"
@@ -150,6 +150,22 @@ def test_replace_is_per_graph_and_idempotent(store: GraphStore) -> None:
     after = quads(store)
     assert len(after) == len(before)
     assert {q for q in after if graph_of(q) != G1} == {q for q in before if graph_of(q) != G1}
+
+
+def test_digests_are_those_each_graph_states_about_itself(store: GraphStore) -> None:
+    digest = "<https://w3id.org/speechld/ontology#contentDigest>"
+    stated = f'<{G1}> {digest} "abc" .\n'
+    elsewhere = f'<{G2}> {digest} "not in its own graph" .\n'
+    store.replace(
+        [
+            SourceGraph(G1, content(SPEECH, "first") + stated, "abc"),
+            SourceGraph(G2, content(f"<{BASE}id/speech/2>", "second")),
+            SourceGraph(G3, elsewhere),
+        ]
+    )
+    missing = f"{BASE}graph/never-stored"
+    assert store.digests([G1, G2, missing]) == {G1: "abc"}
+    assert store.digests([]) == {}
 
 
 def test_dump_round_trips(store: GraphStore) -> None:

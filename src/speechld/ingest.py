@@ -15,7 +15,7 @@ from pathlib import Path
 
 from speechld import __version__
 from speechld.errors import NotASpeech, ParseError, SpeechldError
-from speechld.inputs import DEFAULT_LIMIT, Page, read_inputs
+from speechld.inputs import DEFAULT_LIMIT, Item, Page, decoded, read_items
 from speechld.mapper import page_graph
 from speechld.parse import parse_page
 from speechld.rdf import ntriples
@@ -74,24 +74,17 @@ def with_digest(graph: SourceGraph) -> SourceGraph:
 
 def unchanged(store: GraphStore, graphs: list[SourceGraph]) -> set[str]:
     """The graphs the store already holds with the same content digest."""
-    known = [g for g in graphs if g.digest]
-    if not known:
-        return set()
-    names = " ".join(f"<{g.graph}>" for g in known)
-    rows = store.select(
-        f"SELECT ?g ?digest WHERE {{ VALUES ?g {{ {names} }} "
-        f"GRAPH ?g {{ ?g <{SLD.contentDigest}> ?digest }} }}"
-    )
-    stored = {(row["g"].value, row["digest"].value) for row in rows}
-    return {g.graph for g in known if (g.graph, g.digest) in stored}
+    stored = store.digests([g.graph for g in graphs if g.digest])
+    return {g.graph for g in graphs if g.digest and stored.get(g.graph) == g.digest}
 
 
 # What became of one page: ("stored", graph), ("skipped", message) or ("failed", message).
 Outcome = tuple[str, SourceGraph | str]
 
 
-def convert(item: Page | ParseError, mint: Minter, ingested: datetime) -> Outcome:
+def convert(item: Item, mint: Minter, ingested: datetime) -> Outcome:
     """Parse and map one page; a page that is not a speech is skipped, a bad one failed."""
+    item = decoded(item)
     if isinstance(item, ParseError):
         return "failed", str(item)
     try:
@@ -110,14 +103,12 @@ def _start_worker(base: str, ingested: datetime) -> None:
     _worker = Minter(base), ingested
 
 
-def _convert_in_worker(item: Page | ParseError) -> Outcome:
+def _convert_in_worker(item: Item) -> Outcome:
     assert _worker is not None
     return convert(item, *_worker)
 
 
-def outcomes(
-    items: Iterator[Page | ParseError], base: str, ingested: datetime, jobs: int
-) -> Iterator[Outcome]:
+def outcomes(items: Iterator[Item], base: str, ingested: datetime, jobs: int) -> Iterator[Outcome]:
     """The outcome of every page, in input order, parsed by `jobs` processes when many.
 
     The inputs are read as the work goes: at most a few windows of pages are in memory.
@@ -217,10 +208,10 @@ def ingest(
     fixed = {g.graph for g in pending}  # not pages: not counted
     described = False  # whether the dataset and vocabulary graphs have been stored
     published = time.monotonic()
-    stream: Iterator[Page | ParseError] = (
+    stream: Iterator[Item] = (
         (Page(source, text, source) for source, text in items)
         if items is not None
-        else read_inputs(paths, limit)
+        else read_items(paths, limit)
     )
 
     def commit() -> None:

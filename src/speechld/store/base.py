@@ -25,6 +25,11 @@ Subject = NamedNode | BlankNode
 # The named graphs speechld writes are all `{base}graph/...` (see vocab.Minter.graph).
 GRAPH_PATH = "graph/"
 
+CONTENT_DIGEST = "https://w3id.org/speechld/ontology#contentDigest"  # sld:contentDigest
+DIGESTS_QUERY = (
+    "SELECT ?g ?digest WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?g <{p}> ?digest }} }}"
+)
+
 BASE_QUERY = """SELECT ?space WHERE {
   ?dataset a <http://rdfs.org/ns/void#Dataset> ; <http://rdfs.org/ns/void#uriSpace> ?space
 } LIMIT 1"""
@@ -65,6 +70,16 @@ def shared_blocks(graphs: Iterable[SourceGraph], keyword: str = "") -> str:
     return "".join(f"{keyword}<{name}> {{\n{''.join(text)}}}\n" for name, text in lines.items())
 
 
+def digests_query(graphs: Sequence[str]) -> str:
+    """A SELECT of the content digest each of these graphs states about itself.
+
+    >>> print(digests_query(["http://g/1"]).replace(CONTENT_DIGEST, "d"))
+    SELECT ?g ?digest WHERE { VALUES ?g { <http://g/1> } GRAPH ?g { ?g <d> ?digest } }
+    """
+    names = " ".join(f"<{g}>" for g in graphs)
+    return DIGESTS_QUERY.format(names=names, p=CONTENT_DIGEST)
+
+
 def query_form(query: str) -> str:
     """The form of a SPARQL query, upper case: SELECT, ASK, CONSTRUCT or DESCRIBE.
 
@@ -94,6 +109,9 @@ class GraphStore(Protocol):
 
     def publish(self) -> None:
         """Show every change made so far to readers in other processes."""
+
+    def digests(self, graphs: Sequence[str]) -> dict[str, str]:
+        """The content digest each of these graphs states about itself, for those that do."""
 
     def query(
         self,

@@ -24,7 +24,7 @@ from pyoxigraph import (
 
 from speechld.errors import QueryError, StoreError
 from speechld.sparql.syntax import has_dataset_clause
-from speechld.store.base import QueryResult, SourceGraph, Subject, shared_blocks
+from speechld.store.base import CONTENT_DIGEST, QueryResult, SourceGraph, Subject, shared_blocks
 from speechld.store.snapshots import Lease, current, open_snapshot
 from speechld.store.snapshots import publish as publish_snapshot
 
@@ -34,6 +34,7 @@ CHUNK = 5_000  # quads serialised at a time by dump(): its memory is about CHUNK
 # Lines (triples) per bulk load: below Oxigraph's bulk batch of 1,000,000 quads, a bulk load
 # is one RocksDB ingestion of SST files into every index at once, which is atomic.
 BULK_LINES = 500_000
+DIGEST = NamedNode(CONTENT_DIGEST)
 
 
 def _serialize(batch: list[Quad] | list[Triple], format: RdfFormat, buffer: io.BytesIO) -> bytes:
@@ -224,6 +225,16 @@ class EmbeddedStore:
         if self._unpublished and self.path is not None and not self.read_only:
             self._generation = int(publish_snapshot(self._store, self.path)) / 1e9
         self._unpublished = False
+
+    def digests(self, graphs: Sequence[str]) -> dict[str, str]:
+        """The content digest each of these graphs states about itself, from the indexes."""
+        found = {}
+        for name in graphs:
+            graph = NamedNode(name)
+            for quad in self.store.quads_for_pattern(graph, DIGEST, None, graph):
+                if isinstance(quad.object, Literal):
+                    found[name] = quad.object.value
+        return found
 
     def _holds_nothing(self, graph: str) -> bool:
         pattern = self._store.quads_for_pattern(None, None, None, NamedNode(graph))

@@ -37,6 +37,7 @@ from speechld.store.base import (
     SourceGraph,
     Subject,
     dataset_base,
+    digests_query,
     pattern_query,
     query_form,
     shared_blocks,
@@ -341,6 +342,13 @@ class RemoteStore:
             size += len(text)
         if pending:
             self._update("".join(pending))
+
+    def digests(self, graphs: Sequence[str]) -> dict[str, str]:
+        """The content digest each of these graphs states about itself, in one query."""
+        if not graphs:
+            return {}
+        rows = self.select(digests_query(graphs))
+        return {row["g"].value: row["digest"].value for row in rows}
 
     def publish(self) -> None:
         """Nothing to do: the server shows every change as it is made."""
