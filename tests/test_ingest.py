@@ -154,6 +154,27 @@ def test_reingesting_the_corpus_twice_leaves_stats_identical(tmp_path: Path) -> 
     assert counts[0] == counts[1] and counts[0]["speeches"] >= 100
 
 
+def test_bad_json_lines_are_named_whichever_process_decodes_them(tmp_path: Path) -> None:
+    lines = [json.dumps({"url": p.source, "text": p.text}) for p in synthetic_pages(620)]
+    lines[2] = '{"url": "https://www.norden.org/da/speech/x", "text": '  # read in this process
+    lines[549] = '{"url": "not a url", "text": "Tak."}'  # past INLINE: a worker decodes it
+    source = tmp_path / "pages.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [*CLI, "ingest", "--store", str(tmp_path / "store"), "--jobs", "2", str(source)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 1
+    assert done.stdout.startswith("620 read, 618 stored, 0 skipped, 2 failed")
+    assert done.stderr.splitlines() == [
+        f"error: {source}:3: malformed JSON at column 55: Expecting value",
+        f"error: {source}:550: the \"url\" is not an absolute URL: 'not a url'",
+    ]
+
+
 def test_reingest_changes_nothing_and_a_changed_page_replaces_its_triples(
     tmp_path: Path,
 ) -> None:

@@ -58,6 +58,26 @@ class Page:
         return f"{self.origin} ({self.source})"
 
 
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One JSON line read but not yet decoded, so that another process can decode it."""
+
+    raw: bytes
+    origin: str
+
+    def page(self) -> Page | ParseError:
+        """The line's page, or the error that names the line and the cause."""
+        return page_of_line(self.raw, self.origin)
+
+
+Item = Page | Line | ParseError  # what the readers yield before JSON lines are decoded
+
+
+def decoded(item: Item) -> Page | ParseError:
+    """The page (or error) of an item, its JSON decoded if it is a line."""
+    return item.page() if isinstance(item, Line) else item
+
+
 @dataclass
 class Counts:
     """How many pages a batch read, skipped (not speeches) and failed on."""
@@ -192,26 +212,31 @@ def page_of_line(raw: bytes, origin: str) -> Page | ParseError:
         return ParseError(origin, str(error))
 
 
-def read_jsonl(stream: LineSource, name: str, limit: int) -> Iterator[Page | ParseError]:
-    """The pages of a JSON-lines stream, one a line; blank lines are ignored."""
+def jsonl_lines(stream: LineSource, name: str, limit: int) -> Iterator[Line | ParseError]:
+    """The lines of a JSON-lines stream, undecoded; blank lines are ignored."""
     for number, raw in _lines(stream, limit):
         origin = f"{name}:{number}"
         if raw is None:
             yield ParseError(origin, f"the line is over the size limit ({limit} bytes)")
         elif raw.strip():
-            yield page_of_line(raw, origin)
+            yield Line(raw, origin)
 
 
-def read_jsonl_file(path: Path, limit: int) -> Iterator[Page | ParseError]:
+def read_jsonl(stream: LineSource, name: str, limit: int) -> Iterator[Page | ParseError]:
+    """The pages of a JSON-lines stream, one a line; blank lines are ignored."""
+    return map(decoded, jsonl_lines(stream, name, limit))
+
+
+def read_jsonl_file(path: Path, limit: int) -> Iterator[Line | ParseError]:
     """The pages of a JSON-lines file."""
     try:
         with path.open("rb") as stream:
-            yield from read_jsonl(stream, str(path), limit)
+            yield from jsonl_lines(stream, str(path), limit)
     except OSError as error:
         yield ParseError(str(path), f"cannot read: {error.strerror or error}")
 
 
-def read_stdin(stream: BinaryIO, limit: int) -> Iterator[Page | ParseError]:
+def read_stdin(stream: BinaryIO, limit: int) -> Iterator[Item]:
     """Standard input: JSON lines if it starts with `{`, else one page named by its content."""
     first = b""
     while len(first) <= limit and not first.strip(codecs.BOM_UTF8 + b" \t\r\n"):
@@ -220,7 +245,7 @@ def read_stdin(stream: BinaryIO, limit: int) -> Iterator[Page | ParseError]:
             break
         first += line
     if first.lstrip(codecs.BOM_UTF8 + b" \t\r\n").startswith(b"{"):
-        yield from read_jsonl(_Chain(first, stream), STDIN_NAME, limit)
+        yield from jsonl_lines(_Chain(first, stream), STDIN_NAME, limit)
         return
     remaining = limit + 1 - len(first)
     data = first + (stream.read(remaining) if remaining > 0 else b"")
@@ -263,6 +288,13 @@ def read_inputs(
     paths: Iterable[str | Path], limit: int = DEFAULT_LIMIT, stdin: BinaryIO | None = None
 ) -> Iterator[Page | ParseError]:
     """Every page under the named inputs, in order; a bad input yields its ParseError."""
+    return map(decoded, read_items(paths, limit, stdin))
+
+
+def read_items(
+    paths: Iterable[str | Path], limit: int = DEFAULT_LIMIT, stdin: BinaryIO | None = None
+) -> Iterator[Item]:
+    """What read_inputs reads, with JSON lines left undecoded (as Line) for the caller."""
     for name in paths:
         if str(name) == STDIN:
             yield from read_stdin(stdin or sys.stdin.buffer, limit)
