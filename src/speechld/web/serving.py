@@ -67,9 +67,12 @@ def serve(
     access_log: bool,
 ) -> None:
     """Serve the app on host:port with Granian until stopped (SIGINT or SIGTERM)."""
+    from multiprocessing import resource_tracker
+
     from granian import Granian
     from granian.constants import Interfaces
 
+    resource_tracker.ensure_running()  # one tracker for every worker's query processes
     os.environ[CONFIG] = json.dumps({"config": config, "access_log": access_log})
     Granian(
         f"{__name__}:app",
