@@ -1,47 +1,106 @@
-"""Whole-dataset figures: compact members, and counts that survive their file intact."""
+"""Whole-dataset figures: compact members, and counts that survive their files intact."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
-from speechld.store import EmbeddedStore
-from speechld.web.figures import FIGURES, Counts, Members, _count_shared, from_json, to_json
+import pytest
+
+from speechld.store import EmbeddedStore, SourceGraph
+from speechld.web.figures import FIGURES, Counts, Members, _count_shared, load, save
 
 PREFIX = "http://x/id/speech/"
+BASE = "http://127.0.0.1:5000/"
+SPEECH = "<https://w3id.org/speechld/ontology#Speech>"
+TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def test_members_read_back_every_uri_in_order() -> None:
+def store_of(directory: Path, speeches: int) -> Path:
+    """An on-disk store of a few typed speeches, closed."""
+    store = EmbeddedStore(directory)
+    lines = (f"<{BASE}id/speech/{n}> {TYPE} {SPEECH} .\n" for n in range(speeches))
+    store.replace([SourceGraph(f"{BASE}graph/{n}", line) for n, line in enumerate(lines)])
+    store.close()
+    return directory
+
+
+def test_members_read_back_every_uri_in_order(tmp_path: Path) -> None:
     uris = [f"{PREFIX}{n:05d}" for n in range(1000)] + [f"{PREFIX}ä-ö"]
-    members = Members(PREFIX, uris)
-    assert len(members) == len(uris) and list(members) == uris
-    assert members[-1] == uris[-1] and members[100:103] == uris[100:103]
-    assert members[999:2000] == uris[999:]
+    members = Members.of(PREFIX, uris)
+    (tmp_path / "members").write_bytes(members.buffer)
+    for found in (members, Members.mapped(PREFIX, tmp_path / "members"), pickle_copy(members)):
+        assert len(found) == len(uris) and list(found) == uris
+        assert found[-1] == uris[-1] and found[100:103] == uris[100:103]
+        assert found[999:2000] == uris[999:]
+        with pytest.raises(IndexError):
+            found[len(uris)]
 
 
-def test_counts_survive_their_json_file() -> None:
+def pickle_copy(members: Members) -> Members:
+    """The members after a trip between processes."""
+    again = pickle.loads(pickle.dumps(members))
+    assert isinstance(again, Members)
+    return again
+
+
+def test_truncated_members_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "members"
+    path.write_bytes(Members.of(PREFIX, [f"{PREFIX}a", f"{PREFIX}bb"]).buffer)
+    path.write_bytes(path.read_bytes()[:-1])
+    with pytest.raises(ValueError, match="do not end"):
+        Members.mapped(PREFIX, path)
+    path.write_bytes(path.read_bytes()[:12])
+    with pytest.raises(ValueError, match="cannot hold 2"):
+        Members.mapped(PREFIX, path)
+
+
+def test_counts_survive_their_files(tmp_path: Path) -> None:
     counts = Counts(
         3,
-        {"speech": Members(PREFIX, [f"{PREFIX}a", f"{PREFIX}bb"]), "person": Members("p/", [])},
+        {
+            "speech": Members.of(PREFIX, [f"{PREFIX}a", f"{PREFIX}bb"]),
+            "person": Members.of("p/", []),
+        },
         (f"{PREFIX}a",),
         42,
         (("http://c", 2),),
         (("http://p", 40), ("http://q", 2)),
     )
-    again = from_json(to_json(counts))
+    save(counts, tmp_path / "counts.json")
+    again = load(tmp_path / "counts.json")
     assert list(again.kinds["speech"]) == [f"{PREFIX}a", f"{PREFIX}bb"]
     assert len(again.kinds["person"]) == 0
     assert (again.entities, again.examples, again.triples) == (3, (f"{PREFIX}a",), 42)
     assert (again.classes, again.properties) == (counts.classes, counts.properties)
 
 
-def test_a_damaged_counts_file_is_counted_again(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    EmbeddedStore(store).close()
+@pytest.mark.parametrize("damage", ["json", "members"])
+def test_damaged_counts_files_are_counted_again(tmp_path: Path, damage: str) -> None:
+    store = store_of(tmp_path / "store", 3)
     directory = store / FIGURES
-    prefix = "http://127.0.0.1:5000/id/"
-    first = _count_shared(directory, 1.0, str(store), prefix)
+    prefix = f"{BASE}id/"
+    first = list(_count_shared(directory, 1.0, str(store), prefix).kinds["speech"])
     (path,) = directory.glob("*.json")
-    path.write_text('{"kinds": [1, 2]}', encoding="utf-8")
+    if damage == "json":
+        path.write_text('{"kinds": [1, 2]}', encoding="utf-8")
+    else:
+        (members,) = directory.glob("*.speech.members")
+        data = members.read_bytes()
+        members.unlink()  # a new file: the one mapped above stays as it was
+        members.write_bytes(data[:-3])
     again = _count_shared(directory, 1.0, str(store), prefix)
-    assert to_json(again) == to_json(first)
-    assert from_json(path.read_text(encoding="utf-8")).entities == first.entities
+    assert list(again.kinds["speech"]) == first and len(first) == 3
+    assert load(path).entities == 3
+
+
+def test_counts_of_an_older_version_are_removed(tmp_path: Path) -> None:
+    store = store_of(tmp_path / "store", 3)
+    directory = store / FIGURES
+    prefix = f"{BASE}id/"
+    _count_shared(directory, 1.0, str(store), prefix)
+    old = sorted(p.name for p in directory.iterdir())
+    _count_shared(directory, 2.0, str(store), prefix)
+    new = sorted(p.name for p in directory.iterdir())
+    assert not set(old) & set(new) - {".lock"}
+    assert [n.split("-")[0] for n in new if n != ".lock"] == ["2.000000"] * (len(old) - 1)
