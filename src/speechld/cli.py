@@ -14,6 +14,7 @@ from typing import Any
 import click
 from pyoxigraph import QueryTriples
 
+from speechld.child import in_child
 from speechld.dump import dump, write, write_file
 from speechld.errors import NotASpeech, ParseError, SpeechldError, StoreError
 from speechld.formats import DUMP_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, by_name
@@ -302,6 +303,15 @@ def load_bundled(location: str, base: str | None, default_base: str) -> str:
     return base
 
 
+def prepare(location: str, base: str | None, default_base: str, config: dict[str, Any]) -> str:
+    """The base to serve under, the store filled if empty and the server's config checked."""
+    from speechld.web import serving
+
+    base = load_bundled(location, base, default_base)
+    serving.check({**config, "BASE": base})
+    return base
+
+
 @main.command()
 @store_option
 @base_option
@@ -392,10 +402,8 @@ def serve(
     location = location or default_location()
     workers = workers or min(4, os.cpu_count() or 1)
     try:
-        base = load_bundled(location, base, f"http://{host}:{port}/")
         config: dict[str, object] = {
             "STORE": location,
-            "BASE": base,
             "PROXIES": proxies,
             "SPARQL_TIMEOUT": query_timeout,
             "SPARQL_MAX_ROWS": max_rows,
@@ -407,7 +415,9 @@ def serve(
         }
         if license_uri:
             config["LICENSE"] = license_uri
-        serving.check(config)
+        # In a process of its own: the server's main process, which its workers are forked
+        # from, never holds the store or what reading it took.
+        base = config["BASE"] = in_child(prepare, location, base, f"http://{host}:{port}/", config)
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
     click.echo(

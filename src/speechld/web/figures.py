@@ -8,28 +8,26 @@ import fcntl
 import hashlib
 import json
 import mmap
-import multiprocessing
 import os
 from array import array
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from itertools import accumulate
 from pathlib import Path
-from typing import TypeVar, overload
+from typing import overload
 
 from flask import current_app
 from pyoxigraph import NamedNode
 
+from speechld.child import in_child
 from speechld.store import GraphStore, is_remote, open_store
 from speechld.vocab import SLD
 from speechld.web import views
 from speechld.web.describe import summaries
 from speechld.web.store import base, cached, generation, get_store, last_modified
 
-T = TypeVar("T")
 SHOWN = 50  # things of each kind listed on the home page
 FIGURES = "figures"  # directory of an on-disk store where its counts are kept
 
@@ -255,13 +253,6 @@ def _save_apart(location: str, prefix: str, path: Path) -> None:
     save(_count_apart(location, prefix), path)
 
 
-def _in_child(function: Callable[..., T], *args: object) -> T:
-    """A function's result, run in a short-lived process whose peak memory goes with it."""
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context) as pool:
-        return pool.submit(function, *args).result()
-
-
 def _count_shared(directory: Path, stamp: float, location: str, prefix: str) -> Counts:
     """The counts of one version of an on-disk store, made by one server process (under a
     lock) into files beside the store's data, which every server process maps."""
@@ -276,7 +267,7 @@ def _count_shared(directory: Path, stamp: float, location: str, prefix: str) -> 
                 return load(path)
             except (OSError, ValueError, KeyError, TypeError):  # damaged, or of another release
                 pass
-        _in_child(_save_apart, location, prefix, path)
+        in_child(_save_apart, location, prefix, path)
         for old in directory.iterdir():
             if not old.name.startswith((stem + ".", ".")):
                 old.unlink(missing_ok=True)
@@ -292,11 +283,11 @@ def _count_now() -> Counts:
         return count(get_store(), prefix)
     stamp = generation()
     if stamp is None or is_remote(location):
-        return _in_child(_count_apart, location, prefix)
+        return in_child(_count_apart, location, prefix)
     try:
         return _count_shared(Path(location) / FIGURES, stamp, location, prefix)
     except OSError:  # a store directory the server may not write to: count alone
-        return _in_child(_count_apart, location, prefix)
+        return in_child(_count_apart, location, prefix)
 
 
 def figures() -> tuple[Catalogue, Statistics]:
