@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from speechld.sparql.execute import CHUNK
 from speechld.sparql.pool import InlineExecutor, WorkerPool
 from speechld.store import EmbeddedStore, SourceGraph
 from speechld.web import create_app, sparql
@@ -51,5 +52,26 @@ def test_an_app_over_a_store_location_runs_queries_in_workers(tmp_path: Path) ->
         assert "limit of 1 s" in stopped.get_data(as_text=True)
         again = client.get("/sparql", query_string={"query": COUNT})  # a new worker answers
         assert count(again.get_json()) == 30
+    finally:
+        sparql.close(app)
+
+
+def test_results_of_one_chunk_and_of_many_come_whole_from_the_workers(tmp_path: Path) -> None:
+    many = "".join(
+        f'<http://example.org/s{i}> <http://example.org/label> "thing {i}" .\n' for i in range(3000)
+    )
+    store = EmbeddedStore(tmp_path / "store")
+    store.replace([SourceGraph(GRAPH, many)])
+    store.close()
+    app = create_app({"STORE": str(tmp_path / "store"), "SPARQL_MAX_CONCURRENT": 1})
+    client = app.test_client()
+    everything = "SELECT ?s ?o WHERE { ?s ?p ?o }"
+    try:
+        for _ in range(2):  # the one worker serves each kind of result in turn
+            big = client.get("/sparql", query_string={"query": everything})
+            assert len(big.get_data()) > 2 * CHUNK
+            rows = big.get_json()["results"]["bindings"]
+            assert {row["o"]["value"] for row in rows} == {f"thing {i}" for i in range(3000)}
+            assert count(client.get("/sparql", query_string={"query": COUNT}).get_json()) == 3000
     finally:
         sparql.close(app)

@@ -68,6 +68,7 @@ class Run:
         self._deadline = time.monotonic() + timeout if timeout else None
         self._finish = finish
         self._finished = False
+        self._whole: bytes | None = None  # the body, when it came with the head
 
     def _done(self, clean: bool) -> None:
         if not self._finished:
@@ -94,12 +95,21 @@ class Run:
         if message[0] == "error":
             self._done(clean=True)
             raise ERRORS[str(message[1])](str(message[2]))
+        if message[0] == "whole":
+            self._done(clean=True)
+            assert isinstance(message[2], bytes)
+            self._whole = message[2]
         head = message[1]
         assert isinstance(head, Head)
         return head
 
     def chunks(self) -> Iterator[bytes]:
         """The result's body, chunk by chunk; raises StoreError if it fails part-way."""
+        if self._whole is not None:
+            body, self._whole = self._whole, None
+            if body:
+                yield body
+            return
         while chunk := self._wait(self._channel.data):
             assert isinstance(chunk, bytes)
             yield chunk

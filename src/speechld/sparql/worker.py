@@ -1,7 +1,8 @@
 """A query worker process: opens the store once, then runs the jobs its parent sends.
 
-Messages to the parent, per job: ("head", Head) or ("error", kind, message); after a head,
-body chunks as raw bytes, an empty chunk, then ("end",) or ("fail", message).
+Messages to the parent, per job: ("whole", Head, body) for a result of one chunk,
+("error", kind, message) for a query that failed before any of its body was sent, else
+("head", Head), body chunks as raw bytes, an empty chunk, then ("end",) or ("fail", message).
 """
 
 from __future__ import annotations
@@ -57,25 +58,41 @@ def error_kind(error: Exception) -> str:
 
 
 def answer(store: GraphStore, job: Job, conn: Connection) -> None:
-    """Run one job, sending its head, body and end to the parent."""
-    started = False
+    """Run one job, sending its head, body and end to the parent; a result of one chunk
+    goes whole, in one message."""
+    head: Head | None = None
+    held: bytes | None = None  # the first chunk, until a second one says the body streams
+    streaming = False
 
-    def head(value: Head) -> None:
-        nonlocal started
-        started = True
-        conn.send(("head", value))
+    def take_head(value: Head) -> None:
+        nonlocal head
+        head = value
+
+    def take_chunk(data: bytes) -> None:
+        nonlocal held, streaming
+        if not streaming and held is None:
+            held = data
+            return
+        if not streaming:
+            streaming = True
+            conn.send(("head", head))
+            conn.send_bytes(held or b"")
+        conn.send_bytes(data)
 
     try:
-        run(store, job, Sink(head, conn.send_bytes))
+        run(store, job, Sink(take_head, take_chunk))
     except Exception as error:  # every failure is reported to the parent, none kills the worker
-        if not started:
-            conn.send(("error", error_kind(error), str(error) or type(error).__name__))
-            return
-        conn.send_bytes(b"")
-        conn.send(("fail", str(error) or type(error).__name__))
+        message = str(error) or type(error).__name__
+        if not streaming:  # nothing of the body sent yet: the query failed as a whole
+            conn.send(("error", error_kind(error), message))
+        else:
+            conn.send_bytes(b"")
+            conn.send(("fail", message))
         return
-    if not started:  # a run always sends a head; this guards the protocol all the same
+    if head is None:  # a run always sends a head; this guards the protocol all the same
         conn.send(("error", "store", "the query produced no result"))
-        return
-    conn.send_bytes(b"")
-    conn.send(("end",))
+    elif not streaming:
+        conn.send(("whole", head, held or b""))
+    else:
+        conn.send_bytes(b"")
+        conn.send(("end",))
