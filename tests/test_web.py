@@ -16,6 +16,7 @@ from rdflib.namespace import FOAF, SKOS
 from rdflib.term import Node
 
 from speechld.store import EmbeddedStore
+from speechld.store.stats import stats
 from speechld.vocab import SLD
 from speechld.web import create_app
 
@@ -218,6 +219,18 @@ def test_home_page_shows_the_dataset_at_a_glance(client: FlaskClient) -> None:
     assert '<a href="/id/group/ngv">Nordic Green Left</a>' in page
     assert '<a href="/id/type/reply">Reply</a>' in page
     assert "/id/speech/" in page  # example URIs
+
+
+def test_party_groups_are_counted_as_speechld_stats_counts_them(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    groups = stats(store).groups
+    home = client.get("/", headers={"Accept": BROWSER}).text
+    assert f"Party groups</a></th><td>{groups}</td>" in home
+    listed = client.get("/list/group").text
+    assert listed.count("<li>") == groups > 1
+    assert "/id/group/non-attached" not in listed  # a status, not a party group
+    assert client.get("/id/group/non-attached", headers={"Accept": BROWSER}).status_code == 303
 
 
 def test_home_sends_rdf_clients_to_void(client: FlaskClient) -> None:

@@ -42,7 +42,12 @@ KIND_NAMES = {
     "session": "Sessions",
 }
 
+# Kinds whose lists hold only the things of one class: the party group scheme also has a
+# status (non-attached) that is no party group, and `speechld stats` does not count it.
+KIND_CLASSES = {"group": str(SLD.PartyGroup)}
+
 TYPED = "SELECT DISTINCT ?s WHERE { ?s a ?type FILTER(isIRI(?s)) }"
+OF_CLASS = "SELECT DISTINCT ?s WHERE {{ ?s a <{cls}> }}"
 # Triples are counted as the named graphs hold them (the statements of the N-Quads dump):
 # de-duplicating a union of thousands of graphs would cost seconds on every change.
 PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"
@@ -191,6 +196,11 @@ def count(store: GraphStore, prefix: str) -> Counts:
     for uri in uris:
         if kind := kind_of(uri, prefix):
             by_kind.setdefault(kind, []).append(uri)
+    for kind, cls in KIND_CLASSES.items():
+        if kind in by_kind:
+            typed = {str(row["s"].value) for row in store.select(OF_CLASS.format(cls=cls))}
+            by_kind[kind] = [u for u in by_kind[kind] if u in typed]
+    by_kind = {kind: found for kind, found in by_kind.items() if found}
     properties = tuple((str(r["p"].value), int(r["n"].value)) for r in store.select(PROPERTIES))
     return Counts(
         len(uris),
