@@ -46,7 +46,7 @@ FIXTURE = """
 <http://example.org/id/person/maria-holm> a foaf:Person ;
     rdfs:label "Maria Holm" ; foaf:name "Maria Holm" .
 
-<http://example.org/id/group/ngv> a org:Organization , skos:Concept ;
+<http://example.org/id/group/ngv> a sld:PartyGroup , org:Organization , skos:Concept ;
     skos:prefLabel "Nordisk Grønt Venstre"@da , "Nordic Green Left"@en ;
     skos:inScheme <http://example.org/id/group/> .
 <http://example.org/id/group/> a skos:ConceptScheme ; skos:prefLabel "Party groups"@en .
