@@ -9,6 +9,7 @@ import hashlib
 import json
 import mmap
 import os
+import sys
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ class Members(Sequence[str]):
 
     def __init__(self, prefix: str, buffer: bytes | mmap.mmap) -> None:
         view = memoryview(buffer)
-        number = int.from_bytes(view[:8], "little")
+        number = int.from_bytes(view[:8], sys.byteorder)
         keys = 8 + 8 * number
         if len(view) < keys:
             raise ValueError(f"members of {prefix}: {len(view)} bytes cannot hold {number}")
@@ -138,7 +139,8 @@ class Members(Sequence[str]):
         """The members of these URIs, all under prefix, in memory."""
         keys = [u[len(prefix) :].encode("utf-8") for u in uris]
         ends = array("Q", accumulate(map(len, keys)))
-        return cls(prefix, len(keys).to_bytes(8, "little") + ends.tobytes() + b"".join(keys))
+        count = len(keys).to_bytes(8, sys.byteorder)  # native order, as the offsets
+        return cls(prefix, count + ends.tobytes() + b"".join(keys))
 
     @classmethod
     def mapped(cls, prefix: str, path: Path) -> Members:
