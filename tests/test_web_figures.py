@@ -100,6 +100,7 @@ def test_counts_of_an_older_version_are_removed(tmp_path: Path) -> None:
     prefix = f"{BASE}id/"
     _count_shared(directory, 1.0, str(store), prefix)
     old = sorted(p.name for p in directory.iterdir())
+    (directory / ".1.000000-0.json.part").write_text("{", encoding="utf-8")  # a crash's
     _count_shared(directory, 2.0, str(store), prefix)
     new = sorted(p.name for p in directory.iterdir())
     assert not set(old) & set(new) - {".lock"}

@@ -281,7 +281,7 @@ def _count_shared(directory: Path, stamp: float, location: str, prefix: str) -> 
                 pass
         in_child(_save_apart, location, prefix, path)
         for old in directory.iterdir():
-            if not old.name.startswith((stem + ".", ".")):
+            if old.name != ".lock" and not old.name.startswith(stem + "."):  # partial files too
                 old.unlink(missing_ok=True)
         return load(path)
 
