@@ -381,3 +381,16 @@ def test_a_second_writer_is_refused_clearly(tmp_path: Path) -> None:
         writer.close()
     assert done.returncode == 1
     assert "another ingest" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_serve_refuses_a_base_other_than_the_stores_clearly(seeded: Path) -> None:
+    done = subprocess.run(
+        [*CLI, "serve", "--store", str(seeded), "--base", "http://other.example/"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode == 1
+    assert "the store's URIs are minted under http://" in done.stderr
+    assert "not http://other.example/" in done.stderr and "Traceback" not in done.stderr
