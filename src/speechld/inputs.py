@@ -27,9 +27,9 @@ PAGE_SUFFIXES = frozenset({".txt", ".md"})
 JSONL_SUFFIX = ".jsonl"
 STDIN = "-"
 STDIN_NAME = "<stdin>"
-# C0 and C1 control characters other than tab, line feed, vertical tab, form feed, CR.
-CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-SURROGATE = re.compile(r"[\ud800-\udfff]")
+# C0 and C1 control characters other than tab, line feed, vertical tab, form feed, CR;
+# and lone surrogates (which JSON escapes can make): one search finds either.
+UNFIT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # An absolute IRI as RDF takes it: a scheme, then no spaces, quotes or angle brackets.
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
@@ -99,13 +99,13 @@ def check_text(text: str) -> str:
     Traceback (most recent call last):
     ValueError: binary content (control character U+0003)
     """
-    if not text.strip():
+    if not text or text.isspace():
         raise ValueError("the page is empty")
-    control = CONTROL.search(text)
-    if control:
-        raise ValueError(f"binary content (control character U+{ord(control.group()):04X})")
-    if SURROGATE.search(text):
+    unfit = UNFIT.search(text)
+    if unfit and "\ud800" <= unfit.group() <= "\udfff":
         raise ValueError("invalid Unicode (a lone surrogate)")
+    if unfit:
+        raise ValueError(f"binary content (control character U+{ord(unfit.group()):04X})")
     return text
 
 
