@@ -204,14 +204,14 @@ def paragraphs(lines: Iterable[str]) -> list[str]:
     out: list[str] = []
     current: list[str] = []
     for line in lines:
-        if line.strip():
-            current.append(line.strip())
+        if line and not line.isspace():
+            current.append(line)
         elif current:
-            out.append(" ".join(current))
+            out.append(" ".join(" ".join(current).split()))
             current = []
     if current:
-        out.append(" ".join(current))
-    return [" ".join(p.split()) for p in out]
+        out.append(" ".join(" ".join(current).split()))
+    return out
 
 
 def assemble(
