@@ -9,6 +9,7 @@ import pytest
 
 from speechld.store import EmbeddedStore, SourceGraph
 from speechld.web.figures import FIGURES, Counts, Members, _count_shared, load, save
+from speechld.web.store import Cache
 
 PREFIX = "http://x/id/speech/"
 BASE = "http://127.0.0.1:5000/"
@@ -105,3 +106,14 @@ def test_counts_of_an_older_version_are_removed(tmp_path: Path) -> None:
     new = sorted(p.name for p in directory.iterdir())
     assert not set(old) & set(new) - {".lock"}
     assert [n.split("-")[0] for n in new if n != ".lock"] == ["2.000000"] * (len(old) - 1)
+
+
+def test_a_figure_is_recomputed_once_at_a_time_and_rests_in_between() -> None:
+    cache = Cache()
+    assert cache.claim("figures")
+    assert not cache.claim("figures")  # one recomputation at a time
+    cache.done("figures", 0.0)
+    assert cache.claim("figures")  # a quick one: the next may start at once
+    cache.done("figures", 100.0)
+    assert not cache.claim("figures")  # a long one: the next waits REST times as long
+    assert cache.claim("base")  # each figure rests on its own
