@@ -228,7 +228,7 @@ def read_jsonl(stream: LineSource, name: str, limit: int) -> Iterator[Page | Par
 
 
 def read_jsonl_file(path: Path, limit: int) -> Iterator[Line | ParseError]:
-    """The pages of a JSON-lines file."""
+    """The lines of a JSON-lines file, undecoded."""
     try:
         with path.open("rb") as stream:
             yield from jsonl_lines(stream, str(path), limit)
