@@ -4,6 +4,7 @@ store; serving a dump streams it without holding it in memory."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gzip
 import threading
 import time
@@ -22,6 +23,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from speechld.cli import main
+from speechld.dump import DumpCache
+from speechld.errors import StoreError
 from speechld.formats import DUMP_FORMATS
 from speechld.store import EmbeddedStore, SourceGraph
 from speechld.web import create_app
@@ -203,6 +206,75 @@ def test_a_dump_is_made_once_per_version_and_served_with_ranges(tmp_path: Path) 
     while len(list((path / "dumps").iterdir())) > 1 and time.monotonic() < stop:
         time.sleep(0.1)
     assert [d.name for d in (path / "dumps").iterdir() if d.is_dir()] != versions
+
+
+class Maker:
+    """A dump's maker as another process would be: its lock held while it writes."""
+
+    def __init__(self, cache: DumpCache, version: str) -> None:
+        self.path = cache.path(version, NQUADS)
+        self.path.parent.mkdir(parents=True)
+        self.lock = (self.path.parent / f".{self.path.name}.lock").open("w")
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        self.partial = (self.path.parent / f".{self.path.name}.part").open("wb")
+
+    def write(self, data: bytes) -> None:
+        self.partial.write(data)
+        self.partial.flush()
+
+    def end(self, whole: bool) -> None:
+        self.partial.close()
+        partial = self.path.parent / f".{self.path.name}.part"
+        if whole:
+            partial.rename(self.path)
+        else:
+            partial.unlink()
+        self.lock.close()  # the lock goes with it
+
+
+NQUADS = next(f for f in DUMP_FORMATS if f.name == "nquads")
+
+
+def test_a_store_named_by_a_relative_path_serves_its_made_dump(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(EmbeddedStore(tmp_path / "store")).close()
+    monkeypatch.chdir(tmp_path)
+    client = create_app({"STORE": "store", "BASE": BASE}).test_client()
+    url = "/dumps/speechld.nq.gz"
+    assert gzip.decompress(made(client, url)) == gzip.decompress(fetch(client, url)[2])
+
+
+def test_a_dump_being_made_is_followed_to_its_end(tmp_path: Path) -> None:
+    cache = DumpCache(tmp_path)
+    maker = Maker(cache, "1.0")
+    pieces = [bytes([n]) * 100_000 for n in range(5)]
+
+    def make() -> None:
+        for piece in pieces:
+            maker.write(piece)
+            time.sleep(0.05)
+        maker.end(whole=True)
+
+    writer = threading.Thread(target=make)
+    writer.start()
+    followed = b"".join(cache.follow("1.0", NQUADS))
+    writer.join()
+    assert followed == b"".join(pieces) == maker.path.read_bytes()
+    assert b"".join(cache.follow("1.0", NQUADS)) == followed  # made: read whole
+
+
+def test_following_a_dump_whose_making_failed_says_so(tmp_path: Path) -> None:
+    cache = DumpCache(tmp_path)
+    maker = Maker(cache, "1.0")
+    maker.write(b"the start")
+    chunks = cache.follow("1.0", NQUADS)
+    assert next(chunks) == b"the start"
+    maker.end(whole=False)
+    with pytest.raises(StoreError, match="could not be made whole"):
+        next(chunks)
+    with pytest.raises(StoreError, match=r"was not started in 0\.2 s"):
+        list(cache.follow("2.0", NQUADS, patience=0.2))
 
 
 # --- memory -----------------------------------------------------------------------------

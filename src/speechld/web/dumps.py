@@ -1,10 +1,11 @@
-"""Dumps of the whole dataset under /dumps/: files made once per version of the data, else
-gzipped and streamed from the store while the file is being made."""
+"""Dumps of the whole dataset under /dumps/: files made once per version of the data, sent
+as they are written while they are made; streamed from the store where no file is kept."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import (
@@ -19,7 +20,9 @@ from flask import (
 )
 from werkzeug.exceptions import NotFound
 
-from speechld.dump import DumpCache, dump, file_name
+from speechld.child import in_child
+from speechld.dump import DumpCache, dump, file_name, make_dump
+from speechld.errors import SpeechldError
 from speechld.formats import DUMP_FORMATS, HTML, Format
 from speechld.store import GraphStore, is_remote
 from speechld.web.store import generation, get_store, last_modified
@@ -50,12 +53,13 @@ def download(name: str) -> Response:
         return streamed(store, fmt, name, None)
     tag = hashlib.blake2b(f"{stamp}:{name}".encode(), digest_size=16).hexdigest()
     cache, version = dump_cache(), f"{stamp:.6f}"
-    made = cache.find(version, fmt) if cache else None
-    if made is None:
-        if cache is not None:
-            app = current_app._get_current_object()  # type: ignore[attr-defined]
-            start_making(app, cache, version, fmt)
+    if cache is None:
         return streamed(store, fmt, name, tag)
+    made = cache.find(version, fmt)
+    if made is None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        start_making(app, cache, version, fmt)
+        return followed(cache.follow(version, fmt), name, tag)
     response = send_file(
         made,
         mimetype="application/gzip",
@@ -75,9 +79,12 @@ def attachment(response: Response, name: str) -> Response:
 
 def streamed(store: GraphStore, fmt: Format, name: str, tag: str | None) -> Response:
     """The dump gzipped chunk by chunk while it is sent, in constant memory."""
-    response = attachment(
-        Response(dump(store, fmt, compress=True), mimetype="application/gzip"), name
-    )
+    return followed(dump(store, fmt, compress=True), name, tag)
+
+
+def followed(chunks: Iterator[bytes], name: str, tag: str | None) -> Response:
+    """A dump sent as its chunks come (from the store, or from the file being made)."""
+    response = attachment(Response(chunks, mimetype="application/gzip"), name)
     if tag is not None:
         response.set_etag(tag)
         response.last_modified = last_modified()
@@ -90,24 +97,25 @@ def dump_cache() -> DumpCache | None:
     location = current_app.config["STORE"]
     if not isinstance(location, str) or location == ":memory:" or is_remote(location):
         return None
-    return DumpCache(Path(location) / "dumps")
+    return DumpCache(Path(location).resolve() / "dumps")  # send_file takes no relative path
 
 
 def start_making(app: Flask, cache: DumpCache, version: str, fmt: Format) -> None:
-    """Make the dump in a background thread, once per version and format in this process."""
+    """Have the dump made, once per version and format in this process, by a short-lived
+    process of its own (reading the whole store fills a process's caches for good)."""
     making: set[tuple[str, str]] = app.extensions.setdefault(MAKING, set())
     key = (version, fmt.name)
     if key in making:
         return
     making.add(key)
+    location = str(app.config["STORE"])
 
     def make() -> None:
-        with app.app_context():
-            try:
-                cache.make(get_store(), version, fmt)
-            except OSError:
-                app.logger.exception("could not make the dump %s", file_name(fmt))
-            finally:
-                making.discard(key)
+        try:
+            in_child(make_dump, location, cache.directory, version, fmt.name)
+        except (OSError, SpeechldError):
+            app.logger.exception("could not make the dump %s", file_name(fmt))
+        finally:
+            making.discard(key)
 
     threading.Thread(target=make, name=f"dump-{fmt.name}", daemon=True).start()
