@@ -543,6 +543,7 @@ def run(args: argparse.Namespace, work: Path, stack: ExitStack) -> None:
         if not args.skip_dump:
             for system in order:
                 dumps.setdefault(system.name, []).append(measure_dump(system))
+    browse(speechld, len(uris))
     own, children = rss_mib(speechld.process)  # type: ignore[arg-type]
     pss = tree_pss_mib(speechld.process)  # type: ignore[arg-type]
     print_table(results, names)
@@ -564,7 +565,8 @@ def run(args: argparse.Namespace, work: Path, stack: ExitStack) -> None:
             f"{peak:14.0f}{note}"
         )
     print(
-        f"\nspeechld server RSS after the rounds: {own:.0f} MiB (+ {children:.0f} MiB in its "
+        f"\nspeechld server RSS after the rounds and its home, VoID and list pages: {own:.0f} "
+        f"MiB (+ {children:.0f} MiB in its "
         f"worker processes, web and SPARQL; {pss:.0f} MiB PSS in all); dump peak RSS is each "
         "server's whole process tree"
     )
@@ -575,6 +577,18 @@ def run(args: argparse.Namespace, work: Path, stack: ExitStack) -> None:
     )
     if problems:
         print(f"{len(problems)} disagreements between systems (see above)")
+
+
+PAGES = ["/", "/.well-known/void", "/list/person", "/list/group", "/list/sitting"]
+
+
+def browse(system: System, speeches: int) -> None:
+    """Visit speechld's pages for people: home, VoID, and lists, speeches first to last."""
+    connection = Connection(system.port, system.endpoint)
+    last = max(1, -(-speeches // 100))  # list pages hold 100 things each
+    lists = [f"/list/speech?page={n}" for n in sorted({1, (last + 1) // 2, last})]
+    for path in [*PAGES, *lists]:
+        connection.get(path, "text/html").read()
 
 
 def measure_dump(system: System) -> tuple[float, int, int]:
