@@ -141,8 +141,8 @@ def build(path: Path, count: int, jobs: int) -> int:
 
 
 def speech_uris(local: ox.Store) -> list[str]:
-    """Every speech URI in the store, sorted."""
-    query = f"SELECT ?s WHERE {{ ?s a <{SLD.Speech}> }}"
+    """Every speech URI in the store, once each (a speech can come from several pages), sorted."""
+    query = f"SELECT DISTINCT ?s WHERE {{ ?s a <{SLD.Speech}> }}"
     rows = local.query(query, use_default_graph_as_union=True)
     assert isinstance(rows, ox.QuerySolutions)
     return sorted(row["s"].value for row in rows)
