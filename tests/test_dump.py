@@ -22,12 +22,13 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
+from speechld import dump as dump_module
 from speechld.cli import main
 from speechld.dump import DumpCache
 from speechld.errors import StoreError
 from speechld.formats import DUMP_FORMATS
 from speechld.store import EmbeddedStore, SourceGraph
-from speechld.web import create_app
+from speechld.web import create_app, dumps
 
 from .conftest import start_server, stop_server
 from .webdata import BASE, fill, union_graph
@@ -180,8 +181,8 @@ def test_a_dump_is_made_once_per_version_and_served_with_ranges(tmp_path: Path) 
     fill(EmbeddedStore(path)).close()
     client = create_app({"STORE": str(path), "BASE": BASE}).test_client()
     url = "/dumps/speechld.nq.gz"
-    status, first, body = fetch(client, url)  # streamed while the file is made
-    assert status == 200 and "Accept-Ranges" not in first
+    status, first, body = fetch(client, url)  # sent as the file is made
+    assert status == 200 and "Accept-Ranges" not in first and "Content-Length" not in first
     streamed = gzip.decompress(body)
     whole = made(client, url)
     assert gzip.decompress(whole) == streamed
@@ -243,6 +244,18 @@ def test_a_store_named_by_a_relative_path_serves_its_made_dump(
     client = create_app({"STORE": "store", "BASE": BASE}).test_client()
     url = "/dumps/speechld.nq.gz"
     assert gzip.decompress(made(client, url)) == gzip.decompress(fetch(client, url)[2])
+
+
+def test_a_dump_whose_making_never_starts_is_an_error_not_an_empty_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(EmbeddedStore(tmp_path / "store")).close()
+    monkeypatch.setattr(dumps, "start_making", lambda *args: None)  # no process makes it
+    monkeypatch.setattr(dump_module, "FOLLOW_WAIT", 0.2)
+    client = create_app({"STORE": str(tmp_path / "store"), "BASE": BASE}).test_client()
+    status, _, body = fetch(client, "/dumps/speechld.nq.gz", Accept="text/plain")
+    assert status == 503
+    assert b"the dump speechld.nq.gz was not started in 0.2 s" in body
 
 
 def test_a_dump_being_made_is_followed_to_its_end(tmp_path: Path) -> None:

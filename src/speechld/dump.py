@@ -132,10 +132,12 @@ class DumpCache:
         self.drop_older(version)
         return path
 
-    def follow(self, version: str, fmt: Format, patience: float = FOLLOW_WAIT) -> Iterator[bytes]:
+    def follow(self, version: str, fmt: Format, patience: float | None = None) -> Iterator[bytes]:
         """The dump's bytes as they are written, to its end: from the made file, or from the
-        one being made (waiting up to `patience` seconds for its maker to start)."""
+        one being made (waiting up to `patience` seconds, FOLLOW_WAIT by default, for its
+        maker to start)."""
         path = self.path(version, fmt)
+        patience = FOLLOW_WAIT if patience is None else patience
         started = time.monotonic()
         while (file := _open_growing(path)) is None:
             if time.monotonic() - started > patience:

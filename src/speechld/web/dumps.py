@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 from flask import (
@@ -59,7 +60,9 @@ def download(name: str) -> Response:
     if made is None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         start_making(app, cache, version, fmt)
-        return followed(cache.follow(version, fmt), name, tag)
+        chunks = cache.follow(version, fmt)
+        first = next(chunks, b"")  # a making that never starts is an error, not an empty 200
+        return followed(chain([first], chunks), name, tag)
     response = send_file(
         made,
         mimetype="application/gzip",
@@ -85,6 +88,7 @@ def streamed(store: GraphStore, fmt: Format, name: str, tag: str | None) -> Resp
 def followed(chunks: Iterator[bytes], name: str, tag: str | None) -> Response:
     """A dump sent as its chunks come (from the store, or from the file being made)."""
     response = attachment(Response(chunks, mimetype="application/gzip"), name)
+    response.implicit_sequence_conversion = False  # else make_conditional reads it all
     if tag is not None:
         response.set_etag(tag)
         response.last_modified = last_modified()
