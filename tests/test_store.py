@@ -168,6 +168,16 @@ def test_digests_are_those_each_graph_states_about_itself(store: GraphStore) -> 
     assert store.digests([]) == {}
 
 
+def test_sizes_count_the_quads_and_graphs_under_a_prefix_only(store: GraphStore) -> None:
+    fill(store)
+    ours = {q for q in quads(store) if graph_of(q).startswith(f"{BASE}graph/")}
+    foreign = "<http://elsewhere.example/s> <http://elsewhere.example/p> 1 .\n"
+    store.replace([SourceGraph("http://elsewhere.example/graph", foreign)])
+    assert store.sizes(f"{BASE}graph/") == (len(ours), len({graph_of(q) for q in ours}))
+    assert store.sizes("http://elsewhere.example/") == (1, 1)
+    assert store.sizes("http://nothing.example/") == (0, 0)
+
+
 def test_dump_round_trips(store: GraphStore) -> None:
     fill(store)
     dumped = quads(store)

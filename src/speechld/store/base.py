@@ -80,6 +80,18 @@ def digests_query(graphs: Sequence[str]) -> str:
     return DIGESTS_QUERY.format(names=names, p=CONTENT_DIGEST)
 
 
+SIZES_QUERY = """SELECT (COUNT(*) AS ?quads) (COUNT(DISTINCT ?g) AS ?graphs) WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{prefix}"))
+}}"""
+
+
+def sizes_query(prefix: str) -> str:
+    """A SELECT of the quads and the graphs under a graph name prefix (no quote in it)."""
+    if '"' in prefix or "\\" in prefix:
+        raise ValueError(f"not a graph name prefix: {prefix!r}")
+    return SIZES_QUERY.format(prefix=prefix)
+
+
 def query_form(query: str) -> str:
     """The form of a SPARQL query, upper case: SELECT, ASK, CONSTRUCT or DESCRIBE.
 
@@ -112,6 +124,9 @@ class GraphStore(Protocol):
 
     def digests(self, graphs: Sequence[str]) -> dict[str, str]:
         """The content digest each of these graphs states about itself, for those that do."""
+
+    def sizes(self, prefix: str) -> tuple[int, int]:
+        """The quads in the named graphs whose names start with prefix, and those graphs."""
 
     def query(
         self,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import cast
 
 from pyoxigraph import (
+    DefaultGraph,
     Literal,
     NamedNode,
     Quad,
@@ -235,6 +236,19 @@ class EmbeddedStore:
                 if isinstance(quad.object, Literal):
                     found[name] = quad.object.value
         return found
+
+    def sizes(self, prefix: str) -> tuple[int, int]:
+        """The quads in the named graphs under prefix, and those graphs: the store's own
+        count less the quads of the other graphs (usually none), not a query over all."""
+        store = self.store
+        ours, others = 0, 0
+        for graph in store.named_graphs():
+            if isinstance(graph, NamedNode) and graph.value.startswith(prefix):
+                ours += 1
+            else:
+                others += sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+        others += sum(1 for _ in store.quads_for_pattern(None, None, None, DefaultGraph()))
+        return len(store) - others, ours
 
     def _holds_nothing(self, graph: str) -> bool:
         pattern = self._store.quads_for_pattern(None, None, None, NamedNode(graph))

@@ -41,6 +41,7 @@ from speechld.store.base import (
     pattern_query,
     query_form,
     shared_blocks,
+    sizes_query,
 )
 from speechld.store.embedded import latest, update_text
 
@@ -349,6 +350,13 @@ class RemoteStore:
             return {}
         rows = self.select(digests_query(graphs))
         return {row["g"].value: row["digest"].value for row in rows}
+
+    def sizes(self, prefix: str) -> tuple[int, int]:
+        """The quads in the named graphs under prefix, and those graphs: one query."""
+        row = next(iter(self.select(sizes_query(prefix))), None)
+        if row is None:
+            return 0, 0
+        return int(row["quads"].value), int(row["graphs"].value)
 
     def publish(self) -> None:
         """Nothing to do: the server shows every change as it is made."""

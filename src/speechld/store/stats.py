@@ -17,9 +17,6 @@ KINDS = """SELECT ?type (COUNT(DISTINCT ?thing) AS ?n) WHERE {{
   ?thing a ?type .
   FILTER(STRSTARTS(STR(?thing), "{base}id/"))
 }} GROUP BY ?type"""
-SIZES = """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?g) AS ?graphs) WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{prefix}"))
-}}"""
 
 
 @dataclass(frozen=True)
@@ -55,11 +52,11 @@ def stats(store: GraphStore) -> Stats:
     rows = store.select(KINDS.format(base=base, types=types))
     counts = {str(row["type"].value): _int(row["n"]) for row in rows}
     kinds = {kind: counts.get(iri, 0) for kind, iri in CLASSES.items()}
-    sizes = next(iter(store.select(SIZES.format(prefix=base + GRAPH_PATH))), None)
+    triples, graphs = store.sizes(base + GRAPH_PATH)
     return Stats(
         speeches=kinds.get("speech", 0),
         persons=kinds.get("person", 0),
         groups=kinds.get("group", 0),
-        triples=_int(sizes["triples"]) if sizes else 0,
-        graphs=_int(sizes["graphs"]) if sizes else 0,
+        triples=triples,
+        graphs=graphs,
     )
