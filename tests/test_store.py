@@ -178,6 +178,28 @@ def test_sizes_count_the_quads_and_graphs_under_a_prefix_only(store: GraphStore)
     assert store.sizes("http://nothing.example/") == (0, 0)
 
 
+def test_triples_come_in_pages_that_join_up_to_all_of_them(store: GraphStore) -> None:
+    target = ox.NamedNode(f"{BASE}id/type/reply")
+    link = "<https://w3id.org/speechld/ontology#speechType>"
+    lines = [f"<{BASE}id/speech/{n:03d}> {link} <{target.value}> .\n" for n in range(250)]
+    many = f"<{BASE}id/person/many>"
+    said = [f'{many} <http://x.example/said> "{n}" .\n' for n in range(230)]
+    store.replace(
+        [
+            SourceGraph(G1, "".join(lines[:150]) + "".join(said)),
+            SourceGraph(G2, "".join(lines[100:]) + "".join(said[:50])),  # some twice
+        ]
+    )
+    for subject, object, total in (
+        (None, target, 250),
+        (ox.NamedNode(many[1:-1]), None, 230),
+    ):
+        whole = store.triples(subject, object)
+        assert len(whole) == len(set(whole)) == total
+        pages = [store.triples(subject, object, limit=100, offset=n) for n in (0, 100, 200)]
+        assert [t for page in pages for t in page] == whole
+
+
 def test_dump_round_trips(store: GraphStore) -> None:
     fill(store)
     dumped = quads(store)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import cast
 
 from pyoxigraph import (
+    BlankNode,
     DefaultGraph,
     Literal,
     NamedNode,
@@ -25,7 +26,14 @@ from pyoxigraph import (
 
 from speechld.errors import QueryError, StoreError
 from speechld.sparql.syntax import has_dataset_clause
-from speechld.store.base import CONTENT_DIGEST, QueryResult, SourceGraph, Subject, shared_blocks
+from speechld.store.base import (
+    CONTENT_DIGEST,
+    QueryResult,
+    SourceGraph,
+    Subject,
+    pattern_query,
+    shared_blocks,
+)
 from speechld.store.snapshots import Lease, current, open_snapshot
 from speechld.store.snapshots import publish as publish_snapshot
 
@@ -295,7 +303,11 @@ class EmbeddedStore:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Triple]:
-        """The distinct triples with this subject or object, read from the store's indexes."""
+        """The distinct triples with this subject or object, read from the store's indexes;
+        past the first page by a query, which skips the offset natively (in the same order)."""
+        if offset and not isinstance(subject, BlankNode):
+            rows = self.select(pattern_query(subject, object, limit, offset))
+            return [Triple(subject or row["s"], row["p"], object or row["o"]) for row in rows]
         quads = self.store.quads_for_pattern(subject, None, object, None)
         distinct = _distinct(quad.triple for quad in quads)
         return list(islice(distinct, offset, None if limit is None else offset + limit))
