@@ -277,6 +277,21 @@ def test_a_dump_being_made_is_followed_to_its_end(tmp_path: Path) -> None:
     assert b"".join(cache.follow("1.0", NQUADS)) == followed  # made: read whole
 
 
+def test_a_reader_looking_at_the_lock_does_not_stop_the_maker(tmp_path: Path) -> None:
+    store = fill(EmbeddedStore(None))
+    cache = DumpCache(tmp_path)
+    path = cache.path("1.0", NQUADS)
+    path.parent.mkdir(parents=True)
+    look = (path.parent / f".{path.name}.lock").open("w")
+    fcntl.flock(look, fcntl.LOCK_SH)  # a reader asking whether a maker holds it
+    threading.Timer(0.02, look.close).start()
+    assert cache.make(store, "1.0", NQUADS) == path and path.is_file()
+    maker = Maker(cache, "2.0")  # a maker holds it throughout: another one gives way
+    assert cache.make(store, "2.0", NQUADS) is None
+    maker.end(whole=False)
+    store.close()
+
+
 def test_following_a_dump_whose_making_failed_says_so(tmp_path: Path) -> None:
     cache = DumpCache(tmp_path)
     maker = Maker(cache, "1.0")

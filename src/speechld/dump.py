@@ -11,7 +11,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from speechld.errors import SpeechldError, StoreError
 from speechld.formats import DUMP_FORMATS, Format
@@ -21,6 +21,7 @@ NAME = "speechld"  # dump files are {NAME}.{suffix}.gz
 CHUNK = 1 << 16  # bytes read at a time from a dump file being followed
 POLL = 0.05  # seconds between looks at a dump file being made
 FOLLOW_WAIT = 30.0  # seconds a reader waits for the making of a dump to start
+TRIES = 10  # attempts at a dump's lock before another process is taken to be making it
 
 
 def file_name(fmt: Format) -> str:
@@ -123,9 +124,7 @@ class DumpCache:
         path = self.path(version, fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
         with _lock_path(path).open("w") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+            if not _take(lock):
                 return None  # another process is making it
             if not path.is_file():
                 write_file(dump(store, fmt, compress=True), path, _partial_path(path))
@@ -169,6 +168,18 @@ def _lock_path(path: Path) -> Path:
 
 def _partial_path(path: Path) -> Path:
     return path.parent / f".{path.name}.part"
+
+
+def _take(lock: IO[str]) -> bool:
+    """Take a dump's lock to make it, unless a maker holds it; a reader looking whether one
+    does holds it for a moment only, so a refusal is tried again a few times."""
+    for _ in range(TRIES):
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            time.sleep(POLL / TRIES)
+    return False
 
 
 def _being_made(path: Path) -> bool:
