@@ -8,7 +8,6 @@ import fcntl
 import hashlib
 import json
 import mmap
-import os
 import sys
 from array import array
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from flask import current_app
 from pyoxigraph import Literal, NamedNode
 
 from speechld.child import in_child
+from speechld.dump import write_file
 from speechld.store import GraphStore, is_remote, open_store
 from speechld.vocab import SLD
 from speechld.web import views
@@ -225,17 +225,9 @@ def save(counts: Counts, path: Path) -> None:
     fields = {f.name: getattr(counts, f.name) for f in dataclass_fields(counts)}
     fields["kinds"] = {}
     for kind, members in counts.kinds.items():
-        replace_file(members_path(path, kind), members.buffer)
+        write_file([bytes(members.buffer)], members_path(path, kind))  # mapped: the old stays
         fields["kinds"][kind] = members.prefix
-    replace_file(path, json.dumps(fields).encode("utf-8"))
-
-
-def replace_file(path: Path, data: bytes | mmap.mmap) -> None:
-    """Write a file whole under a new name, then give it its name: a process that maps the
-    file it replaces keeps reading that one."""
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    write_file([json.dumps(fields).encode("utf-8")], path)
 
 
 def load(path: Path) -> Counts:
