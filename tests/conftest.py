@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask import Flask
+from flask.testing import FlaskClient
+
+from speechld.store import EmbeddedStore
+from speechld.web import create_app
 
 from . import virtuoso as virtuoso_server
 from .virtuoso import Virtuoso
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "000_662a71d7f3bf9c71.txt"
+from .webdata import BASE, PAGE_SIZE, web_store
 
 
 def free_port() -> int:
@@ -118,3 +121,23 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     yield server
     virtuoso_server.stop(server)
     shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def web_data() -> Iterator[EmbeddedStore]:
+    """An in-memory store of the seed and the web fixtures, one per test module."""
+    store = web_store()
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def web_app(web_data: EmbeddedStore) -> Flask:
+    """The app over web_data, its lists paged by PAGE_SIZE."""
+    return create_app({"STORE": web_data, "BASE": BASE, "PAGE_SIZE": PAGE_SIZE})
+
+
+@pytest.fixture()
+def client(web_app: Flask) -> FlaskClient:
+    """A test client of web_app (test modules with other data define their own)."""
+    return web_app.test_client()

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
-from .conftest import ROOT
+from .paths import ROOT
 
 CORPUS = ROOT / "tests" / "data"
 SEED_PAGE = CORPUS / "000_662a71d7f3bf9c71.txt"

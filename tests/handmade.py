@@ -14,7 +14,7 @@ from speechld.record import Speech, Translation
 from speechld.schemes import scheme_files, vocabulary_graph
 from speechld.vocab import Minter
 
-from .conftest import ROOT
+from .paths import ROOT
 
 BASE = "https://data.example.org/nc/"
 INGESTED = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)

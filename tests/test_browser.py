@@ -12,7 +12,8 @@ import pytest
 
 from speechld.parse import parse_page
 
-from .conftest import SEED, LiveServer
+from .conftest import LiveServer
+from .paths import SEED
 from .test_serve import speech_uri
 
 TIMEOUT = 60  # seconds Chromium may take to start, load and print the page

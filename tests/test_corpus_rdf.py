@@ -17,9 +17,9 @@ from speechld.mapper import NON_ATTACHED, source_key
 from speechld.store import GraphStore, open_store
 from speechld.vocab import Minter
 
-from .conftest import ROOT
 from .corpus import INPUTS, Row, distinct_speeches, speech_rows
 from .handmade import readme_queries
+from .paths import ROOT
 
 BASE = "https://data.example.org/nordic/"
 MINT = Minter(BASE)

@@ -23,7 +23,8 @@ from speechld.formats import by_name
 from speechld.store import EmbeddedStore
 from speechld.store.snapshots import current
 
-from .conftest import ROOT, SEED, start_server, stop_server
+from .conftest import start_server, stop_server
+from .paths import ROOT, SEED
 from .virtuoso import Virtuoso
 
 CLI = [sys.executable, "-m", "speechld"]

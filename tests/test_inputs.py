@@ -16,7 +16,7 @@ from speechld.errors import NotASpeech, ParseError
 from speechld.inputs import Page, decode, read_inputs, read_jsonl, speeches
 from speechld.record import Speech
 
-from .conftest import SEED
+from .paths import SEED
 
 PAGE = "Stefan Löfven (Replik)\n\nSpeech number\n19\n\nTrevligt att få ett replikskifte med Martin."
 NON_SPEECH = "Færøerne ansøger om medlemskab i Nordisk Råd\n\nPå baggrund af en koalitionsaftale."

@@ -24,8 +24,8 @@ from speechld.rdf import graph as rdf_graph
 from speechld.record import Speech, Translation
 from speechld.vocab import SCHEMA, SLD, Minter, language_iri
 
-from .conftest import SEED
 from .handmade import BASE, INGESTED, SPEECHES, VERSION, page, readme_blocks
+from .paths import SEED
 
 MINT = Minter(BASE)
 

@@ -8,7 +8,7 @@ from speechld import __version__
 from speechld.ingest import ingest
 from speechld.store import EmbeddedStore
 
-from .conftest import SEED
+from .paths import SEED
 
 PROVENANCE = """
 PREFIX prov: <http://www.w3.org/ns/prov#>

@@ -14,8 +14,8 @@ from speechld.record import Speech
 from speechld.vocab import ONTOLOGY, SLD, Minter
 from speechld.web.terms import jsonld_context
 
-from .conftest import ROOT
 from .handmade import BASE, SPEECHES, fixture_vocabulary, page, union
+from .paths import ROOT
 
 ONTOLOGY_FILE = ROOT / "ontology" / "speechld.ttl"
 SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"

@@ -12,7 +12,7 @@ import pytest
 
 from speechld.parse.output import KEYS
 
-from .conftest import ROOT, SEED
+from .paths import ROOT, SEED
 
 CORPUS = ROOT / "tests" / "data" / "pages.jsonl"
 

@@ -10,7 +10,7 @@ from speechld.errors import ParseError
 from speechld.parse import parse_page
 from speechld.record import Speech
 
-from .conftest import SEED
+from .paths import SEED
 
 
 @pytest.fixture(scope="module")

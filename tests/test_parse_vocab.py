@@ -11,7 +11,7 @@ from speechld.parse.concepts import FILES, normalise, read_vocabulary, vocabular
 from speechld.parse.roles import function_of, party_group_of
 from speechld.vocab import ORG, SLD
 
-from .conftest import ROOT
+from .paths import ROOT
 
 LANGUAGES = {"da", "sv", "nb", "nn", "fi", "is", "en"}
 BASE = "https://data.example.org/nordic/"

@@ -14,8 +14,8 @@ from speechld.record import Speech
 from speechld.schemes import vocabulary_graph
 from speechld.vocab import ORG, SLD, Minter
 
-from .conftest import ROOT, SEED
 from .handmade import BASE, SPEECHES, fixture_vocabulary, page
+from .paths import ROOT, SEED
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 MINT = Minter(BASE)

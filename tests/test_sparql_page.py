@@ -11,7 +11,8 @@ from speechld.ingest import ingest
 from speechld.sparql.examples import EXAMPLES
 from speechld.store import GraphStore, open_store
 
-from .conftest import ROOT, LiveServer
+from .conftest import LiveServer
+from .paths import ROOT
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 

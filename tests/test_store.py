@@ -20,7 +20,7 @@ from speechld.store.base import dataset_base, query_form
 from speechld.store.stats import stats
 from speechld.vocab import Minter
 
-from .conftest import SEED
+from .paths import SEED
 from .virtuoso import Virtuoso
 
 BASE = "https://data.example.org/"

@@ -5,10 +5,8 @@ from __future__ import annotations
 import gzip
 import re
 import time
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
@@ -35,23 +33,6 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 FIXTURE_SPEECH = f"{BASE}id/speech/fixture-1"
 PROLIFIC = f"{BASE}id/person/per-many"
-
-
-@pytest.fixture(scope="module")
-def store() -> Iterator[EmbeddedStore]:
-    store = web_store()
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def app(store: EmbeddedStore) -> Flask:
-    return create_app({"STORE": store, "BASE": BASE, "PAGE_SIZE": PAGE_SIZE})
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def turtle(client: FlaskClient, path: str) -> Graph:
@@ -189,8 +170,8 @@ def test_everything_on_a_page_is_escaped(client: FlaskClient) -> None:
     assert "default-src 'none'" in csp
 
 
-def test_seed_speech_page(client: FlaskClient, store: EmbeddedStore) -> None:
-    page = client.get(doc(seed_speech(store), ".html")).text
+def test_seed_speech_page(client: FlaskClient, web_data: EmbeddedStore) -> None:
+    page = client.get(doc(seed_speech(web_data), ".html")).text
     assert "Anna Ljunggren (Hovedindlæg)" in page
     assert "<dd>Den socialdemokratiska gruppens talsperson</dd>" in page
     assert "<dd>211</dd>" in page and "31 October 2012, 18:58" in page
@@ -222,9 +203,9 @@ def test_home_page_shows_the_dataset_at_a_glance(client: FlaskClient) -> None:
 
 
 def test_party_groups_are_counted_as_speechld_stats_counts_them(
-    client: FlaskClient, store: EmbeddedStore
+    client: FlaskClient, web_data: EmbeddedStore
 ) -> None:
-    groups = stats(store).groups
+    groups = stats(web_data).groups
     home = client.get("/", headers={"Accept": BROWSER}).text
     assert f"Party groups</a></th><td>{groups}</td>" in home
     listed = client.get("/list/group").text
@@ -357,8 +338,8 @@ def test_documents_link_their_other_formats(client: FlaskClient) -> None:
     assert f'<a href="{doc(FIXTURE_SPEECH, ".rdf")}" type="application/rdf+xml">RDF/XML</a>' in page
 
 
-def test_reverse_proxy_prefix_and_host(store: EmbeddedStore) -> None:
-    app = create_app({"STORE": store, "BASE": BASE, "PROXIES": 1})
+def test_reverse_proxy_prefix_and_host(web_data: EmbeddedStore) -> None:
+    app = create_app({"STORE": web_data, "BASE": BASE, "PROXIES": 1})
     client = app.test_client()
     headers = {
         "Accept": "text/html",

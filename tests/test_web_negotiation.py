@@ -3,16 +3,8 @@ from its document (status, Content-Type, Vary, Location / Content-Location)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-
-from speechld.store import EmbeddedStore
-from speechld.web import create_app
-
-from .webdata import BASE, web_store
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CHROME = (
@@ -61,23 +53,6 @@ MEDIA_TYPES = {
     "nt": "application/n-triples; charset=utf-8",
     "rdf": "application/rdf+xml; charset=utf-8",
 }
-
-
-@pytest.fixture(scope="module")
-def store() -> Iterator[EmbeddedStore]:
-    store = web_store()
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def app(store: EmbeddedStore) -> Flask:
-    return create_app({"STORE": store, "BASE": BASE})
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def vary(header: str) -> set[str]:

@@ -4,19 +4,16 @@ same document in Turtle."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from speechld.formats import DOCUMENT_FORMATS
 from speechld.store import EmbeddedStore
-from speechld.web import create_app
 
-from .webdata import BASE, PAGE_SIZE, local_path, seed_speech, web_store
+from .webdata import BASE, local_path, seed_speech
 
 RDFLIB_NAMES = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
 DOCUMENTS = [
@@ -31,23 +28,6 @@ DOCUMENTS = [
     "/.well-known/void",
     "/ontology",
 ]
-
-
-@pytest.fixture(scope="module")
-def store() -> Iterator[EmbeddedStore]:
-    store = web_store()
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def app(store: EmbeddedStore) -> Flask:
-    return create_app({"STORE": store, "BASE": BASE, "PAGE_SIZE": PAGE_SIZE})
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def with_suffix(path: str, suffix: str) -> str:
@@ -77,8 +57,8 @@ def test_round_trip(client: FlaskClient, path: str, suffix: str) -> None:
     assert isomorphic(parse(client, path, suffix), reference)
 
 
-def test_seed_speech_round_trips(client: FlaskClient, store: EmbeddedStore) -> None:
-    path = local_path(seed_speech(store)).replace("/id/", "/doc/", 1)
+def test_seed_speech_round_trips(client: FlaskClient, web_data: EmbeddedStore) -> None:
+    path = local_path(seed_speech(web_data)).replace("/id/", "/doc/", 1)
     reference = parse(client, path, "ttl")
     for suffix in ("jsonld", "nt", "rdf"):
         assert isomorphic(parse(client, path, suffix), reference)

@@ -12,7 +12,7 @@ from rdflib import Dataset, Graph
 from speechld.ingest import ingest
 from speechld.store import EmbeddedStore, SourceGraph
 
-from .conftest import SEED
+from .paths import SEED
 
 BASE = "http://example.org/"
 SPEAKER_COUNT = 25  # speeches by the prolific speaker: three pages at PAGE_SIZE
