@@ -8,9 +8,10 @@ from collections.abc import Collection, Iterator
 from speechld.errors import QueryError, QueryRefused
 
 # Strings, IRIs and comments are skipped whole; a word counts as a keyword only when it is
-# not part of a variable, a prefixed name, a blank node label or a language tag.
-_TOKENS = re.compile(
-    r"""
+# not part of a variable, a prefixed name, a blank node label or a language tag. After a
+# dot, a word may be a keyword (`?s ?p ?o .SERVICE`) or the rest of a prefixed name
+# (`ex:a.from`): the strict reading says no, the loose one (for refusals) says yes.
+_SKIP = r"""
     (?P<skip>
         \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
       | '''(?:[^'\\]|\\.|'(?!''))*'''
@@ -19,10 +20,9 @@ _TOKENS = re.compile(
       | <[^<>"{}|^`\\\x00-\x20]*>
       | \#[^\n\r]*
     )
-    | (?<![\w?$:@.\-])(?P<word>[A-Za-z]+)(?![\w:\-])
-    """,
-    re.X | re.S,
-)
+"""
+_TOKENS = re.compile(_SKIP + r"| (?<![\w?$:@.\-])(?P<word>[A-Za-z]+)(?![\w:\-])", re.X | re.S)
+_LOOSE_TOKENS = re.compile(_SKIP + r"| (?<![\w?$:@\-])(?P<word>[A-Za-z]+)(?![\w:\-])", re.X | re.S)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_FORMS = frozenset(
@@ -30,13 +30,16 @@ UPDATE_FORMS = frozenset(
 )
 
 
-def keywords(query: str) -> Iterator[str]:
-    """The words of a query outside its strings, IRIs and comments, upper-cased.
+def keywords(query: str, *, loose: bool = False) -> Iterator[str]:
+    """The words of a query outside its strings, IRIs and comments, upper-cased; loose, also
+    those right after a dot.
 
     >>> list(keywords('SELECT ?from WHERE { ?s ex:service "FROM" } # SERVICE'))
     ['SELECT', 'WHERE']
+    >>> list(keywords("ASK { ?s ?p ?o .SERVICE <http://x> {} }", loose=True))
+    ['ASK', 'SERVICE']
     """
-    for match in _TOKENS.finditer(query):
+    for match in (_LOOSE_TOKENS if loose else _TOKENS).finditer(query):
         word = match.group("word")
         if word:
             yield word.upper()
@@ -75,8 +78,10 @@ def mentions_service(query: str) -> bool:
 
     >>> mentions_service("SELECT * { ?s ?p 'a public service' }")
     False
+    >>> mentions_service("SELECT * { ?s ?p ?o .SERVICE <http://x> {} }")
+    True
     """
-    return "SERVICE" in keywords(query) or "SERVICE" in keywords(unescape(query))
+    return any("SERVICE" in keywords(text, loose=True) for text in (query, unescape(query)))
 
 
 def service_endpoints(query: str) -> list[str | None]:
