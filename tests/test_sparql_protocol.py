@@ -207,6 +207,15 @@ CONSTRUCT = "CONSTRUCT WHERE { ?doc a ?type }"
         (CONSTRUCT, None, "json", "application/ld+json"),
         (CONSTRUCT, None, "ntriples", "application/n-triples"),
         ("ASK {}", "application/sparql-results+xml", None, "application/sparql-results+xml"),
+        # Parameters other than q do not stop a media range from matching.
+        ("ASK {}", "application/sparql-results+json; charset=utf-8", None,
+         "application/sparql-results+json"),
+        (SELECT, "text/csv;charset=utf-8;q=0.5, text/tab-separated-values;charset=utf-8", None,
+         "text/tab-separated-values"),
+        (CONSTRUCT, "text/turtle;charset=utf-8", None, "text/turtle"),
+        (CONSTRUCT, 'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"', None,
+         "application/ld+json"),
+        (SELECT, "text/html;level=1", None, "text/html"),
     ],
 )  # fmt: skip
 def test_result_format_by_accept_then_format_parameter(

@@ -45,6 +45,14 @@ CASES: list[tuple[str | None, str | None]] = [
     ("application/pdf, image/*", None),
     ("text/turtle;q=0", None),
     ("application/sparql-results+json", None),
+    # Parameters other than q do not stop a media range from matching.
+    ("text/turtle; charset=utf-8", "ttl"),
+    ('application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"', "jsonld"),
+    ("text/html;level=1", "html"),
+    ("text/turtle;charset=utf-8;q=0.2, application/rdf+xml;q=0.5", "rdf"),
+    ("application/n-triples;charset=utf-8, text/turtle;q=0.9", "nt"),
+    ("text/turtle;charset=utf-8;q=0", None),
+    ("image/png;q=1", None),
 ]
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",

@@ -6,6 +6,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from speechld.errors import SpeechldError, StoreError
+from speechld.web.negotiation import accepted
 
 READABLE = ["text/html", "application/json", "text/plain"]
 
@@ -29,7 +30,8 @@ def handle_http(error: HTTPException) -> Response:
     code = error.code or 500
     name = error.name
     message = error.description or name
-    best = request.accept_mimetypes.best_match(READABLE) if request.accept_mimetypes else None
+    accept = accepted(request.headers.get("Accept", ""))
+    best = accept.best_match(READABLE) if accept else None
     if best == "text/html":
         response = Response(
             render_template("error.html", code=code, name=name, message=message),

@@ -7,7 +7,7 @@ from functools import lru_cache
 from flask import request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable
-from werkzeug.http import parse_accept_header
+from werkzeug.http import parse_accept_header, parse_options_header
 
 from speechld.formats import BY_NAME, BY_SUFFIX, DOCUMENT_FORMATS, Format, offers
 
@@ -30,10 +30,26 @@ def negotiate(formats: tuple[Format, ...] = DOCUMENT_FORMATS, default: Format = 
     return best
 
 
+def accepted(header: str) -> MIMEAccept:
+    """An Accept header as Werkzeug reads it, each media range stripped of its parameters.
+
+    Werkzeug matches parameters exactly, so `text/turtle; charset=utf-8` would miss
+    `text/turtle`; q-values, and so the order of preference, are kept.
+
+    >>> accepted("text/turtle; charset=utf-8, */*;q=0.1").best_match(["text/html", "text/turtle"])
+    'text/turtle'
+    """
+    parsed = parse_accept_header(header, MIMEAccept)
+    return MIMEAccept([(parse_options_header(value)[0], q) for value, q in parsed])
+
+
 @lru_cache(maxsize=1024)
 def choose(header: str, formats: tuple[Format, ...], default: Format) -> Format | None:
-    """The format an Accept header prefers among those offered (clients send few distinct ones)."""
-    accept = parse_accept_header(header, MIMEAccept)
+    """The format an Accept header prefers among those offered (clients send few distinct ones).
+
+    No Accept gets the default if it is offered, else the first format offered.
+    """
+    accept = accepted(header)
     if not accept:
         return default if default in formats else formats[0]
     table = offers(formats)

@@ -23,7 +23,7 @@ from speechld.errors import (
     QueryTimeout,
     SpeechldError,
 )
-from speechld.formats import BY_MEDIA_TYPE, GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, lookup
+from speechld.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, lookup
 from speechld.sparql.description import SD_PREFIXES, limits_text, service_description
 from speechld.sparql.examples import EXAMPLES
 from speechld.sparql.execute import Head, Job, note
@@ -31,6 +31,7 @@ from speechld.sparql.limits import TRUNCATED, Limits, limits
 from speechld.sparql.pool import Executor, InlineExecutor, Run, WorkerPool
 from speechld.sparql.syntax import check_query, check_services
 from speechld.store import default_location
+from speechld.web import negotiation
 from speechld.web.store import get_store
 from speechld.web.terms import PREFIXES
 
@@ -189,16 +190,12 @@ def alternatives(values: Sequence[str]) -> list[str]:
     return [part.split(";")[0].strip() for value in values for part in value.split(",")]
 
 
-def choose(offers: Sequence[Format], names: Sequence[str]) -> Format | None:
+def choose(offers: tuple[Format, ...], names: Sequence[str]) -> Format | None:
     """The format for a result: the first `format` value that names one, else by Accept."""
     if names:
         found = (lookup(name, offers) for name in alternatives(names))
         return next((f for f in found if f is not None), None)
-    accept = request.accept_mimetypes
-    if not accept:
-        return offers[0]
-    best = accept.best_match([f.media_type for f in offers])
-    return BY_MEDIA_TYPE[best] if best else None
+    return negotiation.choose(request.headers.get("Accept", ""), offers, offers[0])
 
 
 def check_format_names(names: Sequence[str]) -> None:
@@ -400,7 +397,8 @@ def protocol_error(error: HTTPException) -> Response:
 
 def error_response(status: int, message: str) -> Response:
     """An error as plain text for clients, or as the query page for browsers."""
-    if request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html":
+    accept = negotiation.accepted(request.headers.get("Accept", ""))
+    if accept.best_match(["text/plain", "text/html"]) == "text/html":
         context = page_context(_query_or_none())
         context["error"] = message
         body = render_template("sparql.html", **context)
