@@ -17,6 +17,7 @@ import requests
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
+from speechld.formats import BY_MEDIA_TYPE
 from speechld.store import EmbeddedStore, SourceGraph
 
 from .conftest import LiveServer, start_server, stop_server
@@ -185,6 +186,9 @@ def test_dataset_is_exactly_what_was_asked(
 
 SELECT = "SELECT ?doc WHERE { ?doc a ?type } ORDER BY ?doc"
 CONSTRUCT = "CONSTRUCT WHERE { ?doc a ?type }"
+JQUERY = "application/json, text/javascript, */*; q=0.01"  # jQuery's default for JSON
+SRJ = "application/sparql-results+json"
+SRX = "application/sparql-results+xml"
 
 
 @pytest.mark.parametrize(
@@ -216,6 +220,18 @@ CONSTRUCT = "CONSTRUCT WHERE { ?doc a ?type }"
         (CONSTRUCT, 'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"', None,
          "application/ld+json"),
         (SELECT, "text/html;level=1", None, "text/html"),
+        # The media types other endpoints answer for the same formats.
+        (SELECT, "application/json", None, SRJ),
+        ("ASK {}", "application/xml", None, SRX),
+        (SELECT, "text/xml", None, SRX),
+        (SELECT, JQUERY, None, SRJ),
+        (SELECT, None, "application/json", SRJ),
+        (CONSTRUCT, "application/json", None, "application/ld+json"),
+        (CONSTRUCT, JQUERY, None, "application/ld+json"),
+        (CONSTRUCT, "text/plain", None, "application/n-triples"),
+        (CONSTRUCT, "application/x-turtle", None, "text/turtle"),
+        (CONSTRUCT, "text/n3", None, "text/turtle"),
+        (CONSTRUCT, "application/xml", None, "application/rdf+xml"),
     ],
 )  # fmt: skip
 def test_result_format_by_accept_then_format_parameter(
@@ -226,6 +242,7 @@ def test_result_format_by_accept_then_format_parameter(
     response = requests.get(f"{server.url}sparql", params=params, headers=headers, timeout=30)
     assert response.status_code == 200, response.text
     assert media_type(response) == expected
+    assert response.headers["Content-Type"] == BY_MEDIA_TYPE[expected].content_type
     assert "Accept" in response.headers["Vary"]
 
 

@@ -40,6 +40,7 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         RdfFormat.TURTLE,
         iri=W3C + "Turtle",
         also=("n3",),
+        aliases=("application/x-turtle", "text/n3"),
         dump=True,
         title="Turtle",
     ),
@@ -70,6 +71,7 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         RdfFormat.RDF_XML,
         iri=W3C + "RDF_XML",
         also=("rdf+xml", "xml"),
+        aliases=("application/xml",),
         title="RDF/XML",
     ),
     Format(
@@ -89,6 +91,7 @@ RESULT_FORMATS: tuple[Format, ...] = (
         "srj",
         results=QueryResultsFormat.JSON,
         iri=W3C + "SPARQL_Results_JSON",
+        aliases=("application/json",),
     ),
     Format(
         "xml",
@@ -96,6 +99,7 @@ RESULT_FORMATS: tuple[Format, ...] = (
         "srx",
         results=QueryResultsFormat.XML,
         iri=W3C + "SPARQL_Results_XML",
+        aliases=("application/xml", "text/xml"),
     ),
     Format(
         "csv", "text/csv", "csv", results=QueryResultsFormat.CSV, iri=W3C + "SPARQL_Results_CSV"
@@ -147,9 +151,11 @@ def lookup(value: str, offered: Iterable[Format]) -> Format | None:
 
     >>> lookup("json", GRAPH_FORMATS).name, lookup("application/rdf+xml", GRAPH_FORMATS).name
     ('jsonld', 'rdfxml')
+    >>> lookup("text/xml", RESULT_FORMATS).name
+    'xml'
     """
     value = value.strip().lower()
     return next(
-        (f for f in offered if value in {f.name, f.suffix, f.media_type, *f.also}),
+        (f for f in offered if value in {f.name, f.suffix, f.media_type, *f.also, *f.aliases}),
         None,
     )
