@@ -87,14 +87,16 @@ def test_select_is_cut_exactly_at_the_cap_and_says_so(
         assert (b"<!-- result truncated" in body) is cut
 
 
-@pytest.mark.parametrize("name", [f.name for f in GRAPH_FORMATS if f.name != "nquads"])
+@pytest.mark.parametrize("name", [f.name for f in GRAPH_FORMATS])
 @pytest.mark.parametrize("cap", [0, 3, ROWS * 2, ROWS * 2 + 1])
 def test_construct_is_cut_exactly_at_the_cap(store: EmbeddedStore, name: str, cap: int) -> None:
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     head, body, _ = execute(store, Job(query, graph_format=name, max_rows=cap))
     cut = bool(cap) and cap < ROWS * 2
     assert (head.kind, head.format, head.truncated) == ("triples", name, cut)
-    graph = Graph().parse(data=body, format={"jsonld": "json-ld", "rdfxml": "xml"}.get(name, name))
+    # N-Quads of the default graph alone is N-Triples (rdflib reads N-Quads only into a Dataset).
+    rdflib_names = {"jsonld": "json-ld", "rdfxml": "xml", "nquads": "nt"}
+    graph = Graph().parse(data=body, format=rdflib_names.get(name, name))
     assert len(graph) == (cap if cut else ROWS * 2)
     labels = {str(o) for o in graph.objects()}
     expected = {f"{text} #{i}" for i, text in enumerate(NASTY)}

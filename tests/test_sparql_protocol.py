@@ -232,18 +232,46 @@ SRX = "application/sparql-results+xml"
         (CONSTRUCT, "application/x-turtle", None, "text/turtle"),
         (CONSTRUCT, "text/n3", None, "text/turtle"),
         (CONSTRUCT, "application/xml", None, "application/rdf+xml"),
+        # An empty `format` (SPARQLWrapper sends one) is no format at all.
+        ("ASK {}", None, "", SRJ),
+        (SELECT, "text/csv", "", "text/csv"),
+        (CONSTRUCT, "application/n-quads", None, "application/n-quads"),
+        (CONSTRUCT, "application/trig", None, "application/trig"),
+        (CONSTRUCT, None, "nquads", "application/n-quads"),
+        (CONSTRUCT, None, "trig", "application/trig"),
     ],
 )  # fmt: skip
 def test_result_format_by_accept_then_format_parameter(
     server: LiveServer, query: str, accept: str | None, fmt: str | None, expected: str
 ) -> None:
-    params = [("query", query)] + ([("format", fmt)] if fmt else [])
+    params = [("query", query)] + ([("format", fmt)] if fmt is not None else [])
     headers = {"Accept": accept} if accept else {"Accept": ""}
     response = requests.get(f"{server.url}sparql", params=params, headers=headers, timeout=30)
     assert response.status_code == 200, response.text
     assert media_type(response) == expected
     assert response.headers["Content-Type"] == BY_MEDIA_TYPE[expected].content_type
     assert "Accept" in response.headers["Vary"]
+
+
+def test_format_names_sparqlwrapper_sends_with_an_empty_one(server: LiveServer) -> None:
+    params = [("query", SELECT), ("format", "tsv"), ("format", "")]
+    response = requests.get(f"{server.url}sparql", params=params, timeout=30)
+    assert response.status_code == 200, response.text
+    assert media_type(response) == "text/tab-separated-values"
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig"])
+def test_a_graph_as_a_dataset_format_is_its_default_graph(server: LiveServer, fmt: str) -> None:
+    url = f"{server.url}sparql"
+    response = requests.get(url, params={"query": CONSTRUCT, "format": fmt}, timeout=30)
+    assert response.status_code == 200, response.text
+    parsed = ox.RdfFormat.from_media_type(media_type(response))
+    assert parsed is not None
+    quads = list(ox.parse(response.content, parsed))
+    assert quads and all(q.graph_name == ox.DefaultGraph() for q in quads)
+    reference = requests.get(url, params={"query": CONSTRUCT, "format": "ntriples"}, timeout=30)
+    expected = {q.triple for q in ox.parse(reference.content, ox.RdfFormat.N_TRIPLES)}
+    assert {q.triple for q in quads} == expected
 
 
 @pytest.mark.parametrize(
@@ -270,6 +298,13 @@ def test_an_unacceptable_result_is_406_listing_what_is_available(
     [
         ("GET", [("query", "SELECT * {")], None, None, 400, "error at 1:"),
         ("GET", [("query", "ASK {}"), ("format", "yaml")], None, None, 400, "format 'yaml'"),
+        # A format known, but for the other kind of result: not acceptable, not unknown.
+        ("GET", [("query", SELECT), ("format", "nquads")], None, None, 406,
+         "format nquads does not fit this SELECT result"),
+        ("GET", [("query", CONSTRUCT), ("format", "csv")], None, None, 406,
+         "format csv does not fit this CONSTRUCT or DESCRIBE result"),
+        ("GET", [("format", "tsv")], None, None, 406,
+         "format tsv does not fit the service description"),
         ("GET", [("query", "ASK {}"), ("default-graph-uri", "not an iri")], None, None, 400,
          "default-graph-uri"),
         ("GET", [("query", "")], None, None, 400, "empty"),

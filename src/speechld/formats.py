@@ -83,6 +83,7 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         dump=True,
         title="N-Quads",
     ),
+    Format("trig", "application/trig", "trig", RdfFormat.TRIG, iri=W3C + "TriG", title="TriG"),
 )
 RESULT_FORMATS: tuple[Format, ...] = (
     Format(

@@ -31,6 +31,8 @@ from speechld.store.base import GraphStore, QueryResult
 
 CHUNK = 65_536  # bytes handed on at a time
 Kind = Literal["boolean", "solutions", "triples"]
+# Graph formats with `#` comments, in which a cut result says so at its end.
+COMMENTED = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS, RdfFormat.TRIG)
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ def _triples(result: QueryTriples, fmt: RdfFormat | None, job: Job, sink: Sink, 
     else:
         triples = parse(capped, RdfFormat.N_TRIPLES)
         serialize(triples, _io(sink), fmt, prefixes=dict(job.prefixes))
-    if truncated and fmt in (RdfFormat.TURTLE, RdfFormat.N_TRIPLES):
+    if truncated and fmt in COMMENTED:
         sink.write(f"# {note(job.max_rows)}\n".encode())
     elif truncated and fmt is RdfFormat.RDF_XML:
         sink.write(f"\n<!-- {note(job.max_rows)} -->\n".encode())

@@ -10,6 +10,7 @@ import json
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse, serialize
@@ -54,7 +55,12 @@ NO_UPDATE = "SPARQL Update is not accepted: this endpoint answers queries only"
 HTML_ROWS = 1000  # rows a results page shows
 STREAM_AFTER = 1 << 20  # bytes of a result sent whole; a larger one is streamed
 RESULT_OFFERS = (*RESULT_FORMATS, HTML)
-GRAPH_OFFERS = (*(f for f in GRAPH_FORMATS if f.name != "nquads"), HTML)
+RESULT_NAMES = {  # what a result of each kind is, in words
+    "boolean": "ASK result",
+    "solutions": "SELECT result",
+    "triples": "CONSTRUCT or DESCRIBE result",
+}
+GRAPH_OFFERS = (*GRAPH_FORMATS, HTML)  # triples, in the default graph of dataset formats
 
 
 @dataclass
@@ -167,7 +173,7 @@ def read_request(limit: Limits) -> Query:
         queries[0] if queries else None,
         tuple(default_graph) if dataset else None,
         tuple(named_graphs) if dataset else None,
-        tuple(params.getlist("format")),
+        tuple(alternatives(params.getlist("format"))),
     )
 
 
@@ -182,29 +188,36 @@ def _graphs(params: MultiDict[str, str], name: str) -> list[str]:
 
 
 def alternatives(values: Sequence[str]) -> list[str]:
-    """The format names in `format` values: comma-separated, parameters dropped.
+    """The format names in `format` values: comma-separated, parameters and empty ones dropped.
 
-    >>> alternatives(["tsv", "application/ld+json,application/x-json+ld;q=0.9"])
+    >>> alternatives(["tsv", "", "application/ld+json,application/x-json+ld;q=0.9"])
     ['tsv', 'application/ld+json', 'application/x-json+ld']
     """
-    return [part.split(";")[0].strip() for value in values for part in value.split(",")]
+    parts = (part.split(";")[0].strip() for value in values for part in value.split(","))
+    return [part for part in parts if part]
 
 
 def choose(offers: tuple[Format, ...], names: Sequence[str]) -> Format | None:
-    """The format for a result: the first `format` value that names one, else by Accept."""
+    """The format for a result: the first `format` name that is offered, else by Accept."""
     if names:
-        found = (lookup(name, offers) for name in alternatives(names))
+        found = (lookup(name, offers) for name in names)
         return next((f for f in found if f is not None), None)
     return negotiation.choose(request.headers.get("Accept", ""), offers, offers[0])
 
 
 def check_format_names(names: Sequence[str]) -> None:
-    """Refuse `format` values that name no format at all."""
-    offers = (*RESULT_OFFERS, *GRAPH_OFFERS)
-    for name in names:
-        if all(lookup(part, offers) is None for part in alternatives([name])):
-            known = ", ".join(dict.fromkeys(f.name for f in offers))
-            raise QueryError(f"format {name!r} is unknown: use one of {known}")
+    """Refuse `format` names none of which names a format (one for another result is 406)."""
+    known = (*RESULT_OFFERS, *GRAPH_OFFERS)
+    if names and all(lookup(name, known) is None for name in names):
+        listed = ", ".join(dict.fromkeys(f.name for f in known))
+        raise QueryError(f"format {', '.join(names)!r} is unknown: use one of {listed}")
+
+
+def not_acceptable(what: str, offers: Sequence[Format], names: Sequence[str]) -> NoReturn:
+    """Refuse with 406: the `format` asked for, or Accept, fits none of the formats offered."""
+    available = ", ".join(f"{f.name} ({f.media_type})" for f in offers)
+    asked = f"format {', '.join(names)} does not fit" if names else "nothing in Accept fits"
+    abort(406, f"{asked} {what}; formats available: {available}")
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -239,8 +252,7 @@ def endpoint() -> Response | str:
             for _ in run.chunks():
                 pass
             offers = GRAPH_OFFERS if head.kind == "triples" else RESULT_OFFERS
-            available = ", ".join(f"{f.name} ({f.media_type})" for f in offers)
-            abort(406, f"no acceptable format for this {head.kind} result: available: {available}")
+            not_acceptable(f"this {RESULT_NAMES[head.kind]}", offers, query.formats)
         if fmt is HTML:
             return page(query, head, b"".join(run.chunks()))
         response = respond(run, fmt)
@@ -281,8 +293,7 @@ def describe(query: Query) -> Response | str:
     """The service description in an RDF format, or the query page for browsers."""
     fmt = choose(GRAPH_OFFERS, query.formats)
     if fmt is None:
-        available = ", ".join(f"{f.name} ({f.media_type})" for f in GRAPH_OFFERS)
-        abort(406, f"the service description is available as: {available}")
+        not_acceptable("the service description", GRAPH_OFFERS, query.formats)
     if fmt is HTML:
         return render_template("sparql.html", **page_context(None))
     limit = state().limits
