@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from flask import Flask
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Response
 
 from speechld.sparql.execute import CHUNK
 from speechld.sparql.pool import InlineExecutor, WorkerPool
@@ -75,3 +83,54 @@ def test_results_of_one_chunk_and_of_many_come_whole_from_the_workers(tmp_path: 
             assert count(client.get("/sparql", query_string={"query": COUNT}).get_json()) == 3000
     finally:
         sparql.close(app)
+
+
+LIMIT = 200  # SPARQL_MAX_QUERY_BYTES of the apps below
+# A query whose first LIMIT bytes are a query too: cut there, `LIMIT 1000` would read `LIMIT 10`.
+CUT = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 10"
+LONG = "#" * (LIMIT - len(CUT) - 1) + "\n" + CUT + "00"
+
+
+def small_app() -> tuple[Flask, EmbeddedStore]:
+    """An app over an in-memory store, with a size limit of LIMIT bytes."""
+    store = EmbeddedStore(None)
+    store.replace([SourceGraph(GRAPH, NTRIPLES)])
+    app = create_app(
+        {"STORE": store, "BASE": "http://example.org/", "SPARQL_MAX_QUERY_BYTES": LIMIT}
+    )
+    return app, store
+
+
+def chunked(content_type: str, body: bytes) -> dict[str, Any]:
+    """The WSGI environ of a POST whose body's length is not declared (Transfer-Encoding:
+    chunked), as a server that reads such bodies hands it on."""
+    environ = EnvironBuilder(
+        "/sparql", method="POST", input_stream=io.BytesIO(body), content_type=content_type
+    ).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ["HTTP_TRANSFER_ENCODING"] = "chunked"
+    environ["wsgi.input_terminated"] = True
+    return environ
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/sparql-query", LONG.encode()),
+        ("application/x-www-form-urlencoded", b"query=" + quote(LONG).encode()),
+    ],
+)
+def test_a_body_of_unknown_length_over_the_size_limit_is_413(
+    content_type: str, body: bytes
+) -> None:
+    assert LONG.encode()[:LIMIT].decode().endswith("LIMIT 10") and LONG.endswith("LIMIT 1000")
+    app, store = small_app()
+    try:
+        response = Response.from_app(app, chunked(content_type, body), buffered=True)
+        assert response.status_code == 413, response.get_data(as_text=True)
+        assert f"{LIMIT} bytes" in response.get_data(as_text=True)
+        short = Response.from_app(app, chunked("application/sparql-query", b"ASK {}"))
+        assert short.status_code == 200 and b'"boolean":true' in short.get_data()
+    finally:
+        sparql.close(app)
+        store.close()

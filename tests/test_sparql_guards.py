@@ -251,6 +251,18 @@ def test_a_request_over_the_size_limit_is_413(server: LiveServer) -> None:
     assert got.status_code == 414 and "POST" in got.text
 
 
+def test_a_chunked_body_over_the_size_limit_is_413_not_cut(server: LiveServer) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+    body = ("#" * (2000 - len(query) - 1) + "\n" + query + "00").encode()  # cut: LIMIT 10
+    headers = {"Content-Type": "application/sparql-query"}
+    url = f"{server.url}sparql"
+    response = requests.post(url, data=iter([body]), headers=headers, timeout=30)
+    assert response.request.headers["Transfer-Encoding"] == "chunked"
+    assert response.status_code == 413 and "2000 bytes" in response.text
+    small = requests.post(url, data=iter([b"ASK {}"]), headers=headers, timeout=30)
+    assert small.status_code == 200 and small.json()["boolean"] is True
+
+
 SERVICE_QUERIES = [
     "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",

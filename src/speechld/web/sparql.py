@@ -132,27 +132,19 @@ def read_request(limit: Limits) -> Query:
     """The protocol request in this HTTP request; raises on anything malformed."""
     if limit.max_query_bytes and len(request.query_string) > limit.max_query_bytes:
         abort(414, f"the request URL is longer than {limit.max_query_bytes} bytes: POST the query")
-    if limit.max_query_bytes:
-        if (request.content_length or 0) > limit.max_query_bytes:
-            abort(413, f"the request body is larger than {limit.max_query_bytes} bytes")
-        request.max_content_length = limit.max_query_bytes  # also for bodies of unknown length
+    if limit.max_query_bytes and (request.content_length or 0) > limit.max_query_bytes:
+        abort(413, f"the request body is larger than {limit.max_query_bytes} bytes")
     params: MultiDict[str, str] = MultiDict(request.args)
     body: str | None = None
     if request.method == "POST":
-        if request.mimetype == UPDATE:
-            raise QueryRefused(NO_UPDATE)
-        if request.mimetype not in (FORM, DIRECT):
-            given = request.mimetype or "none"
-            abort(415, f"Content-Type {given} is not accepted: use {FORM} or {DIRECT}")
-        charset = request.mimetype_params.get("charset", "utf-8").lower()
-        if charset not in ("utf-8", "utf8"):
-            abort(415, f"charset {charset} is not accepted: send the query as UTF-8")
-        if request.mimetype == FORM:
+        check_content_type()
+        data = read_body(limit.max_query_bytes)
+        if request.mimetype == FORM:  # Werkzeug parses the body read, from its cache
             for name, value in request.form.items(multi=True):
                 params.add(name, value)
         else:
             try:
-                body = request.get_data(cache=True).decode("utf-8")
+                body = data.decode("utf-8")
             except UnicodeDecodeError as error:
                 raise QueryError(f"the request body is not valid UTF-8: {error}") from error
     if "update" in params:
@@ -175,6 +167,32 @@ def read_request(limit: Limits) -> Query:
         tuple(named_graphs) if dataset else None,
         tuple(alternatives(params.getlist("format"))),
     )
+
+
+def check_content_type() -> None:
+    """Refuse a POST that is not a query: an update, another media type or charset."""
+    if request.mimetype == UPDATE:
+        raise QueryRefused(NO_UPDATE)
+    if request.mimetype not in (FORM, DIRECT):
+        given = request.mimetype or "none"
+        abort(415, f"Content-Type {given} is not accepted: use {FORM} or {DIRECT}")
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        abort(415, f"charset {charset} is not accepted: send the query as UTF-8")
+
+
+def read_body(limit: int) -> bytes:
+    """The request body, 413 past the size limit (0: none) even when its length is not declared.
+
+    Werkzeug stops a body of unknown length at max_content_length without a word, so it
+    reads one byte past the limit: a body that has it is too large.
+    """
+    if limit:
+        request.max_content_length = limit + 1
+    data = request.get_data(cache=True)
+    if limit and len(data) > limit:
+        abort(413, f"the request body is larger than {limit} bytes")
+    return data
 
 
 def _graphs(params: MultiDict[str, str], name: str) -> list[str]:
