@@ -339,6 +339,39 @@ def test_errors_a_client_can_act_on(
     assert message in response.text
 
 
+LATIN1 = "query=SELECT%20(%22%E9%22%20AS%20%3Fx)%20%7B%7D"  # é as Latin-1, not UTF-8
+
+
+@pytest.mark.parametrize(
+    ("method", "query_string", "body", "content_type"),
+    [
+        ("GET", LATIN1, None, None),
+        ("POST", "", LATIN1.encode(), FORM),
+        ("POST", "default-graph-uri=http%3A%2F%2Fexample.org%2F%E9", b"ASK {}", DIRECT),
+        ("POST", "", b'SELECT ("\xe9" AS ?x) {}', DIRECT),
+    ],
+)
+def test_a_query_not_in_utf8_is_400_not_changed(
+    server: LiveServer, method: str, query_string: str, body: bytes | None, content_type: str | None
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    url = f"{server.url}sparql?{query_string}"
+    response = requests.request(method, url, data=body, headers=headers, timeout=30)
+    assert response.status_code == 400, response.text
+    assert "not valid UTF-8" in response.text
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_query_in_utf8_keeps_its_text(server: LiveServer, method: str) -> None:
+    encoded = LATIN1.replace("%E9", "%C3%A9")
+    url = f"{server.url}sparql" + (f"?{encoded}" if method == "GET" else "")
+    body = encoded.encode() if method == "POST" else None
+    headers = {"Content-Type": FORM} if method == "POST" else {}
+    response = requests.request(method, url, data=body, headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.json()["results"]["bindings"][0]["x"]["value"] == "\u00e9"
+
+
 def test_a_request_over_the_size_limit_is_refused(server: LiveServer) -> None:
     padding = "#" + "x" * 140_000 + "\nASK {}"
     posted = requests.post(

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NoReturn
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse, serialize
@@ -134,19 +135,16 @@ def read_request(limit: Limits) -> Query:
         abort(414, f"the request URL is longer than {limit.max_query_bytes} bytes: POST the query")
     if limit.max_query_bytes and (request.content_length or 0) > limit.max_query_bytes:
         abort(413, f"the request body is larger than {limit.max_query_bytes} bytes")
-    params: MultiDict[str, str] = MultiDict(request.args)
+    params = MultiDict(parameters(request.query_string, "the URL's query string"))
     body: str | None = None
     if request.method == "POST":
         check_content_type()
         data = read_body(limit.max_query_bytes)
-        if request.mimetype == FORM:  # Werkzeug parses the body read, from its cache
-            for name, value in request.form.items(multi=True):
+        if request.mimetype == FORM:
+            for name, value in parameters(data, "the request body"):
                 params.add(name, value)
         else:
-            try:
-                body = data.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise QueryError(f"the request body is not valid UTF-8: {error}") from error
+            body = utf8(data, "the request body")
     if "update" in params:
         raise QueryRefused(NO_UPDATE)
     queries = params.getlist("query")
@@ -167,6 +165,29 @@ def read_request(limit: Limits) -> Query:
         tuple(named_graphs) if dataset else None,
         tuple(alternatives(params.getlist("format"))),
     )
+
+
+def utf8(data: bytes, where: str) -> str:
+    """Text sent as UTF-8; 400 naming where if it is not."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryError(f"{where} is not valid UTF-8: {error}") from error
+
+
+def parameters(data: bytes, where: str) -> list[tuple[str, str]]:
+    """The parameters of a query string or form body; 400 if one is not UTF-8.
+
+    Werkzeug's request.args and request.form keep a bad byte as its %-escape, which would
+    change the query; here it is refused.
+
+    >>> parameters(b"query=ASK+%7B%7D&format=", "the URL")
+    [('query', 'ASK {}'), ('format', '')]
+    """
+    try:
+        return parse_qsl(utf8(data, where), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as error:
+        raise QueryError(f"{where} is not valid UTF-8 once %-decoded: {error}") from error
 
 
 def check_content_type() -> None:
