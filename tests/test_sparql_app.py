@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Graph, URIRef
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Response
 
@@ -16,6 +18,8 @@ from speechld.sparql.execute import CHUNK
 from speechld.sparql.pool import InlineExecutor, WorkerPool
 from speechld.store import EmbeddedStore, SourceGraph
 from speechld.web import create_app, sparql
+
+from .webdata import BASE
 
 GRAPH = "http://example.org/graph/1"
 NTRIPLES = "".join(
@@ -131,6 +135,55 @@ def test_a_body_of_unknown_length_over_the_size_limit_is_413(
         assert f"{LIMIT} bytes" in response.get_data(as_text=True)
         short = Response.from_app(app, chunked("application/sparql-query", b"ASK {}"))
         assert short.status_code == 200 and b'"boolean":true' in short.get_data()
+    finally:
+        sparql.close(app)
+        store.close()
+
+
+SD_ENDPOINT = URIRef("http://www.w3.org/ns/sparql-service-description#endpoint")
+VOID_ENDPOINT = URIRef("http://rdfs.org/ns/void#sparqlEndpoint")
+
+
+@pytest.mark.parametrize(
+    "accept", ["text/turtle", "application/ld+json", "application/rdf+xml", "application/trig"]
+)
+def test_the_service_description_is_the_same_bytes_each_time(
+    client: FlaskClient, accept: str
+) -> None:
+    headers = {"Accept": accept}
+    first, second = (client.get("/sparql", headers=headers) for _ in range(2))
+    assert first.status_code == second.status_code == 200
+    assert first.get_data() == second.get_data()
+    assert first.headers["ETag"] == second.headers["ETag"]
+    again = client.get("/sparql", headers={**headers, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    head = client.head("/sparql", headers=headers)
+    assert head.headers["Content-Length"] == str(len(first.get_data()))
+
+
+def endpoints(client: FlaskClient, headers: dict[str, str]) -> tuple[str, str]:
+    """The endpoint the service description names, and the one VoID names."""
+    described = client.get("/sparql", headers={"Accept": "text/turtle", **headers})
+    void = client.get("/.well-known/void", headers={"Accept": "text/turtle", **headers})
+    sd = Graph().parse(data=described.get_data(), format="turtle")
+    dataset = Graph().parse(data=void.get_data(), format="turtle")
+    [described_endpoint] = sd.objects(None, SD_ENDPOINT)
+    [void_endpoint] = dataset.objects(None, VOID_ENDPOINT)
+    return str(described_endpoint), str(void_endpoint)
+
+
+def test_the_service_description_names_the_endpoint_under_the_base(client: FlaskClient) -> None:
+    described, void = endpoints(client, {"Host": "elsewhere.example"})
+    assert described == void == BASE + "sparql"
+
+
+def test_the_service_description_names_the_endpoint_behind_a_proxy() -> None:
+    store = EmbeddedStore(None)
+    app = create_app({"STORE": store, "PROXIES": 1})
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "data.example"}
+    try:
+        described, void = endpoints(app.test_client(), forwarded)
+        assert described == void == "https://data.example/sparql"
     finally:
         sparql.close(app)
         store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Triple
 
 from speechld.formats import Format
 from speechld.sparql.limits import TRUNCATED, Limits
@@ -26,9 +26,12 @@ def service_description(endpoint: str, limit: Limits, formats: Iterable[Format])
     >>> triples = service_description("http://x/sparql", Limits(), RESULT_FORMATS)
     >>> any(t.object == NamedNode(SD + "UnionDefaultGraph") for t in triples)
     True
+    >>> triples == service_description("http://x/sparql", Limits(), RESULT_FORMATS)
+    True
     """
+    # Named nodes, not blank nodes: the same description serialises to the same bytes (ETag).
     service = NamedNode(endpoint + "#service")
-    dataset, graph = BlankNode(), BlankNode()
+    dataset, graph = NamedNode(endpoint + "#dataset"), NamedNode(endpoint + "#default-graph")
     features = ["UnionDefaultGraph"] + (["BasicFederatedQuery"] if limit.service_allow else [])
     iris = [f.iri for f in formats if f.iri]
 

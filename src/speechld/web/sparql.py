@@ -34,7 +34,7 @@ from speechld.sparql.pool import Executor, InlineExecutor, Run, WorkerPool
 from speechld.sparql.syntax import check_query, check_services
 from speechld.store import default_location
 from speechld.web import negotiation
-from speechld.web.store import get_store
+from speechld.web.store import base, get_store
 from speechld.web.terms import PREFIXES
 
 bp = Blueprint("sparql", __name__)
@@ -336,7 +336,8 @@ def describe(query: Query) -> Response | str:
     if fmt is HTML:
         return render_template("sparql.html", **page_context(None))
     limit = state().limits
-    triples = service_description(request.base_url, limit, [*RESULT_FORMATS, *GRAPH_OFFERS])
+    endpoint = base() + "sparql"  # as VoID names it: the configured base, not the Host header
+    triples = service_description(endpoint, limit, [*RESULT_FORMATS, *GRAPH_OFFERS])
     body = serialize(triples, format=fmt.rdf, prefixes=SD_PREFIXES)
     return Response(body, content_type=fmt.content_type)
 
