@@ -187,3 +187,45 @@ def test_the_service_description_names_the_endpoint_behind_a_proxy() -> None:
     finally:
         sparql.close(app)
         store.close()
+
+
+def test_the_limits_count_queries_for_the_whole_server() -> None:
+    store = EmbeddedStore(None)
+    app = create_app({"STORE": store, "WORKERS": 3, "SPARQL_MAX_CONCURRENT": 2})
+    client = app.test_client()
+    said = "6 queries run at once (2 in each of 3 server processes)"
+    try:
+        assert said in client.get("/sparql", headers={"Accept": "text/turtle"}).text
+        assert said in client.get("/sparql", headers={"Accept": "text/html"}).text
+    finally:
+        sparql.close(app)
+        store.close()
+
+
+CROSS = "SELECT * WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y }"  # 30 ** 3 rows
+
+
+@pytest.mark.parametrize(
+    ("max_rows", "said"),
+    [
+        (None, "this table shows at most 1000 rows; the endpoint returns at most 10000 rows"),
+        (0, "this table shows at most 1000 rows; the endpoint returns every row"),
+        (20000, "this table shows at most 1000 rows; the endpoint returns at most 20000 rows"),
+        (500, "this endpoint returns at most 500 rows per query"),
+    ],
+)
+def test_a_cut_table_says_which_cap_cut_it(max_rows: int | None, said: str) -> None:
+    store = EmbeddedStore(None)
+    store.replace([SourceGraph(GRAPH, NTRIPLES)])
+    app = create_app({"STORE": store, "SPARQL_MAX_ROWS": max_rows})
+    try:
+        page = app.test_client().get(
+            "/sparql", query_string={"query": CROSS}, headers={"Accept": "text/html"}
+        )
+        assert page.status_code == 200
+        assert said in page.text
+        rows = page.text.count("<tr>") - 1  # the header's
+        assert rows == min(max_rows or 1000, 1000)
+    finally:
+        sparql.close(app)
+        store.close()

@@ -7,6 +7,7 @@ holding `<dataN.rdf> a foaf:Document`, and send each request as the manifest giv
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,9 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from speechld.formats import BY_MEDIA_TYPE
+from speechld.sparql.description import concurrency_text
 from speechld.store import EmbeddedStore, SourceGraph
+from speechld.web.serving import share
 
 from .conftest import LiveServer, start_server, stop_server
 
@@ -413,6 +416,14 @@ def test_service_description_in_every_rdf_format(
     formats = {str(f) for f in graph.objects(service, URIRef(sd + "resultFormat"))}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
     assert "http://www.w3.org/ns/formats/Turtle" in formats
+
+
+def test_the_service_description_counts_queries_for_the_whole_server(server: LiveServer) -> None:
+    processes = min(4, os.cpu_count() or 1)  # serve's default --workers
+    each = share(2, processes)  # of --max-concurrent-queries 2
+    assert each is not None
+    response = requests.get(f"{server.url}sparql", headers={"Accept": "text/turtle"}, timeout=30)
+    assert concurrency_text(each, processes) in response.text
 
 
 def test_other_sites_may_query(server: LiveServer) -> None:

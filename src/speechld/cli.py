@@ -405,6 +405,7 @@ def serve(
         config: dict[str, object] = {
             "STORE": location,
             "PROXIES": proxies,
+            "WORKERS": workers,
             "SPARQL_TIMEOUT": query_timeout,
             "SPARQL_MAX_ROWS": max_rows,
             "SPARQL_MAX_CONCURRENT": serving.share(

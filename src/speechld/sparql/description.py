@@ -19,8 +19,12 @@ UNION = (
 )
 
 
-def service_description(endpoint: str, limit: Limits, formats: Iterable[Format]) -> list[Triple]:
+def service_description(
+    endpoint: str, limit: Limits, formats: Iterable[Format], processes: int = 1
+) -> list[Triple]:
     """The description of the endpoint at a URL, with its limits and result formats.
+
+    `processes` is the number of server processes, each running `limit.workers` queries.
 
     >>> from speechld.formats import RESULT_FORMATS
     >>> triples = service_description("http://x/sparql", Limits(), RESULT_FORMATS)
@@ -34,6 +38,7 @@ def service_description(endpoint: str, limit: Limits, formats: Iterable[Format])
     dataset, graph = NamedNode(endpoint + "#dataset"), NamedNode(endpoint + "#default-graph")
     features = ["UnionDefaultGraph"] + (["BasicFederatedQuery"] if limit.service_allow else [])
     iris = [f.iri for f in formats if f.iri]
+    limits = limits_text(limit, processes)
 
     def sd(name: str) -> NamedNode:
         return NamedNode(SD + name)
@@ -54,13 +59,13 @@ def service_description(endpoint: str, limit: Limits, formats: Iterable[Format])
         Triple(dataset, sd("defaultGraph"), graph),
         Triple(graph, RDF_TYPE, sd("Graph")),
         Triple(service, NamedNode(RDFS + "label"), Literal("speechld SPARQL endpoint")),
-        Triple(service, NamedNode(RDFS + "comment"), Literal(limits_text(limit), language="en")),
+        Triple(service, NamedNode(RDFS + "comment"), Literal(limits, language="en")),
         Triple(dataset, NamedNode(RDFS + "comment"), Literal(UNION, language="en")),
     ]
 
 
-def limits_text(limit: Limits) -> str:
-    """The endpoint's limits, in words.
+def limits_text(limit: Limits, processes: int = 1) -> str:
+    """The endpoint's limits, in words, for a server of that many processes.
 
     >>> limits_text(Limits(timeout=0, max_concurrent=2)).split("; ")[:1]
     ['no time limit']
@@ -71,7 +76,7 @@ def limits_text(limit: Limits) -> str:
         f"(a cut result carries the {TRUNCATED} header)"
         if limit.max_rows
         else "no row limit",
-        f"{limit.workers} queries run at once",
+        concurrency_text(limit.workers, processes),
         f"a query may be {limit.max_query_bytes} bytes long"
         if limit.max_query_bytes
         else "no size limit",
@@ -81,3 +86,16 @@ def limits_text(limit: Limits) -> str:
         "updates are not accepted",
     ]
     return "; ".join(parts) + "."
+
+
+def concurrency_text(workers: int, processes: int) -> str:
+    """How many queries the server runs at once: its processes' query workers together.
+
+    >>> concurrency_text(1, 1), concurrency_text(2, 1)
+    ('1 query runs at once', '2 queries run at once')
+    >>> concurrency_text(1, 4)
+    '4 queries run at once (1 in each of 4 server processes)'
+    """
+    total = workers * processes
+    text = f"{total} {'query runs' if total == 1 else 'queries run'} at once"
+    return text if processes == 1 else f"{text} ({workers} in each of {processes} server processes)"

@@ -215,8 +215,9 @@ class WorkerPool:
             try:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
+                busy = "the query worker" if self.size == 1 else f"all {self.size} query workers"
                 raise Overloaded(
-                    f"all {self.size} query workers stayed busy for {self.queue_wait:g} s; "
+                    f"{busy} of this server process stayed busy for {self.queue_wait:g} s; "
                     "try again shortly"
                 ) from None
             if worker.process.is_alive():

@@ -15,6 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_AGE": 300,  # seconds a client or cache may reuse a response without asking again
     "LICENSE": "https://creativecommons.org/licenses/by/4.0/",
     "PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are trusted
+    "WORKERS": 1,  # server processes serving the app, each with SPARQL_MAX_CONCURRENT queries
 }
 
 
@@ -22,7 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """A speechld web app.
 
     Config keys: STORE (location or a store), BASE (URI base or None), PAGE_SIZE, MAX_AGE,
-    LICENSE (the dataset's licence URI), PROXIES, SPARQL_* (see web/sparql.py).
+    LICENSE (the dataset's licence URI), PROXIES, WORKERS, SPARQL_* (see web/sparql.py).
     """
     app = Flask(__name__)
     app.config.update(DEFAULTS)

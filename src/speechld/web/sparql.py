@@ -69,6 +69,7 @@ class State:
     """The endpoint's limits and, once started, its query executor."""
 
     limits: Limits
+    processes: int = 1  # server processes, each with limits.workers query workers
     executor: Executor | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -86,7 +87,7 @@ class Query:
 def init_app(app: Flask) -> None:
     """Read the endpoint's limits (config, else environment, else defaults)."""
     settings = {name: app.config.get(key) for name, key in CONFIG.items()}
-    app.extensions[KEY] = State(limits(settings))
+    app.extensions[KEY] = State(limits(settings), processes=int(app.config["WORKERS"]))
 
 
 def state(app: Flask | None = None) -> State:
@@ -335,16 +336,17 @@ def describe(query: Query) -> Response | str:
         not_acceptable("the service description", GRAPH_OFFERS, query.formats)
     if fmt is HTML:
         return render_template("sparql.html", **page_context(None))
-    limit = state().limits
+    current = state()
     endpoint = base() + "sparql"  # as VoID names it: the configured base, not the Host header
-    triples = service_description(endpoint, limit, [*RESULT_FORMATS, *GRAPH_OFFERS])
+    formats = [*RESULT_FORMATS, *GRAPH_OFFERS]
+    triples = service_description(endpoint, current.limits, formats, current.processes)
     body = serialize(triples, format=fmt.rdf, prefixes=SD_PREFIXES)
     return Response(body, content_type=fmt.content_type)
 
 
 def page_context(query: Query | None) -> dict[str, object]:
     """What the query page shows around a query and its result."""
-    limit = state().limits
+    current = state()
     params: dict[str, object] = {}
     if query and query.text is not None:
         params = {
@@ -357,7 +359,7 @@ def page_context(query: Query | None) -> dict[str, object]:
         "params": params,
         "examples": EXAMPLES,
         "formats": [f.name for f in (*RESULT_FORMATS, *GRAPH_OFFERS) if f is not HTML],
-        "limits": limits_text(limit),
+        "limits": limits_text(current.limits, current.processes),
         "result": None,
         "error": None,
     }
@@ -380,10 +382,26 @@ def page(query: Query, head: Head, body: bytes) -> str:
         context["result"] = {"kind": "table", "columns": columns, "rows": rows}
     result = context["result"]
     assert isinstance(result, dict)
-    result["truncated"] = note(head.max_rows) if head.truncated else None
+    result["truncated"] = (
+        table_note(head.max_rows, state().limits.max_rows) if head.truncated else None
+    )
     offers = GRAPH_OFFERS if head.kind == "triples" else RESULT_FORMATS
     result["downloads"] = [f.name for f in offers if f is not HTML]
     return render_template("sparql.html", **context)
+
+
+def table_note(shown: int, max_rows: int) -> str:
+    """What a cut table says: the endpoint's row cap (0: none) cut it, or the page's own.
+
+    >>> table_note(1000, 0)
+    'result truncated: this table shows at most 1000 rows; the endpoint returns every row'
+    """
+    if max_rows and max_rows <= shown:
+        return note(max_rows)
+    endpoint = f"at most {max_rows} rows per query" if max_rows else "every row"
+    return (
+        f"result truncated: this table shows at most {shown} rows; the endpoint returns {endpoint}"
+    )
 
 
 Cell = tuple[str, str | None, str | None]  # shown text, link target, annotation
