@@ -92,3 +92,19 @@ def test_text_is_escaped(live_server: LiveServer) -> None:
     page = get(live_server, query='SELECT ?x WHERE { BIND("<b>bold</b>" AS ?x) }')
     assert page.status_code == 200
     assert "&lt;b&gt;bold&lt;/b&gt;" in page.text and "<b>bold</b>" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("query", "linked"),
+    [
+        ('SELECT ?x WHERE { BIND(IRI("javascript:alert(1)") AS ?x) }', False),
+        ("SELECT ?x WHERE { BIND(<data:text/html;base64,PHNjcmlwdD4=> AS ?x) }", False),
+        ("CONSTRUCT { <javascript:alert(1)> <http://example.org/p> 1 } WHERE {}", False),
+        ("SELECT ?x WHERE { BIND(<https://example.org/x> AS ?x) }", True),
+    ],
+)
+def test_only_web_iris_become_links(live_server: LiveServer, query: str, linked: bool) -> None:
+    page = get(live_server, query=query)
+    assert page.status_code == 200
+    assert 'href="javascript:' not in page.text and 'href="data:' not in page.text
+    assert ('href="https://example.org/x"' in page.text) is linked
