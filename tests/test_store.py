@@ -200,6 +200,20 @@ def test_triples_come_in_pages_that_join_up_to_all_of_them(store: GraphStore) ->
         assert [t for page in pages for t in page] == whole
 
 
+def test_one_graphs_triples_come_in_pages_that_join_up_to_all_of_them(store: GraphStore) -> None:
+    lines = [f'<{BASE}id/speech/{n:03d}> {LABEL} "{n}" .\n' for n in range(250)]
+    store.replace([SourceGraph(G1, "".join(lines)), SourceGraph(G2, "".join(lines[:10]))])
+    graph = ox.NamedNode(G1)
+    whole = store.triples(graph=graph)
+    assert {str(t.object) for t in whole} == {f'"{n}"' for n in range(250)}
+    assert len(whole) == len(set(whole)) == 250
+    pages = [store.triples(graph=graph, limit=100, offset=n) for n in (0, 100, 200)]
+    assert [t for page in pages for t in page] == whole
+    speech = ox.NamedNode(f"{BASE}id/speech/003")
+    assert len(store.triples(speech, graph=ox.NamedNode(G2))) == 1
+    assert store.triples(graph=ox.NamedNode(G3), limit=1) == []
+
+
 def test_dump_round_trips(store: GraphStore) -> None:
     fill(store)
     dumped = quads(store)

@@ -151,11 +151,13 @@ class GraphStore(Protocol):
         subject: Subject | None = None,
         object: NamedNode | Literal | None = None,
         *,
+        graph: NamedNode | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Triple]:
-        """The distinct triples of the union of the named graphs with this subject or object,
-        in the store's own order (stable while its data is), `offset` skipped, `limit` at most."""
+        """The distinct triples of the union of the named graphs (or of one named graph) with
+        this subject or object, in the store's own order (stable while its data is), `offset`
+        skipped, `limit` at most."""
 
     def dump(self, format: RdfFormat) -> Iterator[bytes]:
         """speechld's whole dataset serialised in chunks, in constant memory."""
@@ -171,16 +173,27 @@ class GraphStore(Protocol):
 
 
 def pattern_query(
-    subject: Subject | None, object: NamedNode | Literal | None, limit: int | None, offset: int
+    subject: Subject | None,
+    object: NamedNode | Literal | None,
+    limit: int | None,
+    offset: int,
+    graph: NamedNode | None = None,
 ) -> str:
-    """The SELECT DISTINCT over the union graph that `GraphStore.triples` answers.
+    """The SELECT over the union graph, or over one named graph, that `GraphStore.triples`
+    answers (DISTINCT over the union, where a triple may be in many graphs).
 
     >>> pattern_query(NamedNode("http://s"), None, 10, 20)
     'SELECT DISTINCT ?p ?o WHERE { <http://s> ?p ?o } LIMIT 10 OFFSET 20'
+    >>> pattern_query(None, None, 5, 0, NamedNode("http://g"))
+    'SELECT ?s ?p ?o WHERE { GRAPH <http://g> { ?s ?p ?o } } LIMIT 5'
     """
     s, o = subject or "?s", object or "?o"
     variables = " ".join(str(v) for v in (s, "?p", o) if str(v).startswith("?"))
-    query = f"SELECT DISTINCT {variables} WHERE {{ {s} ?p {o} }}"
+    pattern = f"{s} ?p {o}"
+    if graph is None:
+        query = f"SELECT DISTINCT {variables} WHERE {{ {pattern} }}"
+    else:
+        query = f"SELECT {variables} WHERE {{ GRAPH {graph} {{ {pattern} }} }}"
     if limit is not None:
         query += f" LIMIT {limit}"
     return query + (f" OFFSET {offset}" if offset else "")

@@ -304,15 +304,17 @@ class EmbeddedStore:
         subject: Subject | None = None,
         object: NamedNode | Literal | None = None,
         *,
+        graph: NamedNode | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Triple]:
-        """The distinct triples with this subject or object, read from the store's indexes;
-        past the first page by a query, which skips the offset natively (in the same order)."""
+        """The distinct triples with this subject or object (in one graph, if given), read
+        from the store's indexes; past the first page by a query, which skips the offset
+        natively (in the same order)."""
         if offset and not isinstance(subject, BlankNode):
-            rows = self.select(pattern_query(subject, object, limit, offset))
+            rows = self.select(pattern_query(subject, object, limit, offset, graph))
             return [Triple(subject or row["s"], row["p"], object or row["o"]) for row in rows]
-        quads = self.store.quads_for_pattern(subject, None, object, None)
+        quads = self.store.quads_for_pattern(subject, None, object, graph)
         distinct = _distinct(quad.triple for quad in quads)
         return list(islice(distinct, offset, None if limit is None else offset + limit))
 

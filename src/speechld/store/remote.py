@@ -278,13 +278,15 @@ class RemoteStore:
         subject: Subject | None = None,
         object: NamedNode | Literal | None = None,
         *,
+        graph: NamedNode | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Triple]:
-        """The distinct triples with this subject or object, in one SELECT."""
+        """The distinct triples with this subject or object (in one graph, if given), in one
+        SELECT."""
         if isinstance(subject, BlankNode):
             raise QueryError("a remote store cannot be asked for a blank node's triples")
-        rows = self.select(pattern_query(subject, object, limit, offset))
+        rows = self.select(pattern_query(subject, object, limit, offset, graph))
         return [Triple(subject or row["s"], row["p"], object or row["o"]) for row in rows]
 
     def _update(self, update: str) -> None:
