@@ -27,9 +27,9 @@ SAFE = "/:@!$&'()*+,;=~"  # kept as they are in the paths we write
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
-def thing_uri(key: str) -> str:
-    """The URI of the thing at /id/{key}; 404 if no IRI can be made of it."""
-    uri = base() + "id/" + _NOT_IN_IRI.sub(lambda m: f"%{ord(m.group()):02X}", key)
+def thing_uri(key: str, space: str = "id") -> str:
+    """The URI of the thing at /{space}/{key} (/id/ by default); 404 if no IRI can be made of it."""
+    uri = f"{base()}{space}/" + _NOT_IN_IRI.sub(lambda m: f"%{ord(m.group()):02X}", key)
     try:
         node(uri)
     except ValueError as error:
@@ -42,15 +42,15 @@ def local_path(prefix: str, key: str) -> str:
     return f"{request.script_root}/{prefix}/{quote(key, safe=SAFE)}"
 
 
-def doc_path(key: str, fmt: Format | None = None, page: int = 1) -> str:
-    """The local path of a thing's document: negotiated, or in one format."""
-    path = local_path("doc", key + (f".{fmt.suffix}" if fmt else ""))
+def doc_path(key: str, fmt: Format | None = None, page: int = 1, prefix: str = "doc") -> str:
+    """The local path of a thing's document (or a named graph's): negotiated, or in one format."""
+    path = local_path(prefix, key + (f".{fmt.suffix}" if fmt else ""))
     return path + (f"?page={page}" if page > 1 else "")
 
 
-def doc_uri(key: str, page: int = 1) -> str:
+def doc_uri(key: str, page: int = 1, prefix: str = "doc") -> str:
     """The document's own URI under the dataset base (what its RDF says of itself)."""
-    return f"{base()}doc/{key}" + (f"?page={page}" if page > 1 else "")
+    return f"{base()}{prefix}/{key}" + (f"?page={page}" if page > 1 else "")
 
 
 def page_number() -> int:
@@ -61,13 +61,47 @@ def page_number() -> int:
     return int(raw)
 
 
-def alternates(key: str, page: int, current: Format | None) -> list[str]:
+def alternates(
+    key: str,
+    page: int,
+    current: Format | None,
+    prefix: str = "doc",
+    formats: tuple[Format, ...] = DOCUMENT_FORMATS,
+) -> list[str]:
     """Link header values naming the document's URL in each other format."""
     return [
-        f'<{doc_path(key, f, page)}>; rel="alternate"; type="{f.media_type}"'
-        for f in DOCUMENT_FORMATS
+        f'<{doc_path(key, f, page, prefix)}>; rel="alternate"; type="{f.media_type}"'
+        for f in formats
         if f is not current
     ]
+
+
+def document_headers(
+    response: Response,
+    key: str,
+    fmt: Format,
+    negotiated: bool,
+    page: int,
+    more: bool,
+    *,
+    prefix: str = "doc",
+    formats: tuple[Format, ...] = DOCUMENT_FORMATS,
+    links: tuple[str, ...] = (),
+) -> Response:
+    """A document page's headers: Link to its other formats and neighbouring pages (and
+    `links`), Last-Modified, and where negotiated Content-Location and Vary."""
+    fixed = None if negotiated else fmt
+    found = [*alternates(key, page, fixed, prefix, formats), *links]
+    if more:
+        found.append(f'<{doc_path(key, fixed, page + 1, prefix)}>; rel="next"')
+    if page > 1:
+        found.append(f'<{doc_path(key, fixed, page - 1, prefix)}>; rel="prev"')
+    response.headers["Link"] = ", ".join(found)
+    if negotiated:
+        response.headers["Content-Location"] = doc_path(key, fmt, page, prefix)
+        response.vary.add("Accept")
+    response.last_modified = last_modified()
+    return response
 
 
 @bp.get("/id/<path:key>")
@@ -100,18 +134,10 @@ def document(path: str) -> Response:
         )
     fmt = fmt or negotiate()
     response = render(key, description, fmt)
-    links = alternates(key, page, None if negotiated else fmt)
-    links.append(f'<{local_path("id", key)}>; rel="describes"')
-    if description.more:
-        links.append(f'<{doc_path(key, None if negotiated else fmt, page + 1)}>; rel="next"')
-    if page > 1:
-        links.append(f'<{doc_path(key, None if negotiated else fmt, page - 1)}>; rel="prev"')
-    response.headers["Link"] = ", ".join(links)
-    if negotiated:
-        response.headers["Content-Location"] = doc_path(key, fmt, page)
-        response.vary.add("Accept")
-    response.last_modified = last_modified()
-    return response
+    describes = f'<{local_path("id", key)}>; rel="describes"'
+    return document_headers(
+        response, key, fmt, negotiated, page, description.more, links=(describes,)
+    )
 
 
 def render(key: str, description: Description, fmt: Format) -> Response:
