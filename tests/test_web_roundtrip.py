@@ -25,6 +25,8 @@ DOCUMENTS = [
     "/doc/group/ngv",
     "/doc/group/",  # a SKOS scheme
     "/doc/type/reply",
+    "/graph/fixture",  # a named graph, at its own name
+    "/graph/vocabulary",
     "/.well-known/void",
     "/ontology",
 ]

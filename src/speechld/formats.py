@@ -115,10 +115,13 @@ RESULT_FORMATS: tuple[Format, ...] = (
 )
 HTML = Format("html", "text/html", "html", aliases=("application/xhtml+xml",), title="HTML")
 DUMP_FORMATS: tuple[Format, ...] = tuple(f for f in GRAPH_FORMATS if f.dump)
+QUADS = frozenset({RdfFormat.N_QUADS, RdfFormat.TRIG})  # the formats that name graphs
 # A resource's document is one graph, in HTML first: `*/*` and browsers get the page.
-DOCUMENT_FORMATS: tuple[Format, ...] = (
-    HTML,
-    *(f for f in GRAPH_FORMATS if f.rdf not in {RdfFormat.N_QUADS, RdfFormat.TRIG}),
+DOCUMENT_FORMATS: tuple[Format, ...] = (HTML, *(f for f in GRAPH_FORMATS if f.rdf not in QUADS))
+# A named graph's document is a graph, and also a dataset of that one graph (N-Quads, TriG).
+NAMED_GRAPH_FORMATS: tuple[Format, ...] = (
+    *DOCUMENT_FORMATS,
+    *(f for f in GRAPH_FORMATS if f.rdf in QUADS),
 )
 
 BY_NAME: dict[str, Format] = {f.name: f for f in (*GRAPH_FORMATS, *RESULT_FORMATS, HTML)}

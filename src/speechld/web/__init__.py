@@ -8,10 +8,22 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from speechld.web import dumps, errors, headers, ontology, pages, resources, sparql, store, void
+from speechld.web import (
+    dumps,
+    errors,
+    graphs,
+    headers,
+    ontology,
+    pages,
+    resources,
+    sparql,
+    store,
+    void,
+)
 
 DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 100,  # inverse links per document page, things per list page
+    "GRAPH_PAGE_SIZE": 1000,  # triples per page of a named graph
     "MAX_AGE": 300,  # seconds a client or cache may reuse a response without asking again
     "LICENSE": "https://creativecommons.org/licenses/by/4.0/",
     "PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are trusted
@@ -22,8 +34,9 @@ DEFAULTS: dict[str, Any] = {
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """A speechld web app.
 
-    Config keys: STORE (location or a store), BASE (URI base or None), PAGE_SIZE, MAX_AGE,
-    LICENSE (the dataset's licence URI), PROXIES, WORKERS, SPARQL_* (see web/sparql.py).
+    Config keys: STORE (location or a store), BASE (URI base or None), PAGE_SIZE,
+    GRAPH_PAGE_SIZE, MAX_AGE, LICENSE (the dataset's licence URI), PROXIES, WORKERS, SPARQL_*
+    (see web/sparql.py).
     """
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -38,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.add_template_filter(store.local, "local")
     app.add_template_filter(safe_href, "href")
     app.add_template_global(store.base, "dataset_base")
-    for blueprint in (pages.bp, resources.bp, ontology.bp, void.bp, dumps.bp):
+    for blueprint in (pages.bp, resources.bp, graphs.bp, ontology.bp, void.bp, dumps.bp):
         app.register_blueprint(blueprint)
     sparql.init_app(app)
     app.register_blueprint(sparql.bp)

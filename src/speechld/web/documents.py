@@ -6,11 +6,11 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 from rdflib import RDF, BNode, Graph
 from rdflib.namespace import FOAF
 
-from speechld.formats import Format
+from speechld.formats import QUADS, Format
 from speechld.rdf import graph
 from speechld.web.terms import PREFIXES, jsonld_context
 
@@ -31,15 +31,21 @@ def document_triples(
     previous_page: str | None = None,
 ) -> list[Triple]:
     """What a document says of itself: its topic, its dataset and its neighbouring pages."""
-    triples = [
+    return [
         Triple(_n(doc), _n(str(RDF.type)), _n(str(FOAF.Document))),
         Triple(_n(doc), _n(str(FOAF.primaryTopic)), _n(topic)),
         Triple(_n(doc), _n(VOID + "inDataset"), _n(dataset)),
+        *paging_triples(doc, next_page, previous_page),
     ]
+
+
+def paging_triples(page: str, next_page: str | None, previous_page: str | None) -> list[Triple]:
+    """The links from one page of a document to its neighbouring pages."""
+    triples = []
     if next_page:
-        triples.append(Triple(_n(doc), _n(HYDRA + "next"), _n(next_page)))
+        triples.append(Triple(_n(page), _n(HYDRA + "next"), _n(next_page)))
     if previous_page:
-        triples.append(Triple(_n(doc), _n(HYDRA + "previous"), _n(previous_page)))
+        triples.append(Triple(_n(page), _n(HYDRA + "previous"), _n(previous_page)))
     return triples
 
 
@@ -87,6 +93,20 @@ def serialize_graph(triples: list[Triple], fmt: Format, context_url: str) -> byt
     if fmt.rdf is None:
         raise ValueError(f"{fmt.name} is not an RDF format")
     return bytes(serialize(grouped(triples), format=fmt.rdf, prefixes=PREFIXES) or b"")
+
+
+def serialize_named_graph(
+    content: list[Triple], about: list[Triple], fmt: Format, context_url: str, name: str
+) -> bytes:
+    """A named graph's content and what the response says about it (paging links): in a
+    dataset format (N-Quads, TriG) the content in the graph `name` and the rest in the
+    default graph, else all as one graph."""
+    if fmt.rdf not in QUADS:
+        return serialize_graph(content + about, fmt, context_url)
+    graph = NamedNode(name)
+    quads = [Quad(t.subject, t.predicate, t.object, graph) for t in grouped(content)]
+    quads += [Quad(t.subject, t.predicate, t.object) for t in about]
+    return bytes(serialize(quads, format=fmt.rdf, prefixes=PREFIXES) or b"")
 
 
 def grouped(triples: list[Triple]) -> list[Triple]:

@@ -13,6 +13,7 @@ COMPRESSIBLE = (
     "application/ld+json",
     "application/n-triples",
     "application/n-quads",
+    "application/trig",
     "application/rdf+xml",
     "application/json",
     "application/sparql-results+",
