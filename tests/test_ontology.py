@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, SKOS, VANN, XSD
 
 from speechld.record import Speech
 from speechld.vocab import ONTOLOGY, SLD, Minter
-from speechld.web.terms import jsonld_context
+from speechld.web.terms import PREFIXES, jsonld_context
 
 from .handmade import BASE, SPEECHES, fixture_vocabulary, page, union
 from .paths import ROOT
@@ -188,3 +188,12 @@ def test_context_round_trips_mapped_pages(context: dict[str, object], speech: Sp
     compact = graph.serialize(format="json-ld", context=context)
     assert '"speaker"' in compact or speech.speaker is None
     assert isomorphic(Graph().parse(data=compact, format="json-ld"), graph)
+
+
+@pytest.mark.parametrize("path", [ONTOLOGY_FILE, SHAPES_FILE], ids=lambda p: p.name)
+def test_the_web_layers_prefixes_name_the_namespaces_the_data_uses(path: Path) -> None:
+    graph = Graph(bind_namespaces="none").parse(path)
+    declared = {prefix: str(namespace) for prefix, namespace in graph.namespaces()}
+    shared = PREFIXES.keys() & declared.keys()
+    assert "schema" in shared
+    assert {p: PREFIXES[p] for p in shared} == {p: declared[p] for p in shared}

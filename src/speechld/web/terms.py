@@ -10,7 +10,7 @@ from typing import Any
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from speechld.vocab import ONTOLOGY
+from speechld.vocab import ONTOLOGY, SCHEMA
 
 NS = ONTOLOGY + "#"
 PREFIXES: dict[str, str] = {
@@ -24,7 +24,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),
     "org": "http://www.w3.org/ns/org#",
     "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
+    "schema": str(SCHEMA),
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
     "hydra": "http://www.w3.org/ns/hydra/core#",
