@@ -119,6 +119,15 @@ def test_page_past_the_end_is_404_and_a_bad_page_400(client: FlaskClient) -> Non
     assert client.get(doc(PROLIFIC, ".ttl") + "?page=zero").status_code == 400
     assert client.get(doc(PROLIFIC, ".ttl") + "?page=0").status_code == 400
     assert client.get(doc(PROLIFIC, ".ttl") + "?page=²").status_code == 400
+    assert client.get(doc(PROLIFIC, ".ttl") + "?page=000").status_code == 400
+
+
+@pytest.mark.parametrize("page", ["18446744073709551615", "9" * 5000, "1000000001"])
+def test_a_page_far_past_the_end_is_404_not_an_error(client: FlaskClient, page: str) -> None:
+    for path in (doc(PROLIFIC, ".ttl"), doc(PROLIFIC, ".html"), "/list/speech"):
+        response = client.get(f"{path}?page={page}")
+        assert response.status_code == 404, (path, response.text[:200])
+        assert page[:40] in response.text and len(response.text) < 5000
 
 
 def test_scheme_uri_lists_its_concepts(client: FlaskClient) -> None:

@@ -22,6 +22,7 @@ bp = Blueprint("resources", __name__)
 
 TOTALS = "speechld.totals"  # the app's link counts of paged resources, by (URI, data version)
 TOTALS_KEPT = 1024  # counts kept before they are all dropped
+LAST_PAGE = 10**9  # far past any page, yet its offset is well within the store's range
 SAFE = "/:@!$&'()*+,;=~"  # kept as they are in the paths we write
 # Characters an IRI may not hold: percent-encoded when a request path is read as a URI.
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
@@ -54,10 +55,12 @@ def doc_uri(key: str, page: int = 1, prefix: str = "doc") -> str:
 
 
 def page_number() -> int:
-    """The ?page= argument: a positive integer, 1 if absent."""
+    """The ?page= argument: a positive integer, 1 if absent; past LAST_PAGE, no page."""
     raw = request.args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-        raise BadRequest(f"page must be a positive whole number, not {raw!r}")
+    if not (raw.isascii() and raw.isdigit()) or not raw.strip("0"):
+        raise BadRequest(f"page must be a positive whole number, not {raw[:40]!r}")
+    if len(raw.lstrip("0")) > len(str(LAST_PAGE)) or int(raw) > LAST_PAGE:
+        raise NotFound(f"There is no page {raw[:40]} here: pages go up to {LAST_PAGE:,} at most.")
     return int(raw)
 
 
