@@ -192,6 +192,8 @@ def test_a_dump_is_made_once_per_version_and_served_with_ranges(tmp_path: Path) 
     status, _, part = fetch(client, url, Range="bytes=10-99")
     assert status == 206 and part == whole[10:100]
     assert fetch(client, url, **{"If-None-Match": served["ETag"]})[0] == 304
+    assert fetch(client, url, **{"If-Match": served["ETag"]})[0] == 200
+    assert fetch(client, url, **{"If-Match": '"an-older-version"'})[0] == 412
     versions = [d.name for d in (path / "dumps").iterdir() if d.is_dir()]
     assert len(versions) == 1
 

@@ -222,6 +222,7 @@ def test_a_result_is_cut_at_the_row_cap_and_says_so(
     response = sparql(server, ALL, Accept=accept)
     assert response.status_code == 200
     assert response.headers["X-SPARQL-MaxRows"] == str(MAX_ROWS)
+    assert "X-SPARQL-MaxRows" in response.headers["Access-Control-Expose-Headers"]
     assert count(response.content) == MAX_ROWS  # type: ignore[operator]
     if "json" in accept:
         assert response.json()["head"]["truncated"]["maxRows"] == MAX_ROWS

@@ -293,6 +293,22 @@ def test_last_modified_and_if_modified_since(client: FlaskClient) -> None:
     assert older.status_code == 200
 
 
+def test_if_match_and_if_unmodified_since_answer_412_when_they_fail(client: FlaskClient) -> None:
+    path = doc(FIXTURE_SPEECH, ".ttl")
+    current = client.get(path)
+    etag, modified = current.headers["ETag"], current.headers["Last-Modified"]
+    for passing in ({"If-Match": etag}, {"If-Match": "*"}, {"If-Unmodified-Since": modified}):
+        assert client.get(path, headers=passing).data == current.data
+    for failing in (
+        {"If-Match": '"nope"'},
+        {"If-Match": f"W/{etag}"},  # If-Match compares strongly
+        {"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"},
+    ):
+        refused = client.get(path, headers=failing)
+        assert refused.status_code == 412, failing
+        assert refused.headers["ETag"] == etag and "If-Match" in refused.text
+
+
 def test_head_has_the_headers_of_get_and_no_body(client: FlaskClient) -> None:
     path = doc(FIXTURE_SPEECH, ".jsonld")
     get, head = client.get(path), client.head(path)
@@ -320,15 +336,21 @@ def test_cors_and_cache_headers(client: FlaskClient) -> None:
     response = client.get(local_path(FIXTURE_SPEECH), headers={"Accept": "text/turtle"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     exposed = response.headers["Access-Control-Expose-Headers"]
-    for name in ("Location", "Content-Location", "Link", "ETag"):
+    for name in ("Location", "Content-Location", "Link", "ETag", "Content-Range", "Retry-After"):
         assert name in exposed
     assert "max-age=" in response.headers["Cache-Control"]
     preflight = client.options(
         doc(FIXTURE_SPEECH),
-        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"},
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "cache-control, if-match",
+        },
     )
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
-    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+    methods = {m.strip() for m in preflight.headers["Access-Control-Allow-Methods"].split(",")}
+    assert "GET" in methods and "POST" not in methods  # a document takes no POST
+    assert preflight.headers["Access-Control-Allow-Headers"] == "cache-control, if-match"
 
 
 def test_documents_link_their_other_formats(client: FlaskClient) -> None:

@@ -7,7 +7,13 @@ import hashlib
 
 from flask import Flask, Response, current_app, request
 
-EXPOSED = "Content-Location, Link, Location, ETag, Last-Modified, Vary, Content-Disposition"
+# What scripts on other sites may read: links and validators, and what tells a result was
+# cut (X-SPARQL-MaxRows), when to try again, and how a range of a dump was answered.
+EXPOSED = (
+    "Content-Location, Link, Location, ETag, Last-Modified, Vary, Content-Disposition, "
+    "Content-Range, Accept-Ranges, Retry-After, X-SPARQL-MaxRows"
+)
+ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since, Range"
 COMPRESSIBLE = (
     "text/",
     "application/ld+json",
@@ -40,10 +46,10 @@ def finish(response: Response) -> Response:
     headers["Access-Control-Allow-Origin"] = "*"
     headers["Access-Control-Expose-Headers"] = EXPOSED
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    if request.method == "OPTIONS":
-        headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-        headers["Access-Control-Allow-Headers"] = (
-            "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since"
+    if request.method == "OPTIONS":  # a CORS preflight: what the resource allows, any header
+        headers["Access-Control-Allow-Methods"] = headers.get("Allow", "GET, HEAD, OPTIONS")
+        headers["Access-Control-Allow-Headers"] = request.headers.get(
+            "Access-Control-Request-Headers", ALLOWED_HEADERS
         )
         headers["Access-Control-Max-Age"] = "86400"
     if response.mimetype == "text/html":
@@ -52,11 +58,38 @@ def finish(response: Response) -> Response:
         return response
     if response.status_code in {200, 303} and "Cache-Control" not in headers:
         headers["Cache-Control"] = f"public, max-age={current_app.config['MAX_AGE']}"
-    if response.status_code != 200 or response.is_streamed or response.direct_passthrough:
+    if response.status_code not in {200, 206}:
         return response
-    if "ETag" in headers:  # the view's own validator (a file's): its body is not read here
-        return response
+    if "ETag" in headers or response.is_streamed or response.direct_passthrough:
+        # the view's own validator (a file's): its body is not read here
+        return precondition_failed(response) if failed(response) else response
     return validate_and_compress(response)
+
+
+def failed(response: Response) -> bool:
+    """Whether If-Match or If-Unmodified-Since rule the response out (RFC 9110, 13.2.2)."""
+    if "If-Match" in request.headers:
+        tag, weak = response.get_etag()
+        wanted = request.if_match
+        return not (wanted.star_tag or (tag is not None and not weak and wanted.contains(tag)))
+    since, modified = request.if_unmodified_since, response.last_modified
+    return since is not None and modified is not None and modified > since
+
+
+def precondition_failed(response: Response) -> Response:
+    """412 in place of the response, keeping its validators."""
+    response.close()
+    refusal = Response(
+        "412 Precondition Failed: the resource is not in the state the request's "
+        "If-Match or If-Unmodified-Since names.\n",
+        status=412,
+        content_type="text/plain; charset=utf-8",
+    )
+    for name in ("ETag", "Last-Modified", "Vary", "Access-Control-Allow-Origin"):
+        if name in response.headers:
+            refusal.headers[name] = response.headers[name]
+    refusal.headers["Access-Control-Expose-Headers"] = EXPOSED
+    return refusal
 
 
 def validate_and_compress(response: Response) -> Response:
@@ -72,6 +105,8 @@ def validate_and_compress(response: Response) -> Response:
         response.vary.add("Accept-Encoding")
     tag = hashlib.blake2b(body, digest_size=16).hexdigest()
     response.set_etag(tag + "-gzip" if zipped else tag)
+    if failed(response):
+        return precondition_failed(response)
     if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
         response.make_conditional(request)
     if zipped and response.status_code == 200:
