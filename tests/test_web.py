@@ -12,6 +12,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import FOAF, SKOS
 from rdflib.term import Node
+from werkzeug.test import TestResponse
 
 from speechld.store import EmbeddedStore
 from speechld.store.stats import stats
@@ -235,6 +236,39 @@ def test_list_pages(client: FlaskClient) -> None:
     assert 'href="/list/speech?page=2"' in first
     assert client.get("/list/person").text.count("<li>") == 3
     assert client.get("/list/nothing").status_code == 404
+
+
+def varies(response: TestResponse) -> set[str]:
+    return {name.strip() for name in response.headers.get("Vary", "").split(",")}
+
+
+def test_lists_are_hydra_collections_for_rdf_clients(
+    client: FlaskClient, web_data: EmbeddedStore
+) -> None:
+    rows = web_data.select(f"SELECT DISTINCT ?s {{ ?s a <{SLD.Speech}> }}")
+    speeches = {str(row["s"].value) for row in rows}
+    collection, seen, path = URIRef(f"{BASE}list/speech"), [], "/list/speech"
+    for _ in range(len(speeches)):  # one page at least per PAGE_SIZE speeches; bounded
+        response = client.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 200 and response.mimetype == "text/turtle"
+        assert "Accept" in varies(response)
+        assert response.headers["Content-Location"].startswith("/list/speech.ttl")
+        rdf = Graph().parse(data=response.data, format="turtle")
+        assert rdf.value(collection, HYDRA.totalItems) == Literal(len(speeches))
+        members = [str(m) for m in rdf.objects(collection, HYDRA.member)]
+        assert 0 < len(members) <= PAGE_SIZE
+        seen += members
+        view = rdf.value(collection, HYDRA.view)
+        assert (view, RDF.type, HYDRA.PartialCollectionView) in rdf
+        assert rdf.value(view, HYDRA.first) == URIRef(f"{collection}?page=1")
+        following = rdf.value(view, HYDRA.next)
+        if following is None:
+            assert 'rel="next"' not in response.headers["Link"]
+            break
+        path = str(following).removeprefix(BASE[:-1])
+        assert f'<{path}>; rel="next"' in response.headers["Link"]
+    assert len(seen) == len(set(seen)) and set(seen) == speeches
+    assert "Accept" not in varies(client.get("/list/speech.jsonld?page=2"))
 
 
 # --- errors --------------------------------------------------------------------------

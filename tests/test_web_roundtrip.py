@@ -29,6 +29,7 @@ DOCUMENTS = [
     "/graph/vocabulary",
     "/.well-known/void",
     "/ontology",
+    "/list/speech?page=2",  # a page of a list, as a Hydra collection
 ]
 
 

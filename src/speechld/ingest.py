@@ -173,7 +173,7 @@ stored_base = dataset_base  # the name the rest of speechld knows it by
 
 def dataset_graph(mint: Minter) -> SourceGraph:
     """The graph that names the dataset and the URI space it mints under."""
-    dataset = f"<{mint.base}.well-known/void#dataset>"
+    dataset = f"<{mint.dataset()}>"
     void = "http://rdfs.org/ns/void#"
     return SourceGraph(
         str(mint.graph("dataset")),

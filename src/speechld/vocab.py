@@ -134,3 +134,7 @@ rdflib.term.URIRef('https://example.org/nc/id/person/anna-ljunggren'))
     def graph(self, key: str) -> URIRef:
         """`{base}graph/{key}`: the named graph of one source page."""
         return URIRef(f"{self.base}graph/{key}")
+
+    def dataset(self) -> URIRef:
+        """`{base}.well-known/void#dataset`: the dataset, described by its VoID."""
+        return URIRef(f"{self.base}.well-known/void#dataset")

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 from rdflib import RDF, BNode, Graph
 from rdflib.namespace import FOAF
 
@@ -16,6 +16,7 @@ from speechld.web.terms import PREFIXES, jsonld_context
 
 HYDRA = PREFIXES["hydra"]
 VOID = PREFIXES["void"]
+INTEGER = NamedNode(PREFIXES["xsd"] + "integer")
 
 
 def _n(iri: str) -> NamedNode:
@@ -46,6 +47,28 @@ def paging_triples(page: str, next_page: str | None, previous_page: str | None) 
         triples.append(Triple(_n(page), _n(HYDRA + "next"), _n(next_page)))
     if previous_page:
         triples.append(Triple(_n(page), _n(HYDRA + "previous"), _n(previous_page)))
+    return triples
+
+
+def collection_triples(
+    collection: str,
+    dataset: str,
+    members: Iterable[str],
+    total: int,
+    view: str,
+    pages: dict[str, str],
+) -> list[Triple]:
+    """A list of things as a Hydra collection: its total, this page's members and the
+    page's view, with its first, last, next and previous pages (rel: URL)."""
+    triples = [
+        Triple(_n(collection), _n(str(RDF.type)), _n(HYDRA + "Collection")),
+        Triple(_n(collection), _n(VOID + "inDataset"), _n(dataset)),
+        Triple(_n(collection), _n(HYDRA + "totalItems"), Literal(str(total), datatype=INTEGER)),
+        Triple(_n(collection), _n(HYDRA + "view"), _n(view)),
+        Triple(_n(view), _n(str(RDF.type)), _n(HYDRA + "PartialCollectionView")),
+    ]
+    triples += [Triple(_n(view), _n(HYDRA + rel), _n(url)) for rel, url in pages.items()]
+    triples += [Triple(_n(collection), _n(HYDRA + "member"), _n(uri)) for uri in members]
     return triples
 
 

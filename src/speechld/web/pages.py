@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from flask import Blueprint, Response, current_app, redirect, render_template, url_for
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from speechld.formats import BY_NAME, HTML
+from speechld.formats import BY_NAME, DOCUMENT_FORMATS, HTML, Format
+from speechld.web.documents import collection_triples, serialize_graph
 from speechld.web.figures import (
     KIND_NAMES,
     SHOWN,
@@ -19,11 +21,13 @@ from speechld.web.figures import (
     named,
     statistics,
 )
-from speechld.web.negotiation import negotiate
+from speechld.web.negotiation import negotiate, split_suffix
 from speechld.web.resources import page_number
+from speechld.web.store import base, dataset_uri
 from speechld.web.terms import jsonld_context
 
 bp = Blueprint("pages", __name__)
+LINK_RELS = {"next": "next", "previous": "prev"}  # Hydra's names of the neighbours: Link's
 
 
 @bp.get("/")
@@ -58,31 +62,77 @@ def warm_up() -> None:
 
 @bp.get("/list/<kind>")
 def listing(kind: str) -> Response:
-    """Every thing of a kind, by URI, a page at a time."""
+    """Every thing of a kind, by URI, a page at a time: HTML, or RDF as a Hydra collection."""
+    kind, fmt = split_suffix(kind)
+    negotiated = fmt is None
+    fmt = fmt or negotiate(default=HTML)
     everything = members(kind)
     size: int = current_app.config["PAGE_SIZE"]
     page = page_number()
     shown = everything[(page - 1) * size : page * size]
     if not shown:
         raise NotFound(f"There are no things of kind {kind!r} (page {page}) in this dataset.")
+    last = -(-len(everything) // size)
+    near = {rel: n for rel, n in (("next", page + 1), ("previous", page - 1)) if 1 <= n <= last}
+    if fmt is HTML:
+        body = listing_page(kind, len(everything), shown, page, near).encode()
+    else:
+        pages = {"first": 1, "last": last} | near
+        triples = collection_triples(
+            f"{base()}list/{kind}",
+            dataset_uri(),
+            shown,
+            len(everything),
+            list_uri(kind, page),
+            {rel: list_uri(kind, n) for rel, n in pages.items()},
+        )
+        body = serialize_graph(triples, fmt, base() + "context.jsonld")
+    response = Response(body, content_type=fmt.content_type)
+    current = None if negotiated else fmt
+    links = [
+        f'<{list_path(kind, f, page)}>; rel="alternate"; type="{f.media_type}"'
+        for f in DOCUMENT_FORMATS
+        if f is not current
+    ]
+    links += [f'<{list_path(kind, current, n)}>; rel="{LINK_RELS[rel]}"' for rel, n in near.items()]
+    response.headers["Link"] = ", ".join(links)
+    if negotiated:
+        response.headers["Content-Location"] = list_path(kind, fmt, page)
+        response.vary.add("Accept")
+    return response
+
+
+def listing_page(
+    kind: str, total: int, shown: Sequence[str], page: int, near: dict[str, int]
+) -> str:
+    """The HTML page of one page of a list."""
     known = {k.key: k for k in kinds()}
     name = known[kind].name if kind in known else KIND_NAMES.get(kind, kind.capitalize())
-    body = render_template(
+    size: int = current_app.config["PAGE_SIZE"]
+    return render_template(
         "list.html",
         name=name,
         kind=kind,
         items=named(list(shown)),
-        total=len(everything),
+        total=total,
         first=(page - 1) * size + 1,
         page=page,
-        next_page=url_for(".listing", kind=kind, page=page + 1)
-        if page * size < len(everything)
-        else None,
-        previous_page=url_for(".listing", kind=kind, page=page - 1 if page > 2 else None)
-        if page > 1
+        next_page=url_for(".listing", kind=kind, page=near["next"]) if "next" in near else None,
+        previous_page=url_for(".listing", kind=kind, page=near["previous"] if page > 2 else None)
+        if "previous" in near
         else None,
     )
-    return Response(body, content_type=HTML.content_type)
+
+
+def list_path(kind: str, fmt: Format | None, page: int) -> str:
+    """The local path of a page of a list: negotiated, or in one format."""
+    suffix = f".{fmt.suffix}" if fmt is not None else ""
+    return url_for(".listing", kind=kind + suffix, page=page if page > 1 else None)
+
+
+def list_uri(kind: str, page: int) -> str:
+    """A page of a list as its RDF names it, under the dataset base."""
+    return f"{base()}list/{kind}?page={page}"
 
 
 @bp.get("/context.jsonld")

@@ -16,7 +16,7 @@ from speechld.web import terms, views
 from speechld.web.describe import Description, count_inverse, describe, node
 from speechld.web.documents import document_triples, serialize_graph
 from speechld.web.negotiation import negotiate, split_suffix
-from speechld.web.store import base, get_store, last_modified, summaries, version
+from speechld.web.store import base, dataset_uri, get_store, last_modified, summaries, version
 
 bp = Blueprint("resources", __name__)
 
@@ -151,7 +151,7 @@ def render(key: str, description: Description, fmt: Format) -> Response:
     triples = description.triples + document_triples(
         doc_uri(key, page),
         description.uri,
-        base() + ".well-known/void#dataset",
+        dataset_uri(),
         next_page=doc_uri(key, page + 1) if description.more else None,
         previous_page=doc_uri(key, page - 1) if page > 1 else None,
     )

@@ -12,7 +12,7 @@ from flask import Flask, current_app, has_request_context, request
 
 from speechld.ingest import stored_base
 from speechld.store import GraphStore, open_store
-from speechld.vocab import ONTOLOGY
+from speechld.vocab import ONTOLOGY, Minter
 from speechld.web.describe import Summaries
 
 KEY = "speechld.store"
@@ -156,6 +156,11 @@ def base() -> str:
     if found:
         return found
     return request.host_url if has_request_context() else "http://localhost/"
+
+
+def dataset_uri() -> str:
+    """The dataset's URI, which its VoID describes."""
+    return str(Minter(base()).dataset())
 
 
 def local(uri: str) -> str:
