@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, u
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from speechld.formats import BY_NAME, DOCUMENT_FORMATS, HTML, Format
+from speechld.formats import BY_NAME, HTML
 from speechld.web.documents import collection_triples, serialize_graph
 from speechld.web.figures import (
     KIND_NAMES,
@@ -22,12 +22,11 @@ from speechld.web.figures import (
     statistics,
 )
 from speechld.web.negotiation import negotiate, split_suffix
-from speechld.web.resources import page_number
+from speechld.web.resources import document_headers, page_number
 from speechld.web.store import base, dataset_uri
 from speechld.web.terms import jsonld_context
 
 bp = Blueprint("pages", __name__)
-LINK_RELS = {"next": "next", "previous": "prev"}  # Hydra's names of the neighbours: Link's
 
 
 @bp.get("/")
@@ -88,18 +87,7 @@ def listing(kind: str) -> Response:
         )
         body = serialize_graph(triples, fmt, base() + "context.jsonld")
     response = Response(body, content_type=fmt.content_type)
-    current = None if negotiated else fmt
-    links = [
-        f'<{list_path(kind, f, page)}>; rel="alternate"; type="{f.media_type}"'
-        for f in DOCUMENT_FORMATS
-        if f is not current
-    ]
-    links += [f'<{list_path(kind, current, n)}>; rel="{LINK_RELS[rel]}"' for rel, n in near.items()]
-    response.headers["Link"] = ", ".join(links)
-    if negotiated:
-        response.headers["Content-Location"] = list_path(kind, fmt, page)
-        response.vary.add("Accept")
-    return response
+    return document_headers(response, kind, fmt, negotiated, page, "next" in near, prefix="list")
 
 
 def listing_page(
@@ -122,12 +110,6 @@ def listing_page(
         if "previous" in near
         else None,
     )
-
-
-def list_path(kind: str, fmt: Format | None, page: int) -> str:
-    """The local path of a page of a list: negotiated, or in one format."""
-    suffix = f".{fmt.suffix}" if fmt is not None else ""
-    return url_for(".listing", kind=kind + suffix, page=page if page > 1 else None)
 
 
 def list_uri(kind: str, page: int) -> str:
