@@ -7,11 +7,13 @@ import hashlib
 
 from flask import Flask, Response, current_app, request
 
+from speechld.sparql.limits import TRUNCATED
+
 # What scripts on other sites may read: links and validators, and what tells a result was
-# cut (X-SPARQL-MaxRows), when to try again, and how a range of a dump was answered.
+# cut (TRUNCATED), when to try again, and how a range of a dump was answered.
 EXPOSED = (
     "Content-Location, Link, Location, ETag, Last-Modified, Vary, Content-Disposition, "
-    "Content-Range, Accept-Ranges, Retry-After, X-SPARQL-MaxRows"
+    f"Content-Range, Accept-Ranges, Retry-After, {TRUNCATED}"
 )
 ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since, Range"
 COMPRESSIBLE = (

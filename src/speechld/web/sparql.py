@@ -484,11 +484,6 @@ def _query_or_none() -> Query | None:
 
 @bp.after_request
 def common_headers(response: Response) -> Response:
-    """Every answer depends on Accept; pages on other sites may query the endpoint (CORS)."""
+    """Every answer depends on Accept (CORS, for every response, is headers.finish's)."""
     response.vary.add("Accept")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = f"{TRUNCATED}, Retry-After"
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
-        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
     return response
