@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import socket
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -63,6 +64,7 @@ GRAPH_TYPES = {
 PAGE = 10_000  # rows asked for at a time: within the result limit most stores set
 DUMP_GRAPHS = 200  # graphs whose quads one dump request reads
 CHUNK = 50_000  # quads serialised at a time by dump()
+CONNECT_RETRIES = 1  # a failed connection is tried once more, without waiting
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class RemoteSettings:
     # Per SPARQL Update request: Virtuoso refuses 10 MB and compiles large requests
     # slowly (measured: 290 sources/s at 20-100 kB, 160 at 300 kB, 18 at 1 MB).
     max_request_bytes: int = 100_000
-    retries: int = 5  # on connection errors and 429/502/503/504, with exponential back-off
+    retries: int = 5  # on 429/502/503/504, with exponential back-off (connections: once)
 
     @classmethod
     def from_env(
@@ -113,10 +115,13 @@ def session(settings: RemoteSettings) -> requests.Session:
     """An HTTP session with retries and back-off, authenticated as the settings say.
 
     Every request speechld sends is idempotent (queries; updates that replace whole
-    graphs), so every method is retried on connection errors and overloaded servers.
+    graphs), so every method is retried on overloaded servers. A connection that fails
+    (refused, host unknown) is tried once more, at once: a store that is not there now
+    will not be there a few seconds later either, and the user learns it sooner.
     """
     retry = Retry(
         total=settings.retries,
+        connect=CONNECT_RETRIES,
         read=0,  # a slow answer is not retried: the store may still be working on it
         backoff_factor=0.5,
         status_forcelist=(429, 502, 503, 504),
@@ -136,6 +141,33 @@ def session(settings: RemoteSettings) -> requests.Session:
         )
         http.auth = auth
     return http
+
+
+def unreachable(error: requests.RequestException, timeout: float) -> str:
+    """Why a request got no answer, in words: 'connection refused', 'host not found', ..."""
+    if isinstance(error, requests.Timeout):
+        return f"the store did not answer within {timeout:g} s"
+    if isinstance(error, requests.exceptions.SSLError):
+        return f"TLS failed: {_innermost(error)}"
+    reason: BaseException = _innermost(error)
+    if isinstance(reason, socket.gaierror):
+        return "host not found"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused (is the store running?)"
+    if isinstance(reason, OSError) and reason.strerror:
+        return f"the store did not answer: {reason.strerror[:1].lower()}{reason.strerror[1:]}"
+    return f"the store did not answer: {reason}"
+
+
+def _innermost(error: BaseException) -> BaseException:
+    """The error at the root of a chain of wrapped errors (requests wraps urllib3's)."""
+    while True:
+        inner = getattr(error, "reason", None) or error.__cause__ or error.__context__
+        if inner is None and error.args and isinstance(error.args[0], BaseException):
+            inner = error.args[0]
+        if not isinstance(inner, BaseException) or inner is error:
+            return error
+        error = inner
 
 
 def _message(response: requests.Response) -> str:
@@ -191,7 +223,7 @@ class RemoteStore:
                 **kwargs,  # type: ignore[arg-type]
             )
         except requests.RequestException as error:
-            raise StoreError(f"{url}: the store did not answer: {error}") from error
+            raise StoreError(f"{url}: {unreachable(error, self.settings.timeout)}") from error
         if response.status_code in (401, 403):
             raise StoreError(
                 f"{url}: access refused ({response.status_code}); set SPEECHLD_STORE_USER, "

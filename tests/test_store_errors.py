@@ -1,0 +1,161 @@
+"""Bad store locations and failing disks or servers: a clear error, and nothing stored lost."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from bench.synthetic import pages as synthetic_pages
+
+from speechld.errors import StoreError
+from speechld.store import RemoteSettings, RemoteStore
+
+from .conftest import free_port
+from .paths import ROOT
+
+CLI = [sys.executable, "-m", "speechld"]
+SELECT = "SELECT * WHERE { ?s ?p ?o }"
+LABEL = '<http://x/id/speech/1> <http://www.w3.org/2000/01/rdf-schema#label> "one" .\n'
+ANSWER = {"head": {"vars": ["s"]}, "results": {"bindings": []}}
+SMALL_BATCHES = ("ingest", "--jobs", "1", "--batch", "100")  # many commits, so some succeed
+PAGES = 1200  # synthetic pages: some megabytes of store, more than the limits below allow
+
+
+def speechld(
+    *args: str, cwd: Path = ROOT, preexec_fn: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a speechld command; what it printed and its exit status."""
+    return subprocess.run(
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        preexec_fn=preexec_fn,
+    )
+
+
+def refused(done: subprocess.CompletedProcess[str], *words: str) -> str:
+    """The one error line of a command that failed as it should, with all the words in it."""
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, done.stderr
+    for word in words:
+        assert word in errors[0], done.stderr
+    return errors[0]
+
+
+def write_pages(directory: Path, count: int) -> Path:
+    """`count` synthetic pages as files in a new directory."""
+    directory.mkdir()
+    for index, item in enumerate(synthetic_pages(count, 3, form="export")):
+        (directory / f"{index:06d}.md").write_text(item.text, encoding="utf-8")
+    return directory
+
+
+def speeches(store: Path) -> int:
+    """How many speeches `speechld stats` counts in a store."""
+    done = speechld("stats", "--store", str(store), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    count: int = json.loads(done.stdout)["speeches"]
+    return count
+
+
+def mount(*args: str) -> None:
+    """Run mount (or umount, as the first argument) and fail on an error."""
+    command = ["umount", *args[1:]] if args[0] == "umount" else ["mount", *args]
+    subprocess.run(command, check=True, capture_output=True, timeout=30)
+
+
+@contextmanager
+def tmpfs(directory: Path, size: str) -> Iterator[Path]:
+    """A small file system of its own at directory, unmounted at the end; a skip if not root."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system needs root")
+    directory.mkdir()
+    try:
+        mount("-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory))
+    except (OSError, subprocess.CalledProcessError) as error:
+        pytest.skip(f"cannot mount a tmpfs here: {error}")
+    try:
+        yield directory
+    finally:
+        mount("umount", str(directory))
+
+
+def small_files() -> None:
+    """In a child process: files may not grow past 1 MB (EFBIG, not a signal, past it)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+
+# 6. Remote stores that are not there, or overloaded
+
+
+def test_an_unreachable_store_fails_at_once_and_says_why() -> None:
+    for url, cause in (
+        (f"http://127.0.0.1:{free_port()}/sparql", "connection refused"),
+        ("http://nowhere.invalid/sparql", "host not found"),
+    ):
+        remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
+        started = time.monotonic()
+        with pytest.raises(StoreError) as error:
+            remote.select(SELECT)
+        assert time.monotonic() - started < 3
+        assert str(error.value).startswith(f"{url}: {cause}")
+        assert "HTTPConnectionPool" not in str(error.value)
+        remote.close()
+
+
+class Overloaded(http.server.BaseHTTPRequestHandler):
+    """Answers 503 to the first two requests, then an empty SELECT result."""
+
+    requests = 0
+
+    def do_POST(self) -> None:
+        """Count the request and answer it."""
+        type(self).requests += 1
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if type(self).requests <= 2:
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = json.dumps(ANSWER).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet."""
+
+
+def test_an_overloaded_store_is_tried_again_after_a_while() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Overloaded)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
+    try:
+        started = time.monotonic()
+        assert list(remote.select(SELECT)) == []
+        assert Overloaded.requests == 3
+        assert time.monotonic() - started >= 0.5  # backed off before the third try
+    finally:
+        remote.close()
+        server.shutdown()
+        server.server_close()
