@@ -19,10 +19,10 @@ import pytest
 from bench.synthetic import pages as synthetic_pages
 
 from speechld.errors import StoreError
-from speechld.store import RemoteSettings, RemoteStore
+from speechld.store import RemoteSettings, RemoteStore, open_store
 
 from .conftest import free_port
-from .paths import ROOT
+from .paths import ROOT, SEED
 
 CLI = [sys.executable, "-m", "speechld"]
 SELECT = "SELECT * WHERE { ?s ?p ?o }"
@@ -99,6 +99,32 @@ def small_files() -> None:
     """In a child process: files may not grow past 1 MB (EFBIG, not a signal, past it)."""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+
+# 1. Locations that look like URLs
+
+
+@pytest.mark.parametrize(
+    "location", ["ftp://example.org/sparql", "http//example.org/sparql", "https//example.org/x"]
+)
+def test_a_location_like_a_url_is_refused_and_creates_nothing(
+    location: str, tmp_path: Path
+) -> None:
+    done = speechld("ingest", "--store", location, str(SEED), cwd=tmp_path)
+    refused(done, f"{location}: not a store location", "http://")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(StoreError, match="not a store location"):
+        open_store(location, read_only=True)
+
+
+def test_an_upper_case_http_url_is_a_remote_store(tmp_path: Path) -> None:
+    location = f"HTTP://127.0.0.1:{free_port()}/sparql"
+    remote = open_store(location)
+    assert isinstance(remote, RemoteStore)
+    remote.close()
+    done = speechld("ingest", "--store", location, str(SEED), cwd=tmp_path)
+    refused(done, f"{location}: connection refused")
+    assert list(tmp_path.iterdir()) == []
 
 
 # 6. Remote stores that are not there, or overloaded

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
 
+from speechld.errors import StoreError
 from speechld.store.base import GraphStore, SourceGraph, dataset_base
 from speechld.store.embedded import EmbeddedStore
 
@@ -20,6 +23,7 @@ __all__ = [
     "RemoteSettings",
     "RemoteStore",
     "SourceGraph",
+    "check_location",
     "dataset_base",
     "default_location",
     "is_remote",
@@ -41,13 +45,37 @@ def default_location() -> str:
     return os.environ.get("SPEECHLD_STORE") or str(Path(user_data_dir("speechld")) / "store")
 
 
-def is_remote(location: str) -> bool:
-    """Whether a store location is the URL of a SPARQL endpoint.
+# A URL's scheme (RFC 3986), and what an http(s) URL with its colon or a slash missing looks like.
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_MISTYPED_URL = re.compile(r"https?(:/?(?!/)|//)", re.IGNORECASE)
 
-    >>> is_remote("https://example.org/sparql"), is_remote("store")
-    (True, False)
+
+def is_remote(location: str) -> bool:
+    """Whether a store location is the URL of a SPARQL endpoint (the scheme in any case).
+
+    >>> is_remote("https://example.org/sparql"), is_remote("HTTP://x/sparql"), is_remote("store")
+    (True, True, False)
     """
-    return location.startswith(("http://", "https://"))
+    return location.lower().startswith(("http://", "https://"))
+
+
+def check_location(location: str) -> None:
+    """Refuse a location that is neither an http(s) URL nor a plausible directory path.
+
+    >>> check_location("ftp://example.org/sparql")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    speechld.errors.StoreError: ftp://example.org/sparql: not a store location: ...
+    """
+    if is_remote(location):
+        if not urlsplit(location).hostname:
+            raise StoreError(f"{location}: not a store location: the URL names no host")
+        return
+    if _URL.match(location) or _MISTYPED_URL.match(location):
+        raise StoreError(
+            f"{location}: not a store location: a remote store is an http:// or https:// URL, "
+            "an embedded store a directory path"
+            + ("" if _URL.match(location) else f" (for a directory of this name: ./{location})")
+        )
 
 
 def open_store(
@@ -65,6 +93,7 @@ def open_store(
     location = location or default_location()
     if location == ":memory:":
         return EmbeddedStore(None)
+    check_location(location)
     if is_remote(location):
         from speechld.store.remote import RemoteSettings, RemoteStore
 
