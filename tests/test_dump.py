@@ -28,6 +28,7 @@ from speechld.dump import DumpCache
 from speechld.errors import StoreError
 from speechld.formats import DUMP_FORMATS
 from speechld.store import EmbeddedStore, SourceGraph
+from speechld.store.directory import MARKER
 from speechld.web import create_app, dumps
 
 from .conftest import start_server, stop_server
@@ -327,6 +328,7 @@ def synthetic_store(path: Path, triples: int) -> None:
     store.bulk_extend(quads())
     store.flush()
     del store
+    (path / MARKER).touch()  # made here, not by an ingest, but speechld's all the same
 
 
 def tree_rss(process: psutil.Process) -> int:

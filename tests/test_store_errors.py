@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -15,11 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from bench.synthetic import pages as synthetic_pages
 
 from speechld.errors import StoreError
-from speechld.store import RemoteSettings, RemoteStore, open_store
+from speechld.store import EmbeddedStore, RemoteSettings, RemoteStore, SourceGraph, open_store
+from speechld.store.directory import MARKER
 
 from .conftest import free_port
 from .paths import ROOT, SEED
@@ -125,6 +128,120 @@ def test_an_upper_case_http_url_is_a_remote_store(tmp_path: Path) -> None:
     done = speechld("ingest", "--store", location, str(SEED), cwd=tmp_path)
     refused(done, f"{location}: connection refused")
     assert list(tmp_path.iterdir()) == []
+
+
+# 3. Directories that are not speechld's
+
+
+def test_a_directory_of_other_files_is_left_alone(tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    (other / "sub").mkdir(parents=True)
+    (other / "notes.txt").write_text("mine\n")
+    (other / "config.json").write_text("{}\n")
+    before = sorted(p.name for p in other.rglob("*"))
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="not a speechld store and not empty") as error:
+            EmbeddedStore(other, read_only=read_only)
+        assert str(other) in str(error.value) and "notes.txt" in str(error.value)
+    refused(speechld("ingest", "--store", str(other), str(SEED)), str(other), "not a speechld")
+    assert sorted(p.name for p in other.rglob("*")) == before
+
+
+def test_a_plain_oxigraph_store_is_refused_until_marked_as_speechlds(tmp_path: Path) -> None:
+    path = tmp_path / "oxigraph"
+    foreign = ox.Quad(ox.NamedNode("http://o/s"), ox.NamedNode("http://o/p"), ox.Literal("o"))
+    plain = ox.Store(str(path))
+    plain.add(foreign)
+    plain.flush()
+    del plain
+    with pytest.raises(StoreError, match=f"did not write .*empty file {re.escape(str(path))}/"):
+        EmbeddedStore(path)
+    refused(speechld("ingest", "--store", str(path), str(SEED)), str(path), "Oxigraph store")
+    (path / MARKER).touch()
+    assert speechld("ingest", "--store", str(path), str(SEED)).returncode == 0
+    store = EmbeddedStore(path, read_only=True)
+    try:
+        assert foreign in set(store.store.quads_for_pattern(None, None, None))
+        assert speechld("stats", "--store", str(path)).returncode == 0
+    finally:
+        store.close()
+
+
+def test_a_new_or_empty_directory_becomes_a_store(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    for name in ("empty", "new/deeper"):
+        store = EmbeddedStore(tmp_path / name)
+        store.replace([SourceGraph("http://x/graph/1", LABEL)])
+        store.close()
+        assert (tmp_path / name / MARKER).read_text().strip()
+
+
+# 4. A file where a store directory should be
+
+
+def test_a_file_is_not_a_store(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_text("hi\n")
+    commands = [
+        ["stats"],
+        ["query", SELECT],
+        ["dump"],
+        ["ingest", str(SEED)],
+    ]
+    for command in commands:
+        done = speechld(command[0], "--store", str(path), *command[1:])
+        refused(done, f"{path} is a file, not a store directory")
+    with pytest.raises(StoreError, match="not a directory"):
+        EmbeddedStore(path / "store")
+    assert path.read_text() == "hi\n"
+
+
+# 5. Why a store cannot be opened for writing
+
+
+def test_a_second_writer_is_told_another_ingest_writes(tmp_path: Path) -> None:
+    first = EmbeddedStore(tmp_path / "store")
+    try:
+        with pytest.raises(StoreError, match="another ingest is writing to it"):
+            EmbeddedStore(tmp_path / "store")
+    finally:
+        first.close()
+
+
+def chmod(mode: str, directory: Path) -> None:
+    """Change the mode of a directory and everything in it."""
+    subprocess.run(["chmod", "-R", mode, str(directory)], check=True)
+
+
+@contextmanager
+def unwritable(directory: Path) -> Iterator[Callable[[], None]]:
+    """A directory and what makes it unwritable: a read-only remount as root, else chmod."""
+    if os.geteuid() != 0:
+        directory.mkdir()
+        try:
+            yield lambda: chmod("a-w", directory)
+        finally:
+            chmod("u+w", directory)
+        return
+    with tmpfs(directory, "16m"):
+        try:
+            yield lambda: mount("-o", "remount,ro", str(directory))
+        finally:
+            mount("-o", "remount,rw", str(directory))
+
+
+def test_an_unwritable_store_is_refused_with_the_plain_cause(tmp_path: Path) -> None:
+    with unwritable(tmp_path / "disk") as freeze:
+        root = tmp_path / "disk" / "store"
+        EmbeddedStore(root).close()
+        freeze()
+        for path in (root, root.parent / "new"):
+            with pytest.raises(StoreError) as error:
+                EmbeddedStore(path)
+            message = str(error.value)
+            assert message.startswith(f"{path}: cannot "), message
+            assert "read-only file system" in message or "permission denied" in message
+            assert "another ingest" not in message
 
 
 # 6. Remote stores that are not there, or overloaded

@@ -34,6 +34,7 @@ from speechld.store.base import (
     pattern_query,
     shared_blocks,
 )
+from speechld.store.directory import cause, check, claim, is_locked
 from speechld.store.snapshots import Lease, current, open_snapshot
 from speechld.store.snapshots import publish as publish_snapshot
 
@@ -160,16 +161,15 @@ class EmbeddedStore:
         if self.path is None:
             return Store()
         if self.read_only:
+            check(self.path)
             store, self._lease = open_snapshot(self.path)
             return store
+        claim(self.path)
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
             store = Store(str(self.path))
         except OSError as error:
-            raise StoreError(
-                f"{self.path}: cannot open the store for writing ({error}); "
-                "is another ingest writing to it?"
-            ) from error
+            why = "another ingest is writing to it" if is_locked(error) else cause(error)
+            raise StoreError(f"{self.path}: cannot open the store for writing: {why}") from error
         publish_snapshot(store, self.path)
         return store
 

@@ -20,9 +20,10 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from speechld.errors import StoreError
+from speechld.store.directory import MARKER, cause
+from speechld.store.directory import SNAPSHOTS as SNAPSHOTS
 
-SNAPSHOTS = "snapshots"
-CURRENT = "speechld-generation"  # names the newest snapshot
+CURRENT = MARKER  # names the newest snapshot
 LOCK = "reader.lock"  # readers hold a shared lock on it; the writer removes only unlocked ones
 ATTEMPTS = 20  # tries to lease the current snapshot while a writer replaces it
 
@@ -33,25 +34,30 @@ def current(root: Path) -> str | None:
         name = (root / CURRENT).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    except NotADirectoryError as error:
+        raise StoreError(f"{root} is a file, not a store directory") from error
     return name if name and (root / SNAPSHOTS / name).is_dir() else None
 
 
 def publish(store: Store, root: Path) -> str:
     """Checkpoint a store into a new snapshot, make it current and drop unused old ones."""
     directory = root / SNAPSHOTS
-    directory.mkdir(exist_ok=True)
     name = f"{time.time_ns():020d}"
     partial = directory / f".{name}"
     try:
+        directory.mkdir(exist_ok=True)
         store.backup(str(partial))
-    except (OSError, RuntimeError) as error:
+        (partial / LOCK).touch()
+        partial.rename(directory / name)
+        pointer = root / f".{CURRENT}"
+        pointer.write_text(name + "\n", encoding="utf-8")
+        os.replace(pointer, root / CURRENT)
+    except OSError as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise StoreError(f"{root}: cannot publish a snapshot: {cause(error)}") from error
+    except RuntimeError as error:
         shutil.rmtree(partial, ignore_errors=True)
         raise StoreError(f"{root}: cannot publish a snapshot: {error}") from error
-    (partial / LOCK).touch()
-    partial.rename(directory / name)
-    pointer = root / f".{CURRENT}"
-    pointer.write_text(name + "\n", encoding="utf-8")
-    os.replace(pointer, root / CURRENT)
     collect(directory, keep=name)
     return name
 
@@ -121,4 +127,4 @@ def open_snapshot(root: Path) -> tuple[Store, Lease]:
         return Store.read_only(str(held.snapshot)), held
     except OSError as error:
         held.release()
-        raise StoreError(f"{root}: cannot open the store: {error}") from error
+        raise StoreError(f"{root}: cannot open the store: {cause(error)}") from error
