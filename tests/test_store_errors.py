@@ -130,6 +130,32 @@ def test_an_upper_case_http_url_is_a_remote_store(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+# 2. A disk that fills up while an ingest writes
+
+
+def test_a_full_disk_stops_the_ingest_with_its_cause_and_loses_nothing(tmp_path: Path) -> None:
+    pages = write_pages(tmp_path / "pages", PAGES)
+    with tmpfs(tmp_path / "disk", "4m") as disk:
+        store = disk / "store"
+        done = speechld(*SMALL_BATCHES, "--store", str(store), str(pages))
+        refused(done, f"{store}: cannot write to the store: no space left on device")
+        assert "stopped after: " in done.stderr
+        mount("-o", "remount,size=64m", str(disk))
+        assert speechld("ingest", "--store", str(store), str(pages)).returncode == 0
+        assert speeches(store) == PAGES
+
+
+def test_a_write_error_stops_the_ingest_with_its_cause_and_loses_nothing(tmp_path: Path) -> None:
+    pages = write_pages(tmp_path / "pages", PAGES)
+    store = tmp_path / "store"
+    done = speechld(*SMALL_BATCHES, "--store", str(store), str(pages), preexec_fn=small_files)
+    refused(done, f"{store}: cannot write to the store: file too large")
+    stopped = [line for line in done.stderr.splitlines() if line.startswith("stopped after: ")]
+    assert len(stopped) == 1 and " stored" in stopped[0]
+    assert speechld("ingest", "--store", str(store), str(pages)).returncode == 0
+    assert speeches(store) == PAGES
+
+
 # 3. Directories that are not speechld's
 
 

@@ -92,16 +92,18 @@ def report(summary: Summary) -> None:
 
 
 class Progress:
-    """A progress line on a terminal: counts and rate, redrawn at most ten times a second."""
+    """A progress line on a terminal: counts and rate, redrawn at most ten times a second;
+    elsewhere only the latest counts, kept for a failure's message."""
 
-    def __init__(self) -> None:
+    def __init__(self, tty: bool = True) -> None:
         self.last = 0.0
+        self.tty = tty
         self.summary: Summary | None = None
 
     def __call__(self, summary: Summary) -> None:
         self.summary = summary
         now = time.monotonic()
-        if now - self.last >= 0.1:
+        if self.tty and now - self.last >= 0.1:
             self.last = now
             self.draw()
 
@@ -118,8 +120,9 @@ class Progress:
 
     def finish(self) -> None:
         """Draw the final counts and end the line."""
-        self.draw()
-        click.echo(err=True)
+        if self.tty:
+            self.draw()
+            click.echo(err=True)
 
 
 @main.command("ingest")
@@ -156,7 +159,7 @@ def ingest_command(
     PATH is a page file (.txt, .md), a JSON-lines file (.jsonl), a directory searched
     recursively, or - for standard input.
     """
-    show = Progress() if sys.stderr.isatty() else None
+    show = Progress(sys.stderr.isatty())
     try:
         store = open_store(location, update_url=update_url, graph_store_url=graph_store_url)
         try:
@@ -165,10 +168,10 @@ def ingest_command(
         finally:
             store.close()
     except SpeechldError as error:
-        raise click.ClickException(str(error)) from error
+        so_far = f"\nstopped after: {show.summary}" if show.summary else ""
+        raise click.ClickException(f"{error}{so_far}") from error
     finally:
-        if show is not None:
-            show.finish()
+        show.finish()
     report(summary)
 
 

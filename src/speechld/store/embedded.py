@@ -155,6 +155,7 @@ class EmbeddedStore:
         self._retired: list[tuple[float, Lease]] = []
         self._generation = 0.0
         self._unpublished = False
+        self._failed = False  # a write failed (and said so): closing need not say it again
         self._store = self._open()
 
     def _open(self) -> Store:
@@ -172,6 +173,11 @@ class EmbeddedStore:
             raise StoreError(f"{self.path}: cannot open the store for writing: {why}") from error
         publish_snapshot(store, self.path)
         return store
+
+    @property
+    def where(self) -> str:
+        """The store's directory, or ':memory:', for messages."""
+        return ":memory:" if self.path is None else str(self.path)
 
     @property
     def store(self) -> Store:
@@ -224,6 +230,9 @@ class EmbeddedStore:
                 self._store.bulk_load(trig_text(run), format=RdfFormat.TRIG, lenient=True)
         except SyntaxError as error:
             raise StoreError(f"the store refused the update: {error}") from error
+        except OSError as error:
+            self._failed = True
+            raise StoreError(f"{self.where}: cannot write to the store: {cause(error)}") from error
         self._generation = time.time()
         self._unpublished = True
         if publish:
@@ -348,11 +357,17 @@ class EmbeddedStore:
         return next(iter(self.store.quads_for_pattern(None, None, None, None)), None) is None
 
     def close(self) -> None:
-        """Close the store, publishing what was written, releasing its lock or its snapshots."""
-        self.publish()
-        for _, held in self._retired:
-            held.release()
-        self._retired.clear()
-        if self._lease is not None:
-            self._lease.release()
-        del self._store
+        """Close the store, publishing what was written, releasing its lock or its snapshots
+        (even if publishing fails, which after a failed write is no news)."""
+        try:
+            self.publish()
+        except StoreError:
+            if not self._failed:
+                raise
+        finally:
+            for _, held in self._retired:
+                held.release()
+            self._retired.clear()
+            if self._lease is not None:
+                self._lease.release()
+            del self._store
