@@ -27,8 +27,10 @@ from speechld.cli import main
 from speechld.dump import DumpCache
 from speechld.errors import StoreError
 from speechld.formats import DUMP_FORMATS
+from speechld.ingest import dataset_graph
 from speechld.store import EmbeddedStore, SourceGraph
 from speechld.store.directory import MARKER
+from speechld.vocab import Minter
 from speechld.web import create_app, dumps
 
 from .conftest import start_server, stop_server
@@ -329,6 +331,9 @@ def synthetic_store(path: Path, triples: int) -> None:
     store.flush()
     del store
     (path / MARKER).touch()  # made here, not by an ingest, but speechld's all the same
+    ours = EmbeddedStore(path)
+    ours.replace([dataset_graph(Minter("http://127.0.0.1/"))])  # the base its URIs are under
+    ours.close()
 
 
 def tree_rss(process: psutil.Process) -> int:

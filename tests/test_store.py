@@ -225,6 +225,17 @@ def test_dump_round_trips(store: GraphStore) -> None:
     assert isomorphic(turtle, union) and isomorphic(ntriples, union)
 
 
+def test_dumps_and_graphs_keep_to_speechlds_graphs(store: GraphStore) -> None:
+    foreign = "<http://elsewhere.example/s> <http://elsewhere.example/p> 1 .\n"
+    store.replace([SourceGraph("http://elsewhere.example/graph", foreign)])
+    assert store.is_empty() and list(store.graphs()) == [] and quads(store) == set()
+    fill(store)
+    assert {graph_of(q) for q in quads(store)} == {G1, G2, str(MINT.graph("dataset"))}
+    assert sorted(store.graphs()) == sorted({G1, G2, str(MINT.graph("dataset"))})
+    assert not store.is_empty()
+    assert bool(store.query("ASK { GRAPH <http://elsewhere.example/graph> { ?s ?p 1 } }"))
+
+
 def test_a_speaker_no_page_names_any_more_leaves_the_shared_graph(store: GraphStore) -> None:
     item = next(iter(synthetic_pages(1, 7, form="export")))
     speaker = parse_page(item.text, item.source).speaker

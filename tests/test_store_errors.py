@@ -189,6 +189,8 @@ def test_a_plain_oxigraph_store_is_refused_until_marked_as_speechlds(tmp_path: P
     try:
         assert foreign in set(store.store.quads_for_pattern(None, None, None))
         assert speechld("stats", "--store", str(path)).returncode == 0
+        dumped = b"".join(store.dump(ox.RdfFormat.N_QUADS))
+        assert b"http://o/" not in dumped and b"/id/speech/" in dumped
     finally:
         store.close()
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from speechld.errors import StoreError
+from speechld.ingest import dataset_graph
 from speechld.store import EmbeddedStore, SourceGraph, open_store
 from speechld.store import embedded as embedded_module
 from speechld.store.snapshots import SNAPSHOTS, current
+from speechld.vocab import Minter
 
 TRIPLE = '<http://x/id/speech/{n}> <http://www.w3.org/2000/01/rdf-schema#label> "{n}" .\n'
 
@@ -70,7 +72,7 @@ def test_reader_moves_to_new_data_and_keeps_what_it_reads(
 def test_a_dump_keeps_its_snapshot_to_the_end(tmp_path: Path) -> None:
     root = tmp_path / "store"
     writer = EmbeddedStore(root)
-    writer.replace([graph(n) for n in range(3)])
+    writer.replace([dataset_graph(Minter("http://x/")), *(graph(n) for n in range(3))])
     reader = EmbeddedStore(root, read_only=True)
     leased = current(root)
     from pyoxigraph import RdfFormat
@@ -80,7 +82,7 @@ def test_a_dump_keeps_its_snapshot_to_the_end(tmp_path: Path) -> None:
     reader.close()  # the reader lets go, the dump does not
     writer.replace([graph(9)])
     assert leased in snapshots(root)
-    assert first.count(b"\n") == 3 and list(chunks) == []
+    assert first.count(b"\n") == 5 and list(chunks) == []  # the dataset graph's two, and three
     writer.replace([graph(10)])
     assert leased not in snapshots(root)
     writer.close()

@@ -205,3 +205,9 @@ def dataset_base(store: GraphStore) -> str | None:
         space = str(row["space"].value)
         return space.removesuffix("id/")
     return None
+
+
+def graph_prefix(store: GraphStore) -> str | None:
+    """`{base}graph/`, how the names of the graphs speechld wrote start; None before any."""
+    base = dataset_base(store)
+    return None if base is None else base + GRAPH_PATH

@@ -31,6 +31,7 @@ from speechld.store.base import (
     QueryResult,
     SourceGraph,
     Subject,
+    graph_prefix,
     pattern_query,
     shared_blocks,
 )
@@ -327,19 +328,29 @@ class EmbeddedStore:
         distinct = _distinct(quad.triple for quad in quads)
         return list(islice(distinct, offset, None if limit is None else offset + limit))
 
+    def _ours(self, store: Store) -> Iterator[NamedNode]:
+        """The named graphs speechld wrote, those under `{base}graph/` (none before any)."""
+        prefix = graph_prefix(self)
+        if prefix is None:
+            return
+        for graph in store.named_graphs():
+            if isinstance(graph, NamedNode) and graph.value.startswith(prefix):
+                yield graph
+
     def dump(self, format: RdfFormat) -> Iterator[bytes]:
-        """Every quad (or, for triple formats, every triple) serialised in chunks."""
+        """The quads (or, for triple formats, the triples) of speechld's graphs, in chunks."""
         store = self.store
         held = self._lease.copy() if self._lease is not None else None
         try:
             quads = format is RdfFormat.N_QUADS or format is RdfFormat.TRIG
             buffer = io.BytesIO()
             batch: list[Quad] | list[Triple] = []
-            for quad in store.quads_for_pattern(None, None, None, None):
-                batch.append(quad if quads else quad.triple)  # type: ignore[arg-type]
-                if len(batch) >= CHUNK:
-                    yield _serialize(batch, format, buffer)
-                    batch = []
+            for graph in self._ours(store):
+                for quad in store.quads_for_pattern(None, None, None, graph):
+                    batch.append(quad if quads else quad.triple)  # type: ignore[arg-type]
+                    if len(batch) >= CHUNK:
+                        yield _serialize(batch, format, buffer)
+                        batch = []
             if batch:
                 yield _serialize(batch, format, buffer)
         finally:
@@ -347,14 +358,17 @@ class EmbeddedStore:
                 held.release()
 
     def graphs(self) -> Iterator[str]:
-        """The names of the store's named graphs."""
-        for graph in self.store.named_graphs():
-            if isinstance(graph, NamedNode):
-                yield graph.value
+        """The names of the graphs speechld wrote."""
+        for graph in self._ours(self.store):
+            yield graph.value
 
     def is_empty(self) -> bool:
-        """Whether the store holds no quad at all."""
-        return next(iter(self.store.quads_for_pattern(None, None, None, None)), None) is None
+        """Whether no graph speechld wrote holds a quad."""
+        store = self.store
+        return not any(
+            next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
+            for graph in self._ours(store)
+        )
 
     def close(self) -> None:
         """Close the store, publishing what was written, releasing its lock or its snapshots

@@ -33,12 +33,11 @@ from urllib3.util.retry import Retry
 
 from speechld.errors import QueryError, StoreError
 from speechld.store.base import (
-    GRAPH_PATH,
     QueryResult,
     SourceGraph,
     Subject,
-    dataset_base,
     digests_query,
+    graph_prefix,
     pattern_query,
     query_form,
     shared_blocks,
@@ -398,8 +397,7 @@ class RemoteStore:
     def prefix(self) -> str | None:
         """`{base}graph/`, the start of the names of our graphs; None before any ingest."""
         if self._prefix is None:
-            base = dataset_base(self)
-            self._prefix = None if base is None else base + GRAPH_PATH
+            self._prefix = graph_prefix(self)
         return self._prefix
 
     def graphs(self) -> Iterator[str]:
