@@ -6,12 +6,18 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gzip
+import os
+import stat
+import subprocess
+import sys
 import threading
 import time
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from subprocess import CompletedProcess
+from typing import IO
 
 import psutil
 import pyoxigraph as ox
@@ -116,8 +122,123 @@ def test_dump_errors_name_their_cause(tmp_path: Path, store_path: Path) -> None:
     assert result.exit_code == 2 and "rdfxml" in result.output
     target = tmp_path / "no-such-dir" / "out.nq"
     result = runner.invoke(main, ["dump", "--store", str(store_path), "-o", str(target)])
-    assert result.exit_code == 1 and "no-such-dir" in result.output
+    assert result.exit_code == 1
+    assert result.output == f"Error: the directory {target.parent} does not exist\n"
     assert not target.parent.exists()
+
+
+def speechld(*args: str, stdout: int | IO[bytes] = subprocess.PIPE) -> CompletedProcess[bytes]:
+    """Run the speechld command in a process of its own, bounded in time."""
+    command = [sys.executable, "-m", "speechld", *args]
+    return subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, timeout=60, check=False)
+
+
+def expected_nquads(store_path: Path) -> bytes:
+    """The store's N-Quads dump, as `dump` writes it to standard output."""
+    result = CliRunner().invoke(main, ["dump", "--store", str(store_path)])
+    assert result.exit_code == 0 and result.stdout_bytes
+    return result.stdout_bytes
+
+
+def test_a_fifo_is_written_in_place_not_replaced(tmp_path: Path, store_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    done = speechld("dump", "--store", str(store_path), "-o", str(fifo))
+    reader.join(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert read == [expected_nquads(store_path)]
+    assert os.listdir(tmp_path) == ["fifo"]
+
+
+def test_a_device_is_written_in_place_not_replaced(tmp_path: Path, store_path: Path) -> None:
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.stat("/dev/null").st_rdev)
+    except PermissionError:
+        pytest.skip("making a device node takes root")
+    done = speechld("dump", "--store", str(store_path), "-o", str(device))
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISCHR(device.stat().st_mode)
+    assert os.listdir(tmp_path) == ["null"]
+
+
+@pytest.mark.parametrize("name", ["/dev/stdout", "-"])
+def test_standard_output_by_name(store_path: Path, name: str) -> None:
+    done = speechld("dump", "--store", str(store_path), "-o", name)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == expected_nquads(store_path)
+
+
+def test_dev_stdout_appends_where_the_shell_redirected_it(tmp_path: Path, store_path: Path) -> None:
+    target = tmp_path / "out.nq"
+    target.write_bytes(b"# kept\n")
+    with target.open("ab") as out:
+        done = speechld("dump", "--store", str(store_path), "-o", "/dev/stdout", stdout=out)
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes() == b"# kept\n" + expected_nquads(store_path)
+
+
+def test_a_replaced_file_keeps_its_permissions_and_its_link(
+    tmp_path: Path, store_path: Path
+) -> None:
+    target = tmp_path / "private.nq"
+    target.write_bytes(b"old")
+    target.chmod(0o600)
+    link = tmp_path / "link.nq"
+    link.symlink_to(target.name)
+    result = CliRunner().invoke(main, ["dump", "--store", str(store_path), "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and target.read_bytes() == expected_nquads(store_path)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    new = tmp_path / "new.nq"
+    assert CliRunner().invoke(main, ["dump", "--store", str(store_path), "-o", str(new)])
+    assert stat.S_IMODE(new.stat().st_mode) == 0o644
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 kB file system of its own (mounting one takes root), unmounted after."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mount = ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)]
+    if subprocess.run(mount, capture_output=True, timeout=30, check=False).returncode != 0:
+        pytest.skip("cannot mount a small file system here (it takes root)")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True, timeout=30, check=False)
+
+
+def test_a_full_disk_is_named_and_the_old_file_kept(small_disk: Path, store_path: Path) -> None:
+    target = small_disk / "speechld.nq"
+    target.write_bytes(b"old dump\n")
+    result = CliRunner().invoke(main, ["dump", "--store", str(store_path), "-o", str(target)])
+    assert result.exit_code == 1
+    assert f"Error: no space left on device while writing {target}\n" == result.output
+    assert target.read_bytes() == b"old dump\n"
+    assert os.listdir(small_disk) == ["speechld.nq"]
+
+
+def test_an_unwritable_directory_is_named(tmp_path: Path, store_path: Path) -> None:
+    directory = Path("/sys") if os.geteuid() == 0 else tmp_path / "read-only"
+    if directory != Path("/sys"):
+        directory.mkdir()
+        directory.chmod(0o555)
+    target = directory / "speechld.nq"
+    result = CliRunner().invoke(main, ["dump", "--store", str(store_path), "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot write {target}: permission denied\n"
+
+
+def test_standard_output_on_a_full_device_is_one_line(store_path: Path) -> None:
+    with open("/dev/full", "wb") as full:
+        done = speechld("dump", "--store", str(store_path), stdout=full)
+    assert done.returncode == 1
+    assert done.stderr == b"Error: no space left on device while writing standard output\n"
 
 
 @pytest.fixture()

@@ -447,9 +447,9 @@ def serve(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True, path_type=Path),
     default=None,
-    help="File to write, gzipped if its name ends in .gz (default: standard output).",
+    help="File to write, gzipped if its name ends in .gz (default, or -: standard output).",
 )
 def dump_command(location: str | None, format_name: str, output: Path | None) -> None:
     """Write the whole dataset in one RDF format, streamed from the store."""
@@ -457,7 +457,7 @@ def dump_command(location: str | None, format_name: str, output: Path | None) ->
     try:
         store = open_store(location, read_only=True)
         try:
-            if output is None:
+            if output is None or str(output) == "-":
                 write(dump(store, fmt), sys.stdout.buffer)
             else:
                 chunks = dump(store, fmt, compress=output.name.endswith(".gz"))
@@ -465,5 +465,5 @@ def dump_command(location: str | None, format_name: str, output: Path | None) ->
                 click.echo(f"wrote {size:,} bytes of {fmt.title} to {output}", err=True)
         finally:
             store.close()
-    except (SpeechldError, OSError) as error:
+    except SpeechldError as error:
         raise click.ClickException(str(error)) from error

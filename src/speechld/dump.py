@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
+import re
 import shutil
+import stat
 import tempfile
 import time
 import zlib
@@ -13,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from speechld.errors import SpeechldError, StoreError
+from speechld.errors import OutputError, SpeechldError, StoreError
 from speechld.formats import DUMP_FORMATS, Format
 from speechld.store import GraphStore, open_store
 
@@ -22,6 +25,8 @@ CHUNK = 1 << 16  # bytes read at a time from a dump file being followed
 POLL = 0.05  # seconds between looks at a dump file being made
 FOLLOW_WAIT = 30.0  # seconds a reader waits for the making of a dump to start
 TRIES = 10  # attempts at a dump's lock before another process is taken to be making it
+STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}  # names of open descriptors, written in place
+_DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/self/fd)/(\d+)")
 
 
 def file_name(fmt: Format) -> str:
@@ -65,38 +70,134 @@ def dump(store: GraphStore, fmt: Format, *, compress: bool = False) -> Iterator[
     return gzipped(chunks) if compress else chunks
 
 
-def write(chunks: Iterable[bytes], out: BinaryIO) -> int:
-    """Write the chunks to a binary stream; the number of bytes written."""
+def write(chunks: Iterable[bytes], out: BinaryIO, name: str | Path = "standard output") -> int:
+    """Write the chunks to a binary stream named `name`; the number of bytes written."""
     size = 0
     for chunk in chunks:
-        out.write(chunk)
+        with writing(name):
+            out.write(chunk)
         size += len(chunk)
-    out.flush()
+    with writing(name):
+        out.flush()
     return size
 
 
-def write_file(chunks: Iterable[bytes], path: Path, partial: Path | None = None) -> int:
-    """Write the chunks to a file, whole or not at all (a partial dump never takes its name):
-    to `partial` first if given (a name others may follow the writing under), else to a
-    temporary file of its own."""
-    path = path.resolve()
-    if partial is None:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        temporary = Path(name)
-    else:
-        temporary = partial
-        temporary.unlink(missing_ok=True)  # a crashed writer's: followers must not see it
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+@contextlib.contextmanager
+def writing(name: str | Path) -> Iterator[None]:
+    """Turn a failure to write into an OutputError naming what was written and why (a closed
+    pipe stays a BrokenPipeError: a reader that has had enough is no error)."""
     try:
-        with os.fdopen(fd, "wb") as out:
-            size = write(chunks, out)
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)  # readable as any other file written, not private
-        os.replace(temporary, path)
+        yield
+    except (BrokenPipeError, OutputError):
+        raise
+    except OSError as error:
+        raise OutputError(cannot_write(error, name)) from error
+
+
+def cannot_write(error: OSError, name: str | Path) -> str:
+    """Why a file or stream could not be written, in words naming it.
+
+    >>> cannot_write(OSError(errno.ENOSPC, "No space left on device"), Path("/d/x.nq"))
+    'no space left on device while writing /d/x.nq'
+    >>> cannot_write(FileNotFoundError(errno.ENOENT, "No such file"), Path("/d/x.nq"))
+    'the directory /d does not exist'
+    >>> cannot_write(PermissionError(errno.EACCES, "Permission denied"), Path("/d/x.nq"))
+    'cannot write /d/x.nq: permission denied'
+    """
+    if error.errno == errno.ENOSPC:
+        return f"no space left on device while writing {name}"
+    if error.errno == errno.ENOENT and isinstance(name, Path):
+        return f"the directory {name.parent} does not exist"
+    reason = error.strerror or str(error)
+    return f"cannot write {name}: {reason[:1].lower()}{reason[1:]}"
+
+
+def write_file(chunks: Iterable[bytes], path: Path, partial: Path | None = None) -> int:
+    """Write the chunks to a file; the number of bytes written.
+
+    A regular file is written whole or not at all (a partial dump never takes its name): to
+    `partial` first if given (a name others may follow the writing under), else to a
+    temporary file of its own, which takes the old file's permissions. A FIFO, a device or
+    an open descriptor (/dev/stdout, /dev/fd/3) is written in place, as a stream.
+    """
+    if partial is None and in_place(path):
+        return _write_in_place(chunks, path)
+    return _write_whole(chunks, path.resolve(), partial)
+
+
+def in_place(path: Path) -> bool:
+    """Whether a file is written as it is rather than replaced: an open descriptor, or an
+    existing file that is not a regular one (a FIFO, a device)."""
+    if _descriptor(path) is not None:
+        return True
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False  # not there yet: it will be a regular file
+
+
+def _descriptor(path: Path) -> int | None:
+    """The open descriptor a name such as /dev/stdout or /dev/fd/3 stands for, if it is one."""
+    name = os.path.abspath(path)
+    if name in STREAMS:
+        return STREAMS[name]
+    match = _DESCRIPTOR.fullmatch(name)
+    return int(match[1]) if match else None
+
+
+def _write_in_place(chunks: Iterable[bytes], path: Path) -> int:
+    """Write the chunks into a FIFO, a device or an open descriptor, as they come."""
+    with writing(path):
+        descriptor = _descriptor(path)
+        fd = os.dup(descriptor) if descriptor is not None else os.open(path, os.O_WRONLY)
+    return _write_closing(chunks, fd, path, sync=False)
+
+
+def _write_whole(chunks: Iterable[bytes], path: Path, partial: Path | None) -> int:
+    """Write the chunks to a temporary file (or `partial`), named `path` once whole."""
+    mode = _mode(path)
+    with writing(path):
+        if partial is None:
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            temporary = Path(name)
+        else:
+            temporary = partial
+            temporary.unlink(missing_ok=True)  # a crashed writer's: followers must not see it
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        size = _write_closing(chunks, fd, path, sync=True)
+        with writing(path):
+            os.chmod(temporary, mode)
+            os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return size
+
+
+def _write_closing(chunks: Iterable[bytes], fd: int, name: Path, *, sync: bool) -> int:
+    """Write the chunks to an open descriptor and close it, synced to disk first if asked."""
+    out = os.fdopen(fd, "wb")
+    try:
+        size = write(chunks, out, name)
+        with writing(name):
+            if sync:
+                os.fsync(fd)
+            out.close()
+    finally:
+        if not out.closed:
+            with contextlib.suppress(OSError):  # what could not be written is lost anyway
+                out.close()
+    return size
+
+
+def _mode(path: Path) -> int:
+    """The permission bits of a file written to path: those of the file it replaces, else
+    readable by all as any other file written (not a temporary file's private 0600)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o644
 
 
 class DumpCache:

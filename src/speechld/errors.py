@@ -36,6 +36,10 @@ class StoreError(SpeechldError):
     """The graph store could not be opened, read or written."""
 
 
+class OutputError(SpeechldError, OSError):
+    """A file or stream could not be written; the message names it and the cause."""
+
+
 class QueryError(SpeechldError):
     """A SPARQL query is malformed or cannot be answered."""
 
