@@ -241,6 +241,32 @@ def test_standard_output_on_a_full_device_is_one_line(store_path: Path) -> None:
     assert done.stderr == b"Error: no space left on device while writing standard output\n"
 
 
+SIGTERM_MIDWAY = """
+import os, signal
+from speechld import cli
+
+def dump(store, fmt, compress=False):
+    yield b"<http://a> <http://b> <http://c> .\\n"
+    os.kill(os.getpid(), signal.SIGTERM)
+    yield b"never written"
+
+cli.dump = dump
+cli.main()
+"""
+
+
+def test_sigterm_leaves_the_old_file_and_no_partial_one(tmp_path: Path, store_path: Path) -> None:
+    target = tmp_path / "out.nq"
+    target.write_bytes(b"old dump\n")
+    command = [sys.executable, "-c", SIGTERM_MIDWAY, "dump", "--store", str(store_path)]
+    done = subprocess.run(
+        [*command, "-o", str(target)], capture_output=True, timeout=60, check=False
+    )
+    assert done.returncode == 143, done.stderr
+    assert target.read_bytes() == b"old dump\n"
+    assert os.listdir(tmp_path) == ["out.nq"]
+
+
 @pytest.fixture()
 def client(source: EmbeddedStore) -> FlaskClient:
     return create_app({"STORE": source, "BASE": BASE}).test_client()

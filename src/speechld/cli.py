@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
@@ -454,16 +457,34 @@ def serve(
 def dump_command(location: str | None, format_name: str, output: Path | None) -> None:
     """Write the whole dataset in one RDF format, streamed from the store."""
     fmt = by_name(format_name)
-    try:
-        store = open_store(location, read_only=True)
+    with terminate_as_exit():
         try:
-            if output is None or str(output) == "-":
-                write(dump(store, fmt), sys.stdout.buffer)
-            else:
-                chunks = dump(store, fmt, compress=output.name.endswith(".gz"))
-                size = write_file(chunks, output)
-                click.echo(f"wrote {size:,} bytes of {fmt.title} to {output}", err=True)
-        finally:
-            store.close()
-    except SpeechldError as error:
-        raise click.ClickException(str(error)) from error
+            store = open_store(location, read_only=True)
+            try:
+                if output is None or str(output) == "-":
+                    write(dump(store, fmt), sys.stdout.buffer)
+                else:
+                    chunks = dump(store, fmt, compress=output.name.endswith(".gz"))
+                    size = write_file(chunks, output)
+                    click.echo(f"wrote {size:,} bytes of {fmt.title} to {output}", err=True)
+            finally:
+                store.close()
+        except SpeechldError as error:
+            raise click.ClickException(str(error)) from error
+
+
+@contextlib.contextmanager
+def terminate_as_exit() -> Iterator[None]:
+    """Have SIGTERM end the command as Ctrl-C does, cleaning up on the way (exit status 143)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
