@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 from pyoxigraph import QueryTriples
 
 from speechld.child import in_child
@@ -25,6 +26,7 @@ from speechld.ingest import BATCH, Summary, ingest, resolve_base
 from speechld.inputs import DEFAULT_LIMIT, Counts, speeches
 from speechld.store import GraphStore, default_location, open_store
 from speechld.store.stats import stats
+from speechld.vocab import check_base
 
 DEFAULT_BASE = "http://127.0.0.1:5000/"
 
@@ -51,12 +53,28 @@ graph_store_option = click.option(
     default=None,
     help="Graph Store Protocol URL of a remote store, for graphs too large for one update.",
 )
+
+
+def valid_base(ctx: click.Context, param: click.Parameter, base: str | None) -> str | None:
+    """The --base given, if URIs can be minted under it; else a usage error saying why."""
+    if base is None:
+        return None
+    try:
+        return check_base(base)
+    except ValueError as error:
+        source = ctx.get_parameter_source(param.name or "")
+        where = " (from SPEECHLD_BASE)" if source is ParameterSource.ENVIRONMENT else ""
+        raise click.BadParameter(f"{error}{where}", ctx, param) from error
+
+
 base_option = click.option(
     "--base",
     metavar="URL",
     envvar="SPEECHLD_BASE",
     default=None,
-    help="Base of the minted URIs (default: SPEECHLD_BASE, else the server's own address).",
+    callback=valid_base,
+    help="Base of the minted URIs, an http(s) IRI "
+    "(default: SPEECHLD_BASE, else the server's own address).",
 )
 
 limit_option = click.option(

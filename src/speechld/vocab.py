@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+from pyoxigraph import NamedNode
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 
@@ -84,6 +85,39 @@ rdflib.term.URIRef('http://id.loc.gov/vocabulary/iso639-2/und'))
     primary = tag.split("-", 1)[0].lower()
     part = "1" if len(primary) == 2 else "2"
     return URIRef(f"http://id.loc.gov/vocabulary/iso639-{part}/{_key(primary)}")
+
+
+def check_base(base: str) -> str:
+    """The base, if every URI minted under it is a valid IRI; else a ValueError saying why.
+
+    >>> check_base("https://example.org/nc")
+    'https://example.org/nc'
+    >>> check_base("example.org/")
+    Traceback (most recent call last):
+    ...
+    ValueError: must be an absolute http(s) IRI with no spaces, quotes, '#' or '?' \
+(such as https://example.org/nc/), not 'example.org/'
+    """
+    if not _is_base(base):
+        raise ValueError(
+            "must be an absolute http(s) IRI with no spaces, quotes, '#' or '?' "
+            f"(such as https://example.org/nc/), not {base!r}"
+        )
+    return base
+
+
+def _is_base(base: str) -> bool:
+    """Whether a base is an http(s) IRI with a host, that a path can be appended to."""
+    try:
+        NamedNode(base)  # Oxigraph's own IRI check
+        parts = urlsplit(base)
+    except ValueError:
+        return False
+    return (
+        parts.scheme.lower() in {"http", "https"}
+        and bool(parts.hostname)
+        and not ("#" in base or "?" in base)
+    )
 
 
 class Minter:
