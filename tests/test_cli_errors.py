@@ -13,7 +13,9 @@ from click.testing import CliRunner
 
 from speechld.cli import main
 
-from .paths import SEED
+from .paths import ROOT, SEED
+
+CORPUS = ROOT / "tests" / "data" / "pages.jsonl"
 
 BAD_BASES = [
     "relative/path/",
@@ -72,3 +74,74 @@ def test_good_bases_are_taken(base: str) -> None:
     result = CliRunner().invoke(main, ["parse", "--format", "json", "--base", base, str(SEED)])
     assert result.exit_code == 0, result.output
     assert f'"uri": "{base.rstrip("/")}/id/speech/' in result.stdout
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded store holding the seed speech."""
+    store = tmp_path_factory.mktemp("seeded") / "store"
+    result = CliRunner().invoke(main, ["ingest", "--store", str(store), str(SEED)])
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def test_a_query_failing_as_its_result_is_written_is_one_error_line(seeded: Path) -> None:
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    done = speechld("query", "--store", str(seeded), service)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: the query failed: ") and "port 1" in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["query", "SELECT * WHERE { ?s ?p ?o }"],
+        ["query", "CONSTRUCT WHERE { ?s ?p ?o }"],
+        ["stats"],
+        ["dump"],
+        ["parse", str(SEED)],
+    ],
+)
+def test_a_full_standard_output_is_one_error_line(seeded: Path, command: list[str]) -> None:
+    store = [] if command[0] == "parse" else ["--store", str(seeded)]
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "speechld", *command[:1], *store, *command[1:]],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    error = "Error: no space left on device while writing standard output\n"
+    assert done.stderr.endswith(error) and "Traceback" not in done.stderr, done.stderr
+
+
+CROSS = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c }"  # megabytes of rows: more than a pipe holds
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["query", "--store", "STORE", CROSS], ["parse", "--format", "json", str(CORPUS)]],
+)
+def test_a_reader_closing_the_pipe_ends_the_command_quietly(
+    seeded: Path, command: list[str]
+) -> None:
+    args = [str(seeded) if arg == "STORE" else arg for arg in command]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "speechld", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    try:
+        assert process.stdout.read(100)
+        process.stdout.close()  # as `| head` does
+        assert process.wait(timeout=60) in {0, 1}
+        errors = process.stderr.read().decode()
+    finally:
+        process.kill()
+        process.stderr.close()
+    assert "Traceback" not in errors and "Error" not in errors, errors

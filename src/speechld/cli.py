@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
 import json
 import os
 import signal
@@ -12,19 +14,20 @@ import time
 from collections.abc import Callable, Iterator
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 from click.core import ParameterSource
 from pyoxigraph import QueryTriples
 
 from speechld.child import in_child
-from speechld.dump import dump, write, write_file
-from speechld.errors import NotASpeech, ParseError, SpeechldError, StoreError
-from speechld.formats import DUMP_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, by_name
+from speechld.dump import cannot_write, dump, write, write_file
+from speechld.errors import NotASpeech, ParseError, QueryError, SpeechldError, StoreError
+from speechld.formats import DUMP_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format, by_name
 from speechld.ingest import BATCH, Summary, ingest, resolve_base
 from speechld.inputs import DEFAULT_LIMIT, Counts, speeches
 from speechld.store import GraphStore, default_location, open_store
+from speechld.store.base import QueryResult
 from speechld.store.stats import stats
 from speechld.vocab import check_base
 
@@ -93,6 +96,22 @@ paths_argument = click.argument("paths", nargs=-1, required=True, metavar="PATH.
 def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that say which store to use and how to reach it."""
     return store_option(update_option(graph_store_option(command)))
+
+
+def writes_stdout(command: Callable[..., None]) -> Callable[..., None]:
+    """Have a command's failure to write standard output (a full disk, say) end in one line
+    saying so; a reader closing the pipe is left to click, which exits quietly."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except OSError as error:
+            if error.errno in {None, errno.EPIPE} or error.filename is not None:
+                raise  # not a write to standard output
+            raise click.ClickException(cannot_write(error, "standard output")) from error
+
+    return run
 
 
 @click.group()
@@ -208,6 +227,7 @@ def ingest_command(
     help="json: one JSON object per speech per line; text: a readable summary.",
 )
 @paths_argument
+@writes_stdout
 def parse_command(base: str | None, limit: int, output: str, paths: tuple[str, ...]) -> None:
     """Parse speech pages and print what was read; nothing is stored.
 
@@ -248,6 +268,7 @@ def open_reader(location: str | None) -> GraphStore:
 @main.command("stats")
 @store_option
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@writes_stdout
 def stats_command(location: str | None, output: str) -> None:
     """Count the speeches, persons, groups, triples and graphs in the store."""
     store = open_reader(location)
@@ -274,33 +295,53 @@ GRAPH_NAMES = [f.name for f in GRAPH_FORMATS]
     help="Output format (default: tsv for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE).",
 )
 @click.argument("sparql")
+@writes_stdout
 def query_command(location: str | None, name: str | None, sparql: str) -> None:
     """Run a SPARQL query on the store and print its result."""
     store = open_reader(location)
     try:
-        result = store.query(sparql)
-        out = sys.stdout.buffer
-        if isinstance(result, QueryTriples):
-            fmt = by_name(name or "turtle")
-            if fmt.rdf is None:
-                raise click.UsageError(
-                    f"--format {fmt.name} is for SELECT/ASK results; a graph is written as "
-                    + ", ".join(GRAPH_NAMES)
-                )
-            result.serialize(out, fmt.rdf)
-        else:
-            fmt = by_name(name or "tsv")
-            if fmt.results is None:
-                raise click.UsageError(
-                    f"--format {fmt.name} is for graphs; SELECT/ASK results are written as "
-                    + ", ".join(RESULT_NAMES)
-                )
-            result.serialize(out, fmt.results)
-        out.flush()
+        write_result(store.query(sparql), name, sys.stdout.buffer)
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
     finally:
         store.close()
+
+
+def write_result(result: QueryResult, name: str | None, out: BinaryIO) -> None:
+    """Write a query's result in the format named (else the default for its kind); Oxigraph
+    evaluates the query as it writes, so a failure there is the query's."""
+    try:
+        if isinstance(result, QueryTriples):
+            result.serialize(out, graph_format(name).rdf)
+        else:
+            result.serialize(out, results_format(name).results)
+        out.flush()
+    except OSError as error:
+        if error.errno is not None:
+            raise  # writing the output failed, not the query (see writes_stdout)
+        raise QueryError(f"the query failed: {error}") from error
+
+
+def graph_format(name: str | None) -> Format:
+    """The format to write a CONSTRUCT or DESCRIBE result in; a usage error if not one."""
+    fmt = by_name(name or "turtle")
+    if fmt.rdf is None:
+        raise click.UsageError(
+            f"--format {fmt.name} is for SELECT/ASK results; a graph is written as "
+            + ", ".join(GRAPH_NAMES)
+        )
+    return fmt
+
+
+def results_format(name: str | None) -> Format:
+    """The format to write SELECT or ASK results in; a usage error if not one."""
+    fmt = by_name(name or "tsv")
+    if fmt.results is None:
+        raise click.UsageError(
+            f"--format {fmt.name} is for graphs; SELECT/ASK results are written as "
+            + ", ".join(RESULT_NAMES)
+        )
+    return fmt
 
 
 def load_bundled(location: str, base: str | None, default_base: str) -> str:
