@@ -145,3 +145,45 @@ def test_a_reader_closing_the_pipe_ends_the_command_quietly(
         process.kill()
         process.stderr.close()
     assert "Traceback" not in errors and "Error" not in errors, errors
+
+
+UPDATE_REFUSED = (
+    "Error: this is a SPARQL Update; `speechld query` runs queries only (ingest changes the data)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <http://a> <http://b> <http://c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "CLEAR DEFAULT",
+        "DROP ALL",
+        "PREFIX a: <http://a/> WITH <http://g> DELETE { ?s a:p ?o } WHERE { ?s a:p ?o }",
+    ],
+)
+@pytest.mark.parametrize("kind", ["embedded", "remote"])
+def test_an_update_is_refused_by_query_on_every_store(seeded: Path, kind: str, update: str) -> None:
+    store = str(seeded) if kind == "embedded" else "http://127.0.0.1:9/sparql"  # never reached
+    before = CliRunner().invoke(main, ["stats", "--store", str(seeded)]).output
+    result = CliRunner().invoke(main, ["query", "--store", store, update])
+    assert result.exit_code == 1 and result.output == UPDATE_REFUSED
+    assert CliRunner().invoke(main, ["stats", "--store", str(seeded)]).output == before
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("SELECT * WHERE { ?s ?p }", "Error: error at 1:25: "),
+        ("ASK { ?s <http://x/insert> ?o . FILTER(?o = 'DROP ALL') }", None),
+        ("  ", "Error: the query is empty\n"),
+    ],
+)
+def test_queries_and_their_syntax_errors_are_not_taken_for_updates(
+    seeded: Path, query: str, message: str | None
+) -> None:
+    result = CliRunner().invoke(main, ["query", "--store", str(seeded), query])
+    if message is None:
+        assert result.exit_code == 0 and result.output == "false"
+    else:
+        assert result.exit_code == 1 and result.output.startswith(message), result.output

@@ -26,6 +26,7 @@ from speechld.errors import NotASpeech, ParseError, QueryError, SpeechldError, S
 from speechld.formats import DUMP_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format, by_name
 from speechld.ingest import BATCH, Summary, ingest, resolve_base
 from speechld.inputs import DEFAULT_LIMIT, Counts, speeches
+from speechld.sparql.syntax import is_update
 from speechld.store import GraphStore, default_location, open_store
 from speechld.store.base import QueryResult
 from speechld.store.stats import stats
@@ -298,6 +299,12 @@ GRAPH_NAMES = [f.name for f in GRAPH_FORMATS]
 @writes_stdout
 def query_command(location: str | None, name: str | None, sparql: str) -> None:
     """Run a SPARQL query on the store and print its result."""
+    if not sparql.strip():
+        raise click.ClickException("the query is empty")
+    if is_update(sparql):
+        raise click.ClickException(
+            "this is a SPARQL Update; `speechld query` runs queries only (ingest changes the data)"
+        )
     store = open_reader(location)
     try:
         write_result(store.query(sparql), name, sys.stdout.buffer)
