@@ -6,6 +6,7 @@ import json
 import os
 import pty
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -133,6 +134,96 @@ def test_killed_ingest_leaves_whole_sources_and_a_rerun_completes_it(tmp_path: P
 
     run("ingest", "--store", str(killed), str(inputs))
     assert by_graph(store_quads(killed)) == expected
+
+
+def numbered_lines(path: Path, count: int) -> Path:
+    """A JSON-lines file of `count` real pages from tests/data/pages.jsonl, each its own URL."""
+    pages = (ROOT / "tests" / "data" / "pages.jsonl").read_text(encoding="utf-8").splitlines()
+    with path.open("w", encoding="utf-8") as out:
+        for number in range(count):
+            item = json.loads(pages[number % len(pages)])
+            out.write(json.dumps({"url": f"{item['url']}?n={number}", "text": item["text"]}))
+            out.write("\n")
+    return path
+
+
+INTERRUPTED = re.compile(
+    r"speechld: the ingest was interrupted after (\d+) pages read: (\d+) stored, the rest "
+    r"not \(every source is as it was or wholly new; the same ingest again completes it\) "
+    r"\((SIGINT|SIGTERM)\)"
+)
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_a_parallel_ingest_at_once_and_says_what_it_stored(
+    tmp_path: Path, signum: signal.Signals, status: int
+) -> None:
+    source = numbered_lines(tmp_path / "pages.jsonl", 30_000)
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        [*CLI, "ingest", "--store", str(store), "--jobs", "2", "--batch", "200", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a process group of its own, as a terminal's job has
+        cwd=ROOT,
+    )
+    try:
+        seen: set[str] = set()
+        deadline = time.monotonic() + 60
+        # Two publications: by then the workers parse (the first pages are parsed inline).
+        while len(seen) < 3 and time.monotonic() < deadline and process.poll() is None:
+            name = current(store) if store.exists() else None
+            if name is not None:
+                seen.add(name)
+            time.sleep(0.01)
+        sent = time.monotonic()
+        os.killpg(process.pid, signum)
+        time.sleep(0.05)
+        os.killpg(process.pid, signum)  # impatient: a second Ctrl-C
+        out, err = process.communicate(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate(timeout=30)
+    assert (process.returncode, out) == (status, ""), err
+    assert took < 10
+    (line,) = err.splitlines()  # no traceback, no warning: one line
+    found = INTERRUPTED.fullmatch(line)
+    assert found is not None, line
+    read, stored, name = int(found[1]), int(found[2]), found[3]
+    assert name == signum.name and 0 < stored <= read < 30_000
+    pages = [g for g in by_graph(store_quads(store)) if re.search("/graph/[0-9a-f]{16}$", g)]
+    assert len(pages) == stored  # what was committed, and only that
+
+
+def test_ctrl_c_stops_an_ingest_that_waits_for_standard_input(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        [*CLI, "ingest", "--store", str(store), "-"],
+        stdin=subprocess.PIPE,  # open, and nothing comes
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        cwd=ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (store.exists() and current(store)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.5)  # reading by now
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate(timeout=30)
+    assert (process.returncode, out) == (130, "")
+    found = INTERRUPTED.fullmatch(err.rstrip("\n"))
+    assert found is not None, err
+    assert found.groups() == ("0", "0", "SIGINT")
 
 
 def test_reingesting_the_corpus_twice_leaves_stats_identical(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from speechld.child import in_child
 from speechld.dump import cannot_write, dump, write, write_file
 from speechld.errors import NotASpeech, ParseError, QueryError, SpeechldError, StoreError
 from speechld.formats import DUMP_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format, by_name
-from speechld.ingest import BATCH, Summary, ingest, resolve_base
+from speechld.ingest import BATCH, Interrupted, Stopper, Summary, ingest, resolve_base
 from speechld.inputs import DEFAULT_LIMIT, Counts, speeches
 from speechld.sparql.syntax import is_update
 from speechld.store import GraphStore, default_location, open_store
@@ -201,18 +201,31 @@ def ingest_command(
     recursively, or - for standard input.
     """
     show = Progress(sys.stderr.isatty())
+    stop = Stopper()
+    summary = Summary()
     try:
-        store = open_store(location, update_url=update_url, graph_store_url=graph_store_url)
-        try:
-            base = resolve_base(store, base, DEFAULT_BASE)
-            summary = ingest(store, paths, base, limit, batch=batch, jobs=jobs, progress=show)
-        finally:
-            store.close()
+        with stop.catching():
+            store = open_store(location, update_url=update_url, graph_store_url=graph_store_url)
+            try:
+                base = resolve_base(store, base, DEFAULT_BASE)
+                summary = ingest(
+                    store, paths, base, limit, batch=batch, jobs=jobs, progress=show, stop=stop
+                )
+            finally:
+                with stop.held():
+                    store.close()
+    except Interrupted as error:
+        summary = error.summary
+    except KeyboardInterrupt:
+        pass  # before the ingest began, or as the store closed after it: the summary holds
     except SpeechldError as error:
         so_far = f"\nstopped after: {show.summary}" if show.summary else ""
         raise click.ClickException(f"{error}{so_far}") from error
     finally:
         show.finish()
+    if stop.signum:
+        click.echo(f"speechld: {Interrupted(summary)} ({stop.name})", err=True)
+        raise SystemExit(128 + stop.signum)
     report(summary)
 
 

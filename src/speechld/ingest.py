@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
+import signal
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
-from multiprocessing.pool import AsyncResult
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from speechld import __version__
@@ -26,8 +31,8 @@ from speechld.vocab import SLD, Minter
 
 BATCH = 1000  # sources per store transaction (embedded) or per group of update requests
 INLINE = 500  # pages parsed in this process before worker processes are worth starting
-WINDOW = 2000  # pages handed to the workers at a time; two windows are in flight
 CHUNKSIZE = 50  # pages per task sent to a worker
+IN_FLIGHT = 80  # tasks handed to the workers at a time
 PUBLISH_EVERY = 1.0  # seconds between the new data's publications to readers during an ingest
 
 
@@ -54,6 +59,65 @@ class Summary:
             f"{self.read} read, {self.stored} stored{same}, {self.skipped} skipped, "
             f"{len(self.failed)} failed in {self.seconds:.1f} s ({self.rate:.0f} pages/s)"
         )
+
+
+class Interrupted(SpeechldError):
+    """An ingest stopped on request before its end; its summary says what it had stored."""
+
+    def __init__(self, summary: Summary) -> None:
+        super().__init__(
+            f"the ingest was interrupted after {summary.read} pages read: "
+            f"{summary.stored} stored, the rest not (every source is as it was or wholly new; "
+            "the same ingest again completes it)"
+        )
+        self.summary = summary
+
+
+class Stopper:
+    """SIGINT (Ctrl-C) and SIGTERM made one KeyboardInterrupt, held back while a commit runs."""
+
+    def __init__(self) -> None:
+        self.signum = 0  # the first stop signal received, if any
+        self.raised = False
+        self.holding = 0
+
+    @property
+    def name(self) -> str:
+        """The signal's name, such as SIGINT."""
+        return signal.Signals(self.signum).name
+
+    def handle(self, signum: int, frame: object) -> None:
+        """Note the signal; interrupt now, unless a commit runs (then at its end)."""
+        self.signum = self.signum or signum
+        if not self.holding:
+            self.interrupt()
+
+    def interrupt(self) -> None:
+        """Raise KeyboardInterrupt for the first signal, once: more do not disturb the stop."""
+        if self.signum and not self.raised:
+            self.raised = True
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Let no stop signal interrupt the block; one that came interrupts at its end."""
+        self.holding += 1
+        try:
+            yield
+        finally:
+            self.holding -= 1
+        if not self.holding:
+            self.interrupt()
+
+    @contextmanager
+    def catching(self) -> Iterator[None]:
+        """Handle SIGINT and SIGTERM so while the block runs (in the main thread)."""
+        previous = {number: signal.signal(number, self.handle) for number in STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
 
 def source_graph(speech: Speech, mint: Minter, ingested: datetime) -> SourceGraph:
@@ -96,22 +160,79 @@ def convert(item: Item, mint: Minter, ingested: datetime) -> Outcome:
 
 
 _worker: tuple[Minter, datetime] | None = None
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _start_worker(base: str, ingested: datetime) -> None:
+    """Ready a worker process: deaf to the ingest's stop signals, gone with its parent.
+
+    Ctrl-C and a SIGTERM to the process group reach the parent alone, which then stops the
+    workers in order: a worker killed by a signal mid-message could hang the pool. The
+    worker starts with the signals held (see `_signals_held`): any sent to it before it
+    had a process group of its own are dropped here.
+    """
     global _worker
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+    os.setpgrp()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool may still end a stuck worker
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     _worker = Minter(base), ingested
 
 
-def _convert_in_worker(item: Item) -> Outcome:
+def _exit_with_parent() -> None:
+    """End this worker as soon as the process that started it has ended, however it ended."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+
+def _convert_in_worker(items: list[Item]) -> list[Outcome]:
     assert _worker is not None
-    return convert(item, *_worker)
+    return [convert(item, *_worker) for item in items]
 
 
-def outcomes(items: Iterator[Item], base: str, ingested: datetime, jobs: int) -> Iterator[Outcome]:
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold back SIGINT and SIGTERM from this thread, and from the processes it starts."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def in_workers(
+    items: Iterator[Item], base: str, ingested: datetime, jobs: int
+) -> Iterator[Outcome]:
+    """The outcome of every page, in input order, parsed by `jobs` worker processes.
+
+    At most IN_FLIGHT chunks of pages are handed out at a time. Closing the generator
+    early cancels the chunks not yet started and waits for the few under way.
+    """
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(base, ingested)
+    )
+    pending: deque[Future[list[Outcome]]] = deque()
+    try:
+        while chunk := list(islice(items, CHUNKSIZE)):
+            with _signals_held():  # a submit may start a worker
+                pending.append(pool.submit(_convert_in_worker, chunk))
+            if len(pending) >= IN_FLIGHT:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def outcomes(items: Iterator[Item], base: str, ingested: datetime, jobs: int) -> Generator[Outcome]:
     """The outcome of every page, in input order, parsed by `jobs` processes when many.
 
-    The inputs are read as the work goes: at most a few windows of pages are in memory.
+    The inputs are read as the work goes: at most a few thousand pages are in memory.
     """
     mint = Minter(base)
     for item in islice(items, INLINE):
@@ -123,16 +244,7 @@ def outcomes(items: Iterator[Item], base: str, ingested: datetime, jobs: int) ->
         for item in chain([rest], items):
             yield convert(item, mint, ingested)
         return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(base, ingested)) as pool:
-        pending: deque[AsyncResult[list[Outcome]]] = deque()
-        remaining = chain([rest], items)
-        while window := list(islice(remaining, WINDOW)):
-            pending.append(pool.map_async(_convert_in_worker, window, CHUNKSIZE))
-            if len(pending) >= 2:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    yield from in_workers(chain([rest], items), base, ingested, jobs)
 
 
 ORPHANS = """SELECT DISTINCT ?x WHERE {{
@@ -192,6 +304,7 @@ def ingest(
     jobs: int = 1,
     progress: Callable[[Summary], None] | None = None,
     items: Iterable[tuple[str, str]] | None = None,
+    stop: Stopper | None = None,
 ) -> Summary:
     """Parse, map and store every page, `batch` sources per transaction, then publish.
 
@@ -199,6 +312,8 @@ def ingest(
     is already stored as it is: ingesting again changes nothing, and an interrupted
     ingest leaves every source as it was or as it is now. Bad pages are
     counted, not fatal. `items` replaces reading the paths with ready (source, text) pairs.
+    Interrupted (KeyboardInterrupt), it raises Interrupted, having committed no more;
+    `stop` holds its signals back while a batch is committed.
     """
     started = time.monotonic()
     mint = Minter(base)
@@ -225,25 +340,33 @@ def ingest(
         described = True
         pending.clear()
 
-    for kind, value in outcomes(stream, mint.base, ingested, jobs):
-        summary.read += 1
-        if kind == "stored":
-            assert isinstance(value, SourceGraph)
-            pending.append(value)
-            if len(pending) >= batch:
+    hold = stop.held if stop is not None else nullcontext
+    try:
+        with closing(outcomes(stream, mint.base, ingested, jobs)) as results:
+            for kind, value in results:
+                summary.read += 1
+                if kind == "stored":
+                    assert isinstance(value, SourceGraph)
+                    pending.append(value)
+                    if len(pending) >= batch:
+                        with hold():
+                            commit()
+                elif kind == "skipped":
+                    summary.skipped += 1
+                    summary.skips.append(str(value))
+                else:
+                    summary.failed.append(str(value))
+                if progress is not None:
+                    summary.seconds = time.monotonic() - started
+                    progress(summary)
+        if pending or not described:
+            with hold():
                 commit()
-        elif kind == "skipped":
-            summary.skipped += 1
-            summary.skips.append(str(value))
-        else:
-            summary.failed.append(str(value))
-        if progress is not None:
-            summary.seconds = time.monotonic() - started
-            progress(summary)
-    if pending or not described:
-        commit()
-    if summary.stored > summary.unchanged:
-        prune_shared(store, mint)
-    store.publish()
+        if summary.stored > summary.unchanged:
+            prune_shared(store, mint)
+        store.publish()
+    except KeyboardInterrupt:
+        summary.seconds = time.monotonic() - started
+        raise Interrupted(summary) from None
     summary.seconds = time.monotonic() - started
     return summary
