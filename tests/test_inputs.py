@@ -141,6 +141,27 @@ def test_json_lines_errors_name_file_and_line(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("url", "cause"),
+    [
+        ("http://x/%zz", "Invalid IRI percent encoding '%zz'"),
+        ("http://x/a#b#c", "Invalid IRI code point '#'"),
+        ("http://x:port/", "Invalid character 'p'"),
+        ("http://[::1/a", "Invalid character '[' in host"),
+        ("http://x/\ufffe", "Invalid IRI code point '\\ufffe'"),
+    ],
+)
+def test_a_url_that_is_not_a_valid_iri_fails_its_line_alone(
+    tmp_path: Path, url: str, cause: str
+) -> None:
+    path = tmp_path / "dump.jsonl"
+    lines = [{"url": "https://x/1", "text": PAGE}, {"url": url, "text": PAGE}]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    items = list(read_inputs([path]))
+    assert pages(items) == [PAGE]
+    assert errors(items) == [f'{path}:2: the "url" is not a valid IRI ({cause}): {url!r}']
+
+
 def test_directories_are_read_recursively_in_order(tmp_path: Path) -> None:
     for name in ["b/2.md", "b/c/3.txt", "a/1.txt", ".hidden/4.txt", "a/notes.pdf", "a/.5.txt"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

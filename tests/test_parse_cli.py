@@ -116,3 +116,25 @@ def test_ingest_reads_the_same_inputs_and_counts_them(tmp_path: Path) -> None:
     assert run.stdout.startswith("7 read, 3 stored, 3 skipped, 1 failed in ")
     assert sum(line.startswith("skipped: ") for line in run.stderr.splitlines()) == 3
     assert f"error: {tmp_path / 'some.jsonl'}:7: malformed JSON" in run.stderr
+
+
+def test_a_line_whose_url_is_no_iri_fails_alone_in_parse_and_ingest(tmp_path: Path) -> None:
+    lines = CORPUS.read_text("utf-8").splitlines()[:60]
+    lines[50] = json.dumps({**json.loads(lines[50]), "url": "http://x/%zz"})
+    source = tmp_path / "pages.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    error = f"""error: {source}:51: the "url" is not a valid IRI \
+(Invalid IRI percent encoding '%zz'): 'http://x/%zz'"""
+    parsed = speechld("parse", "--format", "json", str(source))
+    assert parsed.returncode == 1
+    assert [line for line in parsed.stderr.splitlines() if line.startswith("error:")] == [error]
+    assert parsed.stderr.endswith(" failed\n") and "Traceback" not in parsed.stderr
+    speeches = len(parsed.stdout.splitlines())
+
+    store = tmp_path / "store"
+    ingested = speechld("ingest", "--store", str(store), "--jobs", "1", str(source))
+    assert ingested.returncode == 1
+    assert [line for line in ingested.stderr.splitlines() if line.startswith("error:")] == [error]
+    assert ingested.stdout.startswith(f"60 read, {speeches} stored, ")
+    stats = json.loads(speechld("stats", "--store", str(store), "--format", "json").stdout)
+    assert stats["speeches"] == speeches > 0

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from pyoxigraph import NamedNode
+
 from speechld.errors import NotASpeech, ParseError
 from speechld.record import Speech
 
@@ -65,6 +67,11 @@ class Line:
     raw: bytes
     origin: str
 
+    @property
+    def where(self) -> str:
+        """The line for messages: file and line number."""
+        return self.origin
+
     def page(self) -> Page | ParseError:
         """The line's page, or the error that names the line and the cause."""
         return page_of_line(self.raw, self.origin)
@@ -88,6 +95,15 @@ class Counts:
 
     def __str__(self) -> str:
         return f"{self.read} read, {self.skipped} skipped, {self.failed} failed"
+
+
+def printable(text: str) -> str:
+    """The text with the characters that do not print (controls, noncharacters) escaped.
+
+    >>> printable("Invalid IRI code point '\\ufffe'")
+    "Invalid IRI code point '\\\\ufffe'"
+    """
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def check_text(text: str) -> str:
@@ -204,6 +220,11 @@ def page_of_line(raw: bytes, origin: str) -> Page | ParseError:
         return ParseError(origin, 'the object has no "url" string')
     if not ABSOLUTE_IRI.fullmatch(url.strip()):
         return ParseError(origin, f'the "url" is not an absolute URL: {url.strip()[:80]!r}')
+    try:
+        NamedNode(url.strip())  # the check RDF makes of it: no run can fail on it later
+    except ValueError as error:
+        cause = printable(str(error))
+        return ParseError(origin, f'the "url" is not a valid IRI ({cause}): {url.strip()[:80]!r}')
     if not isinstance(text, str):
         return ParseError(origin, 'the object has no "text" string')
     try:
