@@ -21,6 +21,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from speechld.formats import by_name
+from speechld.ingest import ingest
 from speechld.store import EmbeddedStore
 from speechld.store.snapshots import current
 
@@ -224,6 +225,19 @@ def test_ctrl_c_stops_an_ingest_that_waits_for_standard_input(tmp_path: Path) ->
     found = INTERRUPTED.fullmatch(err.rstrip("\n"))
     assert found is not None, err
     assert found.groups() == ("0", "0", "SIGINT")
+
+
+def test_an_unexpected_error_fails_its_page_alone_naming_the_error() -> None:
+    # Ready (source, text) pairs skip the readers' checks: the mapper meets a bad IRI.
+    page = SEED.read_text(encoding="utf-8")
+    store = EmbeddedStore(None)
+    items = [("http://x/%zz", page), ("https://www.norden.org/da/node/1", page)]
+    summary = ingest(store, [], "http://example.org/", items=items)
+    assert (summary.read, summary.stored) == (2, 1)
+    assert summary.failed == [
+        "http://x/%zz (http://x/%zz): unexpected error ValueError: "
+        "Invalid IRI percent encoding '%zz'"
+    ]
 
 
 def test_reingesting_the_corpus_twice_leaves_stats_identical(tmp_path: Path) -> None:

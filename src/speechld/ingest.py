@@ -147,16 +147,28 @@ Outcome = tuple[str, SourceGraph | str]
 
 
 def convert(item: Item, mint: Minter, ingested: datetime) -> Outcome:
-    """Parse and map one page; a page that is not a speech is skipped, a bad one failed."""
-    item = decoded(item)
-    if isinstance(item, ParseError):
-        return "failed", str(item)
+    """Parse and map one page; a page that is not a speech is skipped, a bad one failed.
+
+    An unexpected error (a bug, not a bad page) fails that page alone, named with the
+    error, and the run goes on.
+    """
     try:
-        return "stored", source_graph(parse_page(item.text, item.source), mint, ingested)
+        return convert_page(decoded(item), mint, ingested)
+    except Exception as error:
+        where = item.source if isinstance(item, ParseError) else item.where
+        return "failed", f"{where}: unexpected error {type(error).__name__}: {error}"
+
+
+def convert_page(page: Page | ParseError, mint: Minter, ingested: datetime) -> Outcome:
+    """Parse and map one decoded page."""
+    if isinstance(page, ParseError):
+        return "failed", str(page)
+    try:
+        return "stored", source_graph(parse_page(page.text, page.source), mint, ingested)
     except NotASpeech as error:
-        return "skipped", str(NotASpeech(item.where, error.kind))
+        return "skipped", str(NotASpeech(page.where, error.kind))
     except ParseError as error:
-        return "failed", str(ParseError(item.where, error.cause))
+        return "failed", str(ParseError(page.where, error.cause))
 
 
 _worker: tuple[Minter, datetime] | None = None
