@@ -176,6 +176,59 @@ def test_directories_are_read_recursively_in_order(tmp_path: Path) -> None:
     ]
 
 
+def test_an_empty_or_blank_json_lines_file_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "blank.jsonl").write_bytes(b"\n  \r\n\t\n")
+    items = list(read_inputs([tmp_path / "empty.jsonl", tmp_path / "blank.jsonl"]))
+    assert errors(items) == [
+        f"{tmp_path / 'empty.jsonl'}: the file is empty",
+        f"{tmp_path / 'blank.jsonl'}: the file has only blank lines",
+    ]
+
+
+def test_a_directory_without_page_files_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "other" / ".hidden").mkdir(parents=True)
+    (tmp_path / "other" / ".hidden" / "a.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "other" / "notes.pdf").write_text(PAGE, encoding="utf-8")
+    items = list(read_inputs([tmp_path / "empty", tmp_path / "other"]))
+    assert errors(items) == [
+        f"{tmp_path / name}: the directory holds no page files (.txt, .md or .jsonl, not hidden)"
+        for name in ["empty", "other"]
+    ]
+
+
+def test_linked_directories_are_followed_but_not_round_a_loop(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "1.txt").write_text(PAGE, encoding="utf-8")
+    top = tmp_path / "top"
+    (top / "a").mkdir(parents=True)
+    (top / "a" / "2.txt").write_text(PAGE, encoding="utf-8")
+    (top / "a" / "back").symlink_to(top)  # a loop
+    (top / "linked").symlink_to(tmp_path / "elsewhere")
+    (top / "loop.txt").symlink_to(top / "loop.txt")
+    items = list(read_inputs([top]))
+    assert [item.origin for item in items if isinstance(item, Page)] == [
+        str(top / "a" / "2.txt"),
+        str(top / "linked" / "1.txt"),
+    ]
+    assert errors(items) == [
+        f"{top / 'loop.txt'}: cannot read: Too many levels of symbolic links",
+        f"{top / 'a' / 'back'}: a symbolic link loop (back to {top}): not followed",
+    ]
+
+
+def test_a_link_loop_or_a_broken_link_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    names = ["loop", "broken.txt", "missing.txt"]
+    assert errors(list(read_inputs([tmp_path / name for name in names]))) == [
+        f"{tmp_path / 'loop'}: a symbolic link loop (too many levels of symbolic links)",
+        f"{tmp_path / 'broken.txt'}: a broken symbolic link (its target does not exist)",
+        f"{tmp_path / 'missing.txt'}: no such file or directory",
+    ]
+
+
 NOBODY = 65534  # the unprivileged user and group of Debian and most Linux systems
 
 

@@ -138,3 +138,16 @@ def test_a_line_whose_url_is_no_iri_fails_alone_in_parse_and_ingest(tmp_path: Pa
     assert ingested.stdout.startswith(f"60 read, {speeches} stored, ")
     stats = json.loads(speechld("stats", "--store", str(store), "--format", "json").stdout)
     assert stats["speeches"] == speeches > 0
+
+
+def test_an_empty_directory_or_a_pipe_named_as_a_file_fails_clearly(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    os.mkfifo(tmp_path / "pipe.jsonl")  # reading it would wait for a writer forever
+    run = speechld("parse", str(tmp_path / "empty"), str(tmp_path / "pipe.jsonl"))
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        f"error: {tmp_path / 'empty'}: the directory holds no page files "
+        "(.txt, .md or .jsonl, not hidden)",
+        f"error: {tmp_path / 'pipe.jsonl'}: not a regular file",
+        "2 read, 0 skipped, 2 failed",
+    ]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import codecs
+import errno
 import hashlib
 import io
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -234,13 +236,20 @@ def page_of_line(raw: bytes, origin: str) -> Page | ParseError:
 
 
 def jsonl_lines(stream: LineSource, name: str, limit: int) -> Iterator[Line | ParseError]:
-    """The lines of a JSON-lines stream, undecoded; blank lines are ignored."""
+    """The lines of a JSON-lines stream, undecoded; blank lines are ignored, but a stream
+    of nothing else is an error."""
+    number, blank = 0, True
     for number, raw in _lines(stream, limit):
         origin = f"{name}:{number}"
         if raw is None:
             yield ParseError(origin, f"the line is over the size limit ({limit} bytes)")
         elif raw.strip():
             yield Line(raw, origin)
+        blank = blank and raw is not None and not raw.strip()
+    if blank:
+        yield ParseError(
+            name, "the file is empty" if number == 0 else "the file has only blank lines"
+        )
 
 
 def read_jsonl(stream: LineSource, name: str, limit: int) -> Iterator[Page | ParseError]:
@@ -251,6 +260,9 @@ def read_jsonl(stream: LineSource, name: str, limit: int) -> Iterator[Page | Par
 def read_jsonl_file(path: Path, limit: int) -> Iterator[Line | ParseError]:
     """The lines of a JSON-lines file, undecoded."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            yield ParseError(str(path), "not a regular file")
+            return
         with path.open("rb") as stream:
             yield from jsonl_lines(stream, str(path), limit)
     except OSError as error:
@@ -292,17 +304,65 @@ class _Chain:
         return self.head.readline(size) or self.rest.readline(size)
 
 
-def walk(directory: Path) -> Iterator[Path | ParseError]:
-    """The page and JSON-lines files under a directory, recursively, in a stable order."""
-    unreadable: list[OSError] = []
-    for root, dirs, names in os.walk(directory, onerror=unreadable.append):
-        yield from (ParseError(str(e.filename), f"cannot read: {e.strerror}") for e in unreadable)
-        unreadable.clear()
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if not name.startswith(".") and Path(name).suffix in PAGE_SUFFIXES | {JSONL_SUFFIX}:
-                yield Path(root) / name
-    yield from (ParseError(str(e.filename), f"cannot read: {e.strerror}") for e in unreadable)
+def walk(directory: Path, ancestors: frozenset[str] = frozenset()) -> Iterator[Path | ParseError]:
+    """The page and JSON-lines files under a directory, recursively, in a stable order.
+
+    Each directory gives its files, then its subdirectories; hidden ones are left out.
+    Symbolic links are followed, but not round a loop: a link back to a directory it is
+    in is an error.
+    """
+    real = os.path.realpath(directory)
+    if real in ancestors:
+        yield ParseError(str(directory), f"a symbolic link loop (back to {real}): not followed")
+        return
+    try:
+        with os.scandir(directory) as found:
+            entries = sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError as error:
+        yield ParseError(str(directory), f"cannot read: {error.strerror}")
+        return
+    subdirectories = [Path(e.path) for e in entries if is_directory(e)]
+    for entry in entries:
+        if not is_directory(entry) and Path(entry.name).suffix in PAGE_SUFFIXES | {JSONL_SUFFIX}:
+            yield Path(entry.path)
+    for subdirectory in subdirectories:
+        yield from walk(subdirectory, ancestors | {real})
+
+
+def is_directory(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a directory or a link to one; a link that cannot be followed is not."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def unfound(path: Path, error: OSError) -> str:
+    """Why a named input cannot be found, from the error of looking it up."""
+    if error.errno == errno.ELOOP:
+        return "a symbolic link loop (too many levels of symbolic links)"
+    if error.errno == errno.ENOENT and path.is_symlink():
+        return "a broken symbolic link (its target does not exist)"
+    if error.errno == errno.ENOENT:
+        return "no such file or directory"
+    return f"cannot read: {error.strerror or error}"
+
+
+def read_directory(directory: Path, limit: int) -> Iterator[Item]:
+    """Every page under a directory; one that holds none is an error."""
+    found = False
+    for file in walk(directory):
+        found = True
+        if isinstance(file, ParseError):
+            yield file
+        elif file.suffix == JSONL_SUFFIX:
+            yield from read_jsonl_file(file, limit)
+        else:
+            yield read_page_file(file, limit)
+    if not found:
+        yield ParseError(
+            str(directory), "the directory holds no page files (.txt, .md or .jsonl, not hidden)"
+        )
 
 
 def read_inputs(
@@ -317,24 +377,21 @@ def read_items(
 ) -> Iterator[Item]:
     """What read_inputs reads, with JSON lines left undecoded (as Line) for the caller."""
     for name in paths:
+        path = Path(name)
         if str(name) == STDIN:
             yield from read_stdin(stdin or sys.stdin.buffer, limit)
             continue
-        path = Path(name)
-        if path.is_dir():
-            files: Iterable[Path | ParseError] = walk(path)
-        elif path.exists():
-            files = [path]
-        else:
-            yield ParseError(str(path), "no such file or directory")
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            yield ParseError(str(path), unfound(path, error))
             continue
-        for file in files:
-            if isinstance(file, ParseError):
-                yield file
-            elif file.suffix == JSONL_SUFFIX:
-                yield from read_jsonl_file(file, limit)
-            else:
-                yield read_page_file(file, limit)
+        if stat.S_ISDIR(mode):
+            yield from read_directory(path, limit)
+        elif path.suffix == JSONL_SUFFIX:
+            yield from read_jsonl_file(path, limit)
+        else:
+            yield read_page_file(path, limit)
 
 
 def speeches(
