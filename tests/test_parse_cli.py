@@ -151,3 +151,29 @@ def test_an_empty_directory_or_a_pipe_named_as_a_file_fails_clearly(tmp_path: Pa
         f"error: {tmp_path / 'pipe.jsonl'}: not a regular file",
         "2 read, 0 skipped, 2 failed",
     ]
+
+
+@pytest.mark.parametrize("command", ["parse", "ingest"])
+def test_a_closed_standard_input_is_an_error_naming_it(tmp_path: Path, command: str) -> None:
+    options = ["--store", str(tmp_path / "store")] if command == "ingest" else []
+    run = subprocess.run(
+        [
+            "sh",
+            "-c",
+            'exec "$@" <&-',
+            "sh",
+            sys.executable,
+            "-m",
+            "speechld",
+            command,
+            *options,
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert run.stderr.splitlines()[0] == "error: <stdin>: standard input is closed"
+    assert "Traceback" not in run.stderr

@@ -365,6 +365,11 @@ def read_directory(directory: Path, limit: int) -> Iterator[Item]:
         )
 
 
+def standard_input() -> BinaryIO | None:
+    """The process's standard input, as bytes; None if it is closed."""
+    return sys.stdin.buffer if sys.stdin is not None else None
+
+
 def read_inputs(
     paths: Iterable[str | Path], limit: int = DEFAULT_LIMIT, stdin: BinaryIO | None = None
 ) -> Iterator[Page | ParseError]:
@@ -379,7 +384,11 @@ def read_items(
     for name in paths:
         path = Path(name)
         if str(name) == STDIN:
-            yield from read_stdin(stdin or sys.stdin.buffer, limit)
+            stream = stdin or standard_input()
+            if stream is None:
+                yield ParseError(STDIN_NAME, "standard input is closed")
+            else:
+                yield from read_stdin(stream, limit)
             continue
         try:
             mode = path.stat().st_mode
