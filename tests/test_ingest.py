@@ -310,6 +310,21 @@ def test_reingest_changes_nothing_and_a_changed_page_replaces_its_triples(
     assert ENDING not in "".join(str(q.object) for q in before if graph_name(q) == graph)
 
 
+def test_a_source_read_twice_is_stored_once_and_counted_as_repeated(tmp_path: Path) -> None:
+    seed = SEED.relative_to(ROOT)
+    pages = "tests/data/pages.jsonl"  # 107 speeches, 23 other pages
+    store = tmp_path / "store"
+    args = ["--batch", "40", str(seed), str(seed), f"./{seed}", pages, pages]
+    out = run("ingest", "--store", str(store), *args)
+    assert out.startswith("263 read, 108 stored, 109 repeated, 46 skipped, 0 failed in ")
+    counts = json.loads(run("stats", "--store", str(store), "--format", "json"))
+    # A graph per source, and the dataset, vocabulary and shared graphs; two pages of
+    # pages.jsonl (two URLs) are one speech.
+    assert (counts["graphs"], counts["speeches"]) == (108 + 3, 107)
+    again = run("ingest", "--store", str(store), *args)
+    assert again.startswith("263 read, 108 stored (108 unchanged), 109 repeated, 46 skipped")
+
+
 def test_same_counts_on_virtuoso_as_embedded(tmp_path: Path, virtuoso: Virtuoso) -> None:
     virtuoso.clear()
     inputs = write_pages(tmp_path / "pages", 30)

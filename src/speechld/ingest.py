@@ -41,8 +41,9 @@ class Summary:
     """What an ingest did: counts, time taken, one message per page skipped or input failed."""
 
     read: int = 0
-    stored: int = 0
+    stored: int = 0  # sources, each once however often it was read
     unchanged: int = 0  # of the stored: already in the store with the same content
+    repeated: int = 0  # pages whose source was read before in the same run
     skipped: int = 0
     failed: list[str] = field(default_factory=list)
     skips: list[str] = field(default_factory=list)
@@ -55,8 +56,9 @@ class Summary:
 
     def __str__(self) -> str:
         same = f" ({self.unchanged} unchanged)" if self.unchanged else ""
+        again = f", {self.repeated} repeated" if self.repeated else ""
         return (
-            f"{self.read} read, {self.stored} stored{same}, {self.skipped} skipped, "
+            f"{self.read} read, {self.stored} stored{same}{again}, {self.skipped} skipped, "
             f"{len(self.failed)} failed in {self.seconds:.1f} s ({self.rate:.0f} pages/s)"
         )
 
@@ -332,8 +334,9 @@ def ingest(
     ingested = datetime.now(UTC).replace(microsecond=0)
     summary = Summary()
     pending = [with_digest(dataset_graph(mint)), with_digest(vocabulary_graph(mint))]
-    fixed = {g.graph for g in pending}  # not pages: not counted
     described = False  # whether the dataset and vocabulary graphs have been stored
+    seen: set[int] = set()  # the hash of every page's graph name so far: 60 bytes a source
+    first: set[str] = set()  # the graphs of the pending pages read for the first time
     published = time.monotonic()
     stream: Iterator[Item] = (
         (Page(source, text, source) for source, text in items)
@@ -347,10 +350,11 @@ def ingest(
         due = time.monotonic() - published >= PUBLISH_EVERY
         store.replace((g for g in pending if g.graph not in same), publish=due)
         published = time.monotonic() if due else published
-        summary.stored += len(pending) - (0 if described else 2)
-        summary.unchanged += len(same - fixed)
+        summary.stored += len(first)
+        summary.unchanged += len(same & first)
         described = True
         pending.clear()
+        first.clear()
 
     hold = stop.held if stop is not None else nullcontext
     try:
@@ -359,6 +363,11 @@ def ingest(
                 summary.read += 1
                 if kind == "stored":
                     assert isinstance(value, SourceGraph)
+                    if hash(value.graph) in seen:  # the last one read is stored
+                        summary.repeated += 1
+                    else:
+                        seen.add(hash(value.graph))
+                        first.add(value.graph)
                     pending.append(value)
                     if len(pending) >= batch:
                         with hold():
