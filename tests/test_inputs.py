@@ -69,6 +69,19 @@ def test_undecodable_and_binary_bytes_are_errors(data: bytes, cause: str) -> Non
         decode(data)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf_16_without_a_byte_order_mark_is_named_as_such(encoding: str) -> None:
+    for text in [PAGE, SEED.read_text(encoding="utf-8"), "Tak for ordet."]:
+        with pytest.raises(ValueError, match=r"^undecodable bytes: looks like UTF-16 without a "):
+            decode(text.encode(encoding))
+
+
+def test_bytes_not_utf_8_after_utf_8_are_an_error_not_latin_1() -> None:
+    data = "Tak, hr. præsident.\n".encode() + "Næste taler: Løkke.".encode("latin-1")
+    with pytest.raises(ValueError, match=r"not valid UTF-8 at byte offset 22, after valid UTF"):
+        decode(data)
+
+
 def test_a_bad_file_is_one_error_and_the_batch_goes_on(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(PAGE, encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(b"")

@@ -137,25 +137,53 @@ def decode(data: bytes) -> str:
     ('Tak for ordet', 'Tak for ordet, hr. præsident')
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding, name = "utf-16", "UTF-16"
-    elif data.startswith(codecs.BOM_UTF8):
-        encoding, name = "utf-8-sig", "UTF-8"
-    else:
-        encoding, name = "utf-8", ""
+        return check_text(with_bom(data, "utf-16", "UTF-16"))
+    if data.startswith(codecs.BOM_UTF8):
+        return check_text(with_bom(data, "utf-8-sig", "UTF-8"))
+    if looks_like_utf16(data):
+        raise ValueError("undecodable bytes: looks like UTF-16 without a byte order mark")
+    return check_text(without_bom(data))
+
+
+def with_bom(data: bytes, encoding: str, name: str) -> str:
+    """The text of bytes that start with the byte order mark of an encoding."""
     try:
-        text = data.decode(encoding)
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        if name:
-            raise ValueError(
-                f"undecodable bytes: not valid {name} after its byte order mark"
-            ) from error
+        raise ValueError(
+            f"undecodable bytes: not valid {name} after its byte order mark"
+        ) from error
+
+
+def without_bom(data: bytes) -> str:
+    """The text of bytes without a byte order mark: UTF-8, else Latin-1 (as Windows-1252),
+    unless UTF-8 beyond ASCII came before the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
         if b"\x00" in data:
             raise ValueError("binary content (NUL bytes)") from error
+        if not data[: error.start].isascii():
+            raise ValueError(
+                f"undecodable bytes: not valid UTF-8 at byte offset {error.start}, "
+                "after valid UTF-8 text (mixed encodings?)"
+            ) from error
         try:
-            text = data.decode("cp1252")
+            return data.decode("cp1252")
         except UnicodeDecodeError:
             raise ValueError("undecodable bytes: neither UTF-8, UTF-16 nor Latin-1") from error
-    return check_text(text)
+
+
+def looks_like_utf16(data: bytes) -> bool:
+    """Whether bytes look like mostly-ASCII text in UTF-16 without a byte order mark: a
+    NUL at most even or most odd positions, and hardly any at the others.
+
+    >>> looks_like_utf16("Tak for ordet".encode("utf-16-le")), looks_like_utf16(b"Tak\\x00")
+    (True, False)
+    """
+    half = len(data) // 2
+    fewer, more = sorted((data[0::2].count(0), data[1::2].count(0)))
+    return half >= 2 and more >= 0.6 * half and fewer <= 0.01 * half
 
 
 def content_uri(data: bytes) -> str:
