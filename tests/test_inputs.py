@@ -143,7 +143,7 @@ def test_json_lines_errors_name_file_and_line(tmp_path: Path) -> None:
     items = list(read_inputs([path]))
     assert [item.origin for item in items if isinstance(item, Page)] == [f"{path}:1", f"{path}:9"]
     assert errors(items) == [
-        f"{path}:3: malformed JSON at column 32: Unterminated string starting",
+        f"{path}:3: malformed JSON at column 32: an unterminated string",
         f'{path}:4: the line is not a JSON object {{"url", "text"}}',
         f'{path}:5: the object has no "url" string',
         f'{path}:6: the object has no "text" string',
@@ -173,6 +173,19 @@ def test_a_url_that_is_not_a_valid_iri_fails_its_line_alone(
     items = list(read_inputs([path]))
     assert pages(items) == [PAGE]
     assert errors(items) == [f'{path}:2: the "url" is not a valid IRI ({cause}): {url!r}']
+
+
+@pytest.mark.parametrize(
+    ("line", "cause"),
+    [
+        ('{"url": "https://x/1", "text": "Tak for', "at column 32: an unterminated string"),
+        ('{"url": "https://x/1", "text": "Tak\tfor"}', "at column 36: a control character not "),
+        ('{"url": "https://x/1" "text": "Tak"}', "at column 23: Expecting ',' delimiter"),
+    ],
+)
+def test_malformed_json_is_told_in_whole_phrases(line: str, cause: str) -> None:
+    (error,) = errors(list(read_jsonl(io.BytesIO(line.encode()), "dump.jsonl", 1000)))
+    assert error.startswith(f"dump.jsonl:1: malformed JSON {cause}")
 
 
 def test_directories_are_read_recursively_in_order(tmp_path: Path) -> None:

@@ -37,6 +37,12 @@ UNFIT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # An absolute IRI as RDF takes it: a scheme, then no spaces, quotes or angle brackets.
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
+# The json module's messages that end "... at" (a position), as whole phrases.
+JSON_ERRORS = {
+    "Unterminated string starting at": "an unterminated string",
+    "Invalid control character at": "a control character not escaped in a string",
+}
+
 
 class LineSource(Protocol):
     """Anything that gives lines of bytes, at most size bytes at a time."""
@@ -239,7 +245,7 @@ def page_of_line(raw: bytes, origin: str) -> Page | ParseError:
     except UnicodeDecodeError:
         return ParseError(origin, "the line is not valid UTF-8")
     except json.JSONDecodeError as error:
-        cause = error.msg.removesuffix(" at")
+        cause = JSON_ERRORS.get(error.msg, error.msg.removesuffix(" at"))
         return ParseError(origin, f"malformed JSON at column {error.colno}: {cause}")
     except (ValueError, RecursionError) as error:
         return ParseError(origin, f"malformed JSON ({error})")
