@@ -76,6 +76,28 @@ def test_same_person_same_uri_across_speeches_and_runs() -> None:
     assert persons == {again}
 
 
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("李明", "محمد"),
+        ("李明", "王芳"),
+        ("Иван Петров", "Пётр Иванов"),
+        ("Anna 李", "Anna"),
+        ("—", "?"),
+    ],
+)
+def test_names_without_latin_letters_are_different_people(one: str, other: str) -> None:
+    first, second = MINT.person(one), MINT.person(other)
+    assert first != second
+    assert first.rsplit("/", 1)[1].startswith("h-") and first.rsplit("/", 1)[1] != "unnamed"
+    assert MINT.person(one) == first  # stable
+
+
+def test_a_hashed_name_key_ignores_case_width_and_punctuation() -> None:
+    assert MINT.person("Иван-Петров") == MINT.person("иван  петров")
+    assert MINT.person("\uff21\uff22\uff23 李") == MINT.person("abc 李")  # NFKC: full-width
+
+
 def test_values_are_typed_and_tagged() -> None:
     speech = SPEECHES[3]
     graph = speech_graph(speech)

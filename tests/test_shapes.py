@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from pyoxigraph import RdfFormat
+from pyoxigraph import parse as parse_rdf
 from pyshacl import validate
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, XSD
 
+from speechld.ingest import ingest
 from speechld.parse import parse_page
+from speechld.rdf import graph as rdf_graph
 from speechld.record import Speech
 from speechld.schemes import vocabulary_graph
-from speechld.vocab import ORG, SLD, Minter
+from speechld.store import EmbeddedStore
+from speechld.vocab import ORG, SCHEMA, SLD, Minter
 
 from .handmade import BASE, SPEECHES, fixture_vocabulary, page
 from .paths import ROOT, SEED
@@ -67,6 +72,40 @@ def test_shipped_vocabulary_conforms(shapes: Graph, shipped: Graph) -> None:
 def test_every_mapped_page_conforms(speech: Speech, shapes: Graph, vocabulary: Graph) -> None:
     conforms, _, text = check(with_vocabulary(page(speech, MINT)[1], vocabulary), shapes)
     assert conforms, text
+
+
+def ingested(pages: dict[str, str]) -> dict[str, Graph]:
+    """The named graphs an ingest of (source, text) pages writes, by name, under the test base."""
+    store = EmbeddedStore(None)
+    try:
+        summary = ingest(store, [], BASE, items=pages.items())
+        assert summary.stored == len(pages) and not summary.failed, summary
+        data = b"".join(store.dump(RdfFormat.N_QUADS))
+    finally:
+        store.close()
+    quads = list(parse_rdf(data, format=RdfFormat.N_QUADS))
+    names = {q.graph_name.value for q in quads}  # type: ignore[union-attr]
+    return {n: rdf_graph(q.triple for q in quads if q.graph_name.value == n) for n in names}  # type: ignore[union-attr]
+
+
+def test_spelling_variants_of_a_name_are_one_conforming_person(shapes: Graph) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    spellings = ("Anna Ljunggren", "ANNA LJUNGGREN", "Anna-Ljunggren")
+    pages = {f"variant-{i}.txt": text.replace("Anna Ljunggren", n) for i, n in enumerate(spellings)}
+    graphs = ingested(pages)
+    common = Graph()
+    common += graphs[f"{BASE}graph/shared"]
+    common += graphs[f"{BASE}graph/vocabulary"]
+    person = MINT.person("Anna Ljunggren")
+    for predicate in (FOAF.name, SCHEMA.name, RDFS.label):
+        assert {str(n) for n in common.objects(person, predicate)} == set(spellings), predicate
+    page_graphs = [(URIRef(n), g) for n, g in graphs.items() if "/graph/dataset" not in n]
+    page_graphs = [(n, g) for n, g in page_graphs if (n, PROV.generatedAtTime, None) in g]
+    assert len(page_graphs) == len(pages)
+    for _, graph in page_graphs:
+        assert set(graph.objects(None, SLD.speaker)) == {person}
+        conforms, _, report = check(graph + common, shapes)
+        assert conforms, report
 
 
 def test_vocabulary_conforms(shapes: Graph, vocabulary: Graph) -> None:
@@ -135,6 +174,10 @@ def _person_without_name(g: Graph, v: Graph) -> None:
     g.remove((PERSON, FOAF.name, None))
 
 
+def _label_not_a_name(g: Graph, v: Graph) -> None:
+    g.add((PERSON, RDFS.label, Literal("Tuomioja")))
+
+
 def _sitting_date_as_string(g: Graph, v: Graph) -> None:
     _set(g, MINT.sitting(SPEECHES[3].date.date()), DCTERMS.date, Literal("2016-10-26"))  # type: ignore[union-attr]
 
@@ -185,6 +228,7 @@ BREAKAGES: dict[str, tuple[Breakage, URIRef]] = {
     "type pointing at a group": (_type_pointing_at_a_group, SLD.speechType),
     "date-time as string": (_string_date, SLD.dateTime),
     "person without name": (_person_without_name, FOAF.name),
+    "person's label not one of its names": (_label_not_a_name, RDFS.label),
     "sitting date as string": (_sitting_date_as_string, DCTERMS.date),
     "provenance without activity": (_provenance_without_activity, PROV.wasGeneratedBy),
     "untyped ingest time": (_untyped_ingest_time, PROV.generatedAtTime),

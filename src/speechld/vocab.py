@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from datetime import date
@@ -54,20 +55,35 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 LPV = Namespace("http://purl.org/linkedpolitics/vocabulary/")
 OPENGOV = Namespace("http://www.w3.org/ns/opengov#")
 
+_WORDS = re.compile(r"[^\W_]+")
 _FOLD = str.maketrans(
     {"þ": "th", "ð": "d", "æ": "ae", "ø": "o", "ß": "ss", "ł": "l", "đ": "d", "œ": "oe"}
 )
 
 
 def slug(name: str) -> str:
-    """A readable, stable ASCII key for a name.
+    """A readable, stable ASCII key for a name; a hashed key when it has letters ASCII lacks.
+
+    Case, accents and the punctuation between words do not count ("Jan-Erik" and "jan
+    erik" give one key). A name with a letter or digit that does not fold to ASCII
+    (Chinese, Arabic, Cyrillic ...) would lose it, and with it what tells it from other
+    names, and so would a name with no letter or digit at all: its key is `h-` and the
+    first 16 hex digits of the SHA-256 of the name NFKC-normalised and case-folded, its
+    words (runs of letters and digits) joined by one space.
 
     >>> slug("Ólína Kjerúlf Þorvarðardóttir"), slug("Freddy André Øvstegård")
     ('olina-kjerulf-thorvardardottir', 'freddy-andre-ovstegard')
+    >>> slug("李明"), slug("李 明") == slug("李-明"), slug("李明") == slug("محمد")
+    ('h-aa227102842b80e6', True, False)
     """
     folded = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
-    ascii_only = folded.encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-") or "unnamed"
+    kept = "".join(c for c in folded if not unicodedata.combining(c))
+    readable = re.sub(r"[^a-z0-9]+", "-", kept).strip("-")
+    if readable and not any(c.isalnum() and not c.isascii() for c in kept):
+        return readable
+    text = unicodedata.normalize("NFKC", name).casefold()
+    words = " ".join(_WORDS.findall(text)) or " ".join(text.split())
+    return "h-" + hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
 
 
 def _key(key: str) -> str:
@@ -138,7 +154,8 @@ rdflib.term.URIRef('https://example.org/nc/id/person/anna-ljunggren'))
         return URIRef(f"{self._id}speech/{_key(speech_id)}")
 
     def person(self, name: str) -> URIRef:
-        """`{base}id/person/{slug of the name}`: the same name, the same person."""
+        """`{base}id/person/{slug of the name}`: the same name (up to case, accents and
+        punctuation), the same person."""
         return URIRef(f"{self._id}person/{slug(name)}")
 
     def translation(self, speech_id: str, language: str) -> URIRef:
