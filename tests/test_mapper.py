@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -116,6 +116,33 @@ def test_values_are_typed_and_tagged() -> None:
     sitting = graph.value(uri, SLD.sitting)
     assert graph.value(sitting, DCTERMS.date) == Literal("2016-10-26", datatype=XSD.date)
     assert (sitting, RDF.type, SLD.Sitting) in graph
+
+
+def test_a_day_without_a_time_is_a_date_not_a_made_up_midnight(seed: Speech) -> None:
+    text = SEED.read_text(encoding="utf-8").replace("31.10.12 18:58", "2012-10-31")
+    speech = parse_page(text, SEED.name)
+    assert speech.date == date(2012, 10, 31)
+    graph = speech_graph(speech)
+    uri = MINT.speech(speech.id)
+    assert graph.value(uri, SLD.dateTime) is None
+    assert graph.value(uri, DCTERMS.date) == Literal("2012-10-31", datatype=XSD.date)
+    sitting = graph.value(uri, SLD.sitting)
+    assert sitting == MINT.sitting(date(2012, 10, 31))
+    assert graph.value(sitting, DCTERMS.date) == Literal("2012-10-31", datatype=XSD.date)
+    timed = speech_graph(seed)
+    assert timed.value(MINT.speech(seed.id), DCTERMS.date) is None
+    assert timed.value(MINT.speech(seed.id), SLD.dateTime) == Literal(
+        "2012-10-31T18:58:00", datatype=XSD.dateTime
+    )
+
+
+def test_a_two_digit_year_of_the_last_century_makes_no_future_sitting() -> None:
+    text = SEED.read_text(encoding="utf-8").replace("31.10.12 18:58", "05.03.98 10:15")
+    speech = parse_page(text, SEED.name)
+    graph = speech_graph(speech)
+    uri = MINT.speech(speech.id)
+    assert graph.value(uri, SLD.dateTime) == Literal("1998-03-05T10:15:00", datatype=XSD.dateTime)
+    assert graph.value(uri, SLD.sitting) == URIRef(f"{BASE}id/sitting/1998-03-05")
 
 
 def test_translations_are_typed_resources_with_their_language() -> None:

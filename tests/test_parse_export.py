@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from speechld.errors import ParseError
 from speechld.parse import parse_page
+from speechld.parse.common import parse_date
 from speechld.record import Speech
 
 from .paths import SEED
@@ -50,3 +51,35 @@ def test_unreadable_pages_raise_parse_error(text: str) -> None:
     with pytest.raises(ParseError) as caught:
         parse_page(text, "bad.txt")
     assert "bad.txt" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "when"),
+    [
+        ("31.10.12 18:58", datetime(2012, 10, 31, 18, 58)),
+        ("05.03.98 10:15", datetime(1998, 3, 5, 10, 15)),  # not 2098
+        ("05.03.1998 10:15", datetime(1998, 3, 5, 10, 15)),
+        ("31.10.2012", date(2012, 10, 31)),  # a day without a time stays a day
+        ("2019-10-29", date(2019, 10, 29)),
+        ("2019-10-29 14:05", datetime(2019, 10, 29, 14, 5)),
+    ],
+)
+def test_seed_with_its_date_written_otherwise(written: str, when: datetime | date) -> None:
+    text = SEED.read_text(encoding="utf-8").replace("31.10.12 18:58", written)
+    speech = parse_page(text, SEED.name)
+    assert speech.date == when and type(speech.date) is type(when)
+
+
+@pytest.mark.parametrize(
+    ("year", "today", "expected"),
+    [
+        ("27", date(2026, 1, 1), 2027),
+        ("28", date(2026, 1, 1), 1928),
+        ("52", date(2026, 6, 1), 1952),
+    ],
+)
+def test_a_two_digit_year_more_than_a_year_ahead_is_in_the_last_century(
+    year: str, today: date, expected: int
+) -> None:
+    parsed = parse_date(f"01.11.{year} 10:00", today)
+    assert parsed is not None and parsed.year == expected

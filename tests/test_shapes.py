@@ -63,6 +63,14 @@ def test_seed_conforms_with_the_shipped_vocabulary(shapes: Graph, shipped: Graph
     assert conforms, text
 
 
+@pytest.mark.parametrize("written", ["2012-10-31", "31.10.2012", "05.03.98 10:15"])
+def test_seed_dated_otherwise_conforms(written: str, shapes: Graph, shipped: Graph) -> None:
+    text = SEED.read_text(encoding="utf-8").replace("31.10.12 18:58", written)
+    speech = parse_page(text, SEED.name)
+    conforms, _, report = check(with_vocabulary(page(speech, MINT)[1], shipped), shapes)
+    assert conforms, report
+
+
 def test_shipped_vocabulary_conforms(shapes: Graph, shipped: Graph) -> None:
     conforms, _, text = check(shipped, shapes)
     assert conforms, text

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import NamedTuple
 
@@ -74,6 +74,15 @@ def source_term(source: str) -> NamedNode | Literal:
     return NamedNode(source) if _IRI.match(source) else Literal(source)
 
 
+def day_of(when: datetime | date) -> date:
+    """The day of a date or of a date and time.
+
+    >>> day_of(datetime(2012, 10, 31, 18, 58)), day_of(date(2019, 10, 29))
+    (datetime.date(2012, 10, 31), datetime.date(2019, 10, 29))
+    """
+    return when.date() if isinstance(when, datetime) else when
+
+
 def speech_label(speech: Speech) -> str:
     """A short human label for a speech: speaker and type as the page names them.
 
@@ -101,11 +110,12 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
         yield Triple(uri, sld.externalSpeaker, _TRUE)
     if speech.number is not None:
         yield Triple(uri, sld.speechNumber, Literal(str(speech.number), datatype=xsd.integer))
-    if speech.date is not None:
-        day = speech.date.date()
-        sitting = iri(mint.sitting(day))
+    if isinstance(speech.date, datetime):
         yield Triple(uri, sld.dateTime, Literal(speech.date.isoformat(), datatype=xsd.dateTime))
-        yield Triple(uri, sld.sitting, sitting)
+    elif speech.date is not None:  # the day alone: no time was published, none is made up
+        yield Triple(uri, dcterms.date, Literal(speech.date.isoformat(), datatype=xsd.date))
+    if speech.date is not None:
+        yield Triple(uri, sld.sitting, iri(mint.sitting(day_of(speech.date))))
     if speech.type_label:
         yield Triple(uri, sld.typeLabel, Literal(speech.type_label))
     if speech.type:
@@ -185,7 +195,7 @@ def shared_triples(speech: Speech, mint: Minter, version: str) -> Iterator[Tripl
         yield Triple(person, schema.name, name)
         yield Triple(person, rdfs.label, name)
     if speech.date is not None:
-        day = speech.date.date()
+        day = day_of(speech.date)
         sitting = iri(mint.sitting(day))
         yield Triple(sitting, rdf.type, sld.Sitting)
         yield Triple(sitting, rdfs.label, Literal(f"Sitting of {day}", language="en"))

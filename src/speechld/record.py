@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,8 @@ class Speech:
     speaker: str | None
     type_label: str | None
     role: str | None
-    date: datetime | None
+    # When: a datetime (local, no time zone) if the page gives the time, else a date.
+    date: datetime | date | None
     language: str
     paragraphs: tuple[str, ...]
     # Keys (skos:notation) of the concepts in ontology/types.ttl, groups.ttl, functions.ttl.

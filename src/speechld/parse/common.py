@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from speechld.errors import ParseError
 from speechld.parse.concepts import vocabulary
@@ -66,23 +66,29 @@ def read_title(line: str) -> Title | None:
     return Title(number, name or None, type_label)
 
 
-def parse_date(value: str) -> datetime | None:
-    """A page's `DD.MM.YY HH:MM` (or ISO 8601) date as a datetime, or None if it is not one.
+def parse_date(value: str, today: date | None = None) -> datetime | date | None:
+    """A page's `DD.MM.YY HH:MM` (or ISO 8601) date, or None if it is not one.
 
-    >>> parse_date("31.10.12 18:58")
-    datetime.datetime(2012, 10, 31, 18, 58)
+    With a time it is a datetime (local, no time zone); without one a date, since no time
+    was published. A two-digit year is in this century unless that is more than a year
+    after `today` (default: the day it runs), then in the last: `98` is 1998, `12` 2012.
+
+    >>> parse_date("31.10.12 18:58"), parse_date("05.03.98 10:15")
+    (datetime.datetime(2012, 10, 31, 18, 58), datetime.datetime(1998, 3, 5, 10, 15))
     >>> parse_date("2019-10-29"), parse_date("soon")
-    (datetime.datetime(2019, 10, 29, 0, 0), None)
+    (datetime.date(2019, 10, 29), None)
     """
     match = DATE.match(value) or ISO_DATE.match(value)
     if not match:
         return None
     year = int(match["y"])
-    year += 2000 if year < 100 else 0
+    if len(match["y"]) == 2:
+        this_year = (today or date.today()).year
+        year += 2000 if 2000 + year <= this_year + 1 else 1900
     try:
-        return datetime(
-            year, int(match["m"]), int(match["d"]), int(match["H"] or 0), int(match["M"] or 0)
-        )
+        if match["H"] is None:
+            return date(year, int(match["m"]), int(match["d"]))
+        return datetime(year, int(match["m"]), int(match["d"]), int(match["H"]), int(match["M"]))
     except ValueError:
         return None
 
