@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from pyoxigraph import RdfFormat
@@ -19,6 +20,7 @@ from speechld.schemes import vocabulary_graph
 from speechld.store import EmbeddedStore
 from speechld.vocab import ORG, SCHEMA, SLD, Minter
 
+from .corpus import pages
 from .handmade import BASE, SPEECHES, fixture_vocabulary, page
 from .paths import ROOT, SEED
 
@@ -275,3 +277,113 @@ def test_datatypes_in_the_shapes_are_the_ontology_ranges(shapes: Graph) -> None:
         if isinstance(path, URIRef) and path.startswith(str(SLD)) and datatype is not None:
             expected = ontology.value(path, URIRef("http://www.w3.org/2000/01/rdf-schema#range"))
             assert datatype == expected or (datatype, expected) == (XSD.string, None), path
+
+
+# Breakages of real pages' graphs: the seed (a bare file name as source) and a page of the
+# corpus read from its URL, each with the shipped vocabulary.
+URL_PAGE = "https://www.norden.org/fi/node/39732"
+
+
+def _real_page(source: str) -> tuple[URIRef, URIRef, Graph]:
+    """The graph name, the speech and the page graph of a real page, as the mapper writes them."""
+    text = SEED.read_text(encoding="utf-8") if source == SEED.name else pages()[source]
+    speech = parse_page(text, source)
+    name, graph = page(speech, MINT)
+    return name, MINT.speech(speech.id), graph
+
+
+def _empty_text(g: Graph, name: URIRef, speech: URIRef) -> None:
+    _set(g, speech, SLD.text, Literal("", lang="nb"))
+
+
+def _blank_text(g: Graph, name: URIRef, speech: URIRef) -> None:
+    _set(g, speech, SLD.text, Literal(" \n\t ", lang="nb"))
+
+
+def _date_time_without_sitting(g: Graph, name: URIRef, speech: URIRef) -> None:
+    g.remove((speech, SLD.sitting, None))
+
+
+def _date_without_sitting(g: Graph, name: URIRef, speech: URIRef) -> None:
+    time = g.value(speech, SLD.dateTime)
+    g.remove((speech, SLD.dateTime, None))
+    g.remove((speech, SLD.sitting, None))
+    g.add((speech, DCTERMS.date, Literal(str(time)[:10], datatype=XSD.date)))
+
+
+def _sitting_of_another_day(g: Graph, name: URIRef, speech: URIRef) -> None:
+    _set(g, speech, SLD.sitting, MINT.sitting(date(2012, 11, 1)))
+    g.add((MINT.sitting(date(2012, 11, 1)), RDF.type, SLD.Sitting))
+
+
+def _date_time_and_date(g: Graph, name: URIRef, speech: URIRef) -> None:
+    g.add((speech, DCTERMS.date, Literal("2012-10-31", datatype=XSD.date)))
+
+
+def _date_time_with_zone(zone: str) -> Callable[[Graph, URIRef, URIRef], None]:
+    def damage(g: Graph, name: URIRef, speech: URIRef) -> None:
+        time = str(g.value(speech, SLD.dateTime))
+        _set(g, speech, SLD.dateTime, Literal(time + zone, datatype=XSD.dateTime))
+
+    return damage
+
+
+def _no_generated_at_time(g: Graph, name: URIRef, speech: URIRef) -> None:
+    g.remove((name, PROV.generatedAtTime, None))
+
+
+def _untyped_graph_without_time(g: Graph, name: URIRef, speech: URIRef) -> None:
+    g.remove((name, RDF.type, PROV.Entity))
+    g.remove((name, PROV.generatedAtTime, None))
+
+
+def _no_derived_from(g: Graph, name: URIRef, speech: URIRef) -> None:
+    g.remove((name, PROV.wasDerivedFrom, None))
+
+
+def _derived_from_another_page(g: Graph, name: URIRef, speech: URIRef) -> None:
+    _set(g, name, PROV.wasDerivedFrom, URIRef("https://www.norden.org/sv/node/1"))
+
+
+REAL_BREAKAGES: dict[str, tuple[str, Callable[[Graph, URIRef, URIRef], None], URIRef]] = {
+    "empty text": (SEED.name, _empty_text, SLD.text),
+    "whitespace-only text": (SEED.name, _blank_text, SLD.text),
+    "date-time without sitting": (SEED.name, _date_time_without_sitting, SH.OrConstraintComponent),
+    "date without sitting": (SEED.name, _date_without_sitting, SH.OrConstraintComponent),
+    "sitting of another day": (SEED.name, _sitting_of_another_day, SH.SPARQLConstraintComponent),
+    "date-time and date": (SEED.name, _date_time_and_date, SH.OrConstraintComponent),
+    "date-time in UTC": (SEED.name, _date_time_with_zone("Z"), SLD.dateTime),
+    "date-time with an offset": (SEED.name, _date_time_with_zone("+01:00"), SLD.dateTime),
+    "graph without ingest time": (SEED.name, _no_generated_at_time, PROV.generatedAtTime),
+    "untyped graph without ingest time": (
+        URL_PAGE,
+        _untyped_graph_without_time,
+        PROV.generatedAtTime,
+    ),
+    "graph of a URL not derived from it": (URL_PAGE, _no_derived_from, SH.OrConstraintComponent),
+    "graph derived from another page": (
+        URL_PAGE,
+        _derived_from_another_page,
+        SH.OrConstraintComponent,
+    ),
+}
+
+
+@pytest.mark.parametrize("source", [SEED.name, URL_PAGE])
+def test_real_pages_conform(source: str, shapes: Graph, shipped: Graph) -> None:
+    _, _, graph = _real_page(source)
+    conforms, _, text = check(with_vocabulary(graph, shipped), shapes)
+    assert conforms, text
+
+
+@pytest.mark.parametrize("name", REAL_BREAKAGES)
+def test_shapes_catch_a_broken_real_page(name: str, shapes: Graph, shipped: Graph) -> None:
+    source, breakage, caught_by = REAL_BREAKAGES[name]
+    graph_name, speech, graph = _real_page(source)
+    breakage(graph, graph_name, speech)
+    conforms, report, text = check(with_vocabulary(graph, shipped), shapes)
+    assert not conforms, f"{name}: not caught"
+    violations = list(report.subjects(SH.resultSeverity, SH.Violation))
+    shown = {report.value(v, SH.resultPath) for v in violations}
+    shown |= {report.value(v, SH.sourceConstraintComponent) for v in violations}
+    assert caught_by in shown, text
