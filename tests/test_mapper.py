@@ -24,6 +24,7 @@ from speechld.rdf import graph as rdf_graph
 from speechld.record import Speech, Translation
 from speechld.vocab import SCHEMA, SLD, Minter, language_iri
 
+from .corpus import pages
 from .handmade import BASE, INGESTED, SPEECHES, VERSION, page, readme_blocks
 from .paths import SEED
 
@@ -109,7 +110,7 @@ def test_values_are_typed_and_tagged() -> None:
     text = graph.value(uri, SLD.text)
     assert isinstance(text, Literal) and text.language == "fi" and str(text) == speech.text
     assert graph.value(uri, DCTERMS.language) == URIRef("http://id.loc.gov/vocabulary/iso639-1/fi")
-    assert graph.value(uri, SLD.typeConflict) == Literal("Replik")
+    assert graph.value(uri, SLD.typeConflict) == MINT.type("reply")
     assert graph.value(uri, SLD.typeLabel) == Literal("Svar på replik")
     assert graph.value(uri, SLD.speakerRole) == Literal("Sosialidemokraattinen ryhmä")
     assert graph.value(uri, RDFS.label) == Literal("Erkki Tuomioja (Svar på replik)")
@@ -143,6 +144,39 @@ def test_a_two_digit_year_of_the_last_century_makes_no_future_sitting() -> None:
     uri = MINT.speech(speech.id)
     assert graph.value(uri, SLD.dateTime) == Literal("1998-03-05T10:15:00", datatype=XSD.dateTime)
     assert graph.value(uri, SLD.sitting) == URIRef(f"{BASE}id/sitting/1998-03-05")
+
+
+def test_the_type_label_is_tagged_when_its_language_is_known(seed: Speech) -> None:
+    graph = speech_graph(seed)
+    uri = MINT.speech(seed.id)
+    assert graph.value(uri, SLD.typeLabel) == Literal("Hovedindlæg", lang="da")
+    assert graph.value(uri, RDFS.label) == Literal("Anna Ljunggren (Hovedindlæg)", lang="da")
+    role = graph.value(uri, SLD.speakerRole)  # its language is not reliably known
+    assert role == Literal("Den socialdemokratiska gruppens talsperson")
+
+
+@pytest.mark.parametrize(
+    ("source", "label"),
+    [
+        ("https://www.norden.org/da/speech/12-maria-stockhaus-replik", "Replik"),  # da and sv
+        ("https://www.norden.org/no/node/18724", "Replikk"),  # nb and nn
+    ],
+)
+def test_a_type_label_several_languages_share_is_left_untagged(source: str, label: str) -> None:
+    speech = parse_page(pages()[source], source)
+    graph = speech_graph(speech)
+    uri = MINT.speech(speech.id)
+    assert graph.value(uri, SLD.typeLabel) == Literal(label)
+    assert graph.value(uri, RDFS.label) == Literal(f"{speech.speaker} ({label})")
+
+
+def test_a_title_that_names_another_type_links_that_type(seed: Speech) -> None:
+    text = SEED.read_text(encoding="utf-8").replace("(Hovedindlæg)", "(Replik)", 1)
+    speech = parse_page(text, SEED.name)
+    graph = speech_graph(speech)
+    uri = MINT.speech(speech.id)
+    assert graph.value(uri, SLD.speechType) == MINT.type("main-speech")
+    assert graph.value(uri, SLD.typeConflict) == MINT.type("reply")
 
 
 def test_translations_are_typed_resources_with_their_language() -> None:

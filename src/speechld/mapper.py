@@ -99,8 +99,10 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
     translations: the page's own (shared_triples describes the speaker and the sitting)."""
     uri = NamedNode(mint.speech(speech.id))
     label = speech_label(speech)
+    # The label is in the type label's language only when it has a type label to be in.
+    label_language = speech.type_label_language if speech.type_label else None
     yield Triple(uri, rdf.type, sld.Speech)
-    yield Triple(uri, rdfs.label, Literal(label))
+    yield Triple(uri, rdfs.label, Literal(label, language=label_language))
     yield Triple(uri, sld.text, Literal(speech.text, language=speech.language))
     yield Triple(uri, dcterms.language, iri(language_iri(speech.language)))
     yield Triple(uri, sld.source, source_term(speech.source))
@@ -117,11 +119,13 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
     if speech.date is not None:
         yield Triple(uri, sld.sitting, iri(mint.sitting(day_of(speech.date))))
     if speech.type_label:
-        yield Triple(uri, sld.typeLabel, Literal(speech.type_label))
+        yield Triple(
+            uri, sld.typeLabel, Literal(speech.type_label, language=speech.type_label_language)
+        )
     if speech.type:
         yield Triple(uri, sld.speechType, iri(mint.type(speech.type)))
     if speech.type_conflict:
-        yield Triple(uri, sld.typeConflict, Literal(speech.type_conflict))
+        yield Triple(uri, sld.typeConflict, iri(mint.type(speech.type_conflict)))
     if speech.role:
         yield Triple(uri, sld.speakerRole, Literal(speech.role))
     if speech.party_group == NON_ATTACHED:

@@ -39,6 +39,8 @@ class Speech:
     function: str | None = None
     # The title's type key, when it differs from the type field's (the field wins).
     type_conflict: str | None = None
+    # The language of type_label, when the type scheme's labels tell it; else None.
+    type_label_language: str | None = None
     translations: tuple[Translation, ...] = ()
     external_speaker: bool = False
 

@@ -245,15 +245,17 @@ def assemble(
     field_label, title_label = fields.get("type"), (title.type_label if title else None)
     field_type, title_type = types.key_of(field_label), types.key_of(title_label)
     body = "\n\n".join(text)
+    language = identify(body)
+    type_label = field_label or title_label
     return Speech(
         id=speech_id(number, speaker, body),
         source=source,
         number=number,
         speaker=speaker,
-        type_label=field_label or title_label,
+        type_label=type_label,
         role=role,
         date=parse_date(fields["date"]) if "date" in fields else None,
-        language=identify(body),
+        language=language,
         paragraphs=tuple(text),
         type=field_type or title_type,
         party_group=party_group_of(role),
@@ -263,4 +265,5 @@ def assemble(
             Translation(identify("\n\n".join(part)), tuple(part)) for part in translations if part
         ),
         external_speaker=bool(external),
+        type_label_language=types.language_of(type_label),
     )

@@ -32,6 +32,8 @@ class Vocabulary:
     name: str
     keys: tuple[str, ...]
     labels: Mapping[str, str]
+    # The language tags of every label, by its normalised form ("replik": da and sv).
+    languages: Mapping[str, frozenset[str]]
 
     def key_of(self, label: str | None) -> str | None:
         """The key of the concept a label names, or None.
@@ -40,6 +42,17 @@ class Vocabulary:
         ('main-speech', 'speech')
         """
         return self.labels.get(normalise(label)) if label else None
+
+    def language_of(self, label: str | None) -> str | None:
+        """The language of a label of the scheme, or None when it is not one or when several
+        languages share it (Replik is Danish and Swedish: which one a page meant is unknown).
+
+        >>> types = vocabulary("type")
+        >>> types.language_of("Hovedindlæg"), types.language_of("Replik"), types.language_of("x")
+        ('da', None, None)
+        """
+        languages = self.languages.get(normalise(label), frozenset()) if label else frozenset()
+        return next(iter(languages)) if len(languages) == 1 else None
 
     def phrases(self) -> list[tuple[str, str]]:
         """(label, key) pairs for finding labels inside a longer text, longest first.
@@ -57,26 +70,32 @@ def read_vocabulary(name: str, turtle: bytes) -> Vocabulary:
 
     scheme = f"{READING_BASE}id/{name}/"
     notation: dict[str, str] = {}
-    labels: dict[str, list[str]] = {}
+    labels: dict[str, list[tuple[str, str]]] = {}
     in_scheme: set[str] = set()
     for triple in parse(turtle, format=RdfFormat.TURTLE, base_iri=READING_BASE):
         subject, predicate = triple.subject.value, triple.predicate.value
         if predicate == f"{SKOS}notation":
             notation[subject] = triple.object.value
         elif predicate in LABELS:
-            labels.setdefault(subject, []).append(triple.object.value)
+            label = triple.object
+            language = getattr(label, "language", None) or ""
+            labels.setdefault(subject, []).append((label.value, language))
         elif predicate == f"{SKOS}inScheme" and triple.object.value == scheme:
             in_scheme.add(subject)
     table: dict[str, str] = {}
+    languages: dict[str, set[str]] = {}
     for concept in sorted(in_scheme):
         key = notation.get(concept)
         if key is None:
             raise ValueError(f"{name} vocabulary: {concept} has no skos:notation")
-        for label in labels.get(concept, []):
+        for label, language in labels.get(concept, []):
             other = table.setdefault(normalise(label), key)
             if other != key:
                 raise ValueError(f"{name} vocabulary: label {label!r} names {other} and {key}")
-    return Vocabulary(name, tuple(notation[c] for c in sorted(in_scheme)), table)
+            if language:
+                languages.setdefault(normalise(label), set()).add(language.lower())
+    keys = tuple(notation[c] for c in sorted(in_scheme))
+    return Vocabulary(name, keys, table, {k: frozenset(v) for k, v in languages.items()})
 
 
 @cache
