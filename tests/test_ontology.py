@@ -5,17 +5,21 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import owlrl
 import pytest
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, SKOS, VANN, XSD
+from rdflib.namespace import DCTERMS, FOAF, SKOS, VANN, XSD
 
+from speechld.parse import parse_page
 from speechld.record import Speech
+from speechld.schemes import vocabulary_graph
 from speechld.vocab import ONTOLOGY, SLD, Minter
 from speechld.web.terms import PREFIXES, jsonld_context
 
+from .corpus import pages
 from .handmade import BASE, SPEECHES, fixture_vocabulary, page, union
-from .paths import ROOT
+from .paths import ROOT, SEED
 
 ONTOLOGY_FILE = ROOT / "ontology" / "speechld.ttl"
 SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"
@@ -26,9 +30,10 @@ ALIGNMENTS = (
     RDFS.subPropertyOf,
     OWL.equivalentClass,
     OWL.equivalentProperty,
-    SKOS.closeMatch,
-    SKOS.exactMatch,
+    RDFS.seeAlso,
 )
+# The RDFS axioms of SKOS, DCMI terms, FOAF and PROV-O that bear on our terms.
+ALIGNED_AXIOMS = ROOT / "tests" / "data" / "aligned-axioms.ttl"
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
 
@@ -76,7 +81,11 @@ def test_metadata(ontology: Graph) -> None:
     assert ontology.value(head, DCTERMS.license) == URIRef(
         "https://creativecommons.org/licenses/by/4.0/"
     )
-    assert ontology.value(head, DCTERMS.creator) is not None
+    creator = ontology.value(head, DCTERMS.creator)  # an agent, as DCMI's range says
+    assert isinstance(creator, URIRef | BNode)
+    assert (creator, RDF.type, FOAF.Organization) in ontology
+    assert (creator, RDF.type, DCTERMS.Agent) in ontology
+    assert str(ontology.value(creator, FOAF.name)) == "speechld contributors"
     modified = ontology.value(head, DCTERMS.modified)
     assert isinstance(modified, Literal) and modified.datatype is not None
     assert str(ontology.value(head, VANN.preferredNamespacePrefix)) == "sld"
@@ -116,6 +125,57 @@ def test_every_term_is_aligned_or_says_why_not(ontology: Graph) -> None:
         }
         why_not = list(ontology.objects(term, SKOS.editorialNote))
         assert aligned or why_not, term
+
+
+def test_no_skos_mapping_between_classes_or_properties(ontology: Graph) -> None:
+    """SKOS mapping properties have skos:Concept as domain and range."""
+    mappings = (SKOS.closeMatch, SKOS.exactMatch, SKOS.broadMatch, SKOS.narrowMatch)
+    used = {(s, p) for p in (*mappings, SKOS.relatedMatch) for s in ontology.subjects(p, None)}
+    assert used == set()
+
+
+@pytest.fixture(scope="module")
+def closure(ontology: Graph) -> Graph:
+    """The RDFS closure of the ontology, the aligned vocabularies' axioms, the shipped
+    concept schemes and two real pages' graphs (the seed, a page read from its URL)."""
+    mint = Minter(BASE)
+    data = Graph()
+    data += ontology
+    data.parse(ALIGNED_AXIOMS, format="turtle")
+    data.parse(data=vocabulary_graph(mint).ntriples, format="nt")
+    for source in (SEED.name, "https://www.norden.org/fi/node/39732"):
+        text = SEED.read_text(encoding="utf-8") if source == SEED.name else pages()[source]
+        data += page(parse_page(text, source), mint)[1]
+    owlrl.DeductiveClosure(
+        owlrl.RDFS_Semantics, axiomatic_triples=False, datatype_axioms=False
+    ).expand(data)
+    return data
+
+
+def test_rdfs_reasoning_makes_only_the_schemes_concepts_skos_concepts(closure: Graph) -> None:
+    concepts = set(closure.subjects(RDF.type, SKOS.Concept))
+    in_schemes = set(closure.subjects(SKOS.inScheme, None))
+    assert concepts == in_schemes
+    assert all(str(c).startswith(f"{BASE}id/") for c in concepts)
+    for kind in (SLD.Speech, SLD.Sitting, SLD.Translation, OWL.Class, OWL.DatatypeProperty):
+        for thing in closure.subjects(RDF.type, kind):
+            assert (thing, RDF.type, SKOS.Concept) not in closure, (thing, kind)
+    for term in (SLD.Speech, SLD.Sitting, SLD.PartyGroup, SLD.speakerRole, SLD.speechNumber):
+        assert (term, RDF.type, SKOS.Concept) not in closure, term
+    for term in (SLD.translatedText, URIRef("http://www.w3.org/ns/opengov#role")):
+        assert (term, RDF.type, SKOS.Concept) not in closure, term
+
+
+def test_rdfs_reasoning_makes_no_speech_type_a_class(closure: Graph) -> None:
+    types = set(closure.subjects(RDF.type, SLD.SpeechType))
+    assert len(types) == 6
+    assert all((t, RDF.type, RDFS.Class) not in closure for t in types)
+    assert not [c for c in closure.subjects(RDF.type, RDFS.Class) if str(c).startswith(BASE)]
+
+
+def test_rdfs_reasoning_makes_no_string_an_agent(closure: Graph) -> None:
+    agents = set(closure.subjects(RDF.type, DCTERMS.Agent))
+    assert agents and all(closure.value(a, FOAF.name) is not None for a in agents)
 
 
 def test_core_is_understood_through_lpv_popolo_and_schema(ontology: Graph) -> None:
