@@ -25,7 +25,7 @@ from speechld.dump import cannot_write, dump, write, write_file
 from speechld.errors import NotASpeech, ParseError, QueryError, SpeechldError, StoreError
 from speechld.formats import DUMP_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format, by_name
 from speechld.ingest import BATCH, Interrupted, Stopper, Summary, ingest, resolve_base
-from speechld.inputs import DEFAULT_LIMIT, Counts, speeches
+from speechld.inputs import DEFAULT_LIMIT, Counts, relative_pages, speeches
 from speechld.sparql.syntax import is_update
 from speechld.store import GraphStore, default_location, open_store
 from speechld.store.base import QueryResult
@@ -381,7 +381,8 @@ def load_bundled(location: str, base: str | None, default_base: str) -> str:
         base = resolve_base(store, base, default_base)
         if store.is_empty():
             with as_file(files("speechld.data")) as bundled:
-                summary = ingest(store, [Path(bundled)], base)
+                # by file name: the install path is no business of the published data
+                summary = ingest(store, [], base, items=list(relative_pages(Path(bundled))))
             click.echo(f"empty store: loaded the bundled speeches ({summary})")
     finally:
         store.close()

@@ -437,6 +437,23 @@ def read_items(
             yield read_page_file(path, limit)
 
 
+def relative_pages(directory: Path, limit: int = DEFAULT_LIMIT) -> Iterator[tuple[str, str]]:
+    """(source, text) of every page under a directory, a file's source being its path
+    relative to the directory instead of its file: URI; a bad input raises its ParseError.
+
+    For data shipped with speechld, whose absolute path says where it is installed, not
+    what it is.
+    """
+    root = directory.resolve()
+    for item in read_inputs([directory], limit):
+        if isinstance(item, ParseError):
+            raise item
+        source = item.source
+        if source.startswith("file:"):
+            source = Path(item.origin).resolve().relative_to(root).as_posix()
+        yield source, item.text
+
+
 def speeches(
     paths: Iterable[str | Path], limit: int = DEFAULT_LIMIT, stdin: BinaryIO | None = None
 ) -> Iterator[Speech | ParseError]:
