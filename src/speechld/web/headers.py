@@ -74,6 +74,8 @@ def failed(response: Response) -> bool:
         tag, weak = response.get_etag()
         wanted = request.if_match
         return not (wanted.star_tag or (tag is not None and not weak and wanted.contains(tag)))
+    if "If-Unmodified-Since" not in request.headers:
+        return False
     since, modified = request.if_unmodified_since, response.last_modified
     return since is not None and modified is not None and modified > since
 
