@@ -1,10 +1,12 @@
 """Every RDF format of every kind of document, parsed back with rdflib, is isomorphic to the
-same document in Turtle."""
+same document in Turtle; and JSON-LD states exactly the N-Triples' literals."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
+import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph
@@ -65,3 +67,34 @@ def test_seed_speech_round_trips(client: FlaskClient, web_data: EmbeddedStore) -
     reference = parse(client, path, "ttl")
     for suffix in ("jsonld", "nt", "rdf"):
         assert isomorphic(parse(client, path, suffix), reference)
+
+
+def canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+    """The statements with their blank nodes named canonically, literals as they are."""
+    dataset = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return set(dataset)
+
+
+@pytest.mark.parametrize("path", DOCUMENTS)
+def test_jsonld_keeps_every_literal_as_written(client: FlaskClient, path: str) -> None:
+    # pyoxigraph keeps lexical forms ("Z" stays "Z", "0012" stays "0012"), rdflib does not
+    document = json.loads(client.get(with_suffix(path, "jsonld")).data)
+    document["@context"] = client.get("/context.jsonld").get_json()["@context"]
+    expanded = ox.parse(json.dumps(document).encode("utf-8"), format=ox.RdfFormat.JSON_LD)
+    ntriples = client.get(with_suffix(path, "nt")).data
+    reference = canonical(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    assert canonical(expanded) == reference
+
+
+def test_jsonld_uses_the_short_names_of_plain_string_properties(client: FlaskClient) -> None:
+    document = client.get(with_suffix("/doc/speech/fixture-1", "jsonld")).get_json()
+    speech = next(n for n in document["@graph"] if n["@id"].endswith("/fixture-1"))
+    assert speech["speakerRole"] == "Nordisk Grøn Venstre"
+    assert speech["typeLabel"] == "Replik"
+    assert speech["dateTime"] == "2019-10-30T10:15:00"
+    concept = client.get(with_suffix("/doc/type/reply", "jsonld")).get_json()["@graph"][0]
+    assert concept["dcterms:modified"] == {
+        "@value": "2019-10-31T00:59:23Z",
+        "@type": "xsd:dateTime",
+    }

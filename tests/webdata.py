@@ -25,6 +25,7 @@ FIXTURE = """
 @prefix foaf: <http://xmlns.com/foaf/0.1/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix org: <http://www.w3.org/ns/org#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
 
 <http://example.org/id/speech/fixture-1> a sld:Speech ;
     rdfs:label "Maria Holm (Replik)" ;
@@ -53,7 +54,9 @@ FIXTURE = """
 
 <http://example.org/id/type/reply> a skos:Concept ;
     skos:prefLabel "Reply"@en , "Replik"@da ;
-    skos:inScheme <http://example.org/id/type/> .
+    skos:inScheme <http://example.org/id/type/> ;
+    dcterms:modified "2019-10-31T00:59:23Z"^^xsd:dateTime ;
+    skos:notation "0012"^^xsd:integer .
 <http://example.org/id/type/> a skos:ConceptScheme ; skos:prefLabel "Speech types"@en .
 """
 

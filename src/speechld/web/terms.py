@@ -146,7 +146,8 @@ def jsonld_context() -> dict[str, Any]:
             context[term.name] = f"sld:{term.name}"
         elif term.kind == "object property":
             context[term.name] = {"@id": f"sld:{term.name}", "@type": "@id"}
-        elif term.range and term.range.startswith(str(XSD)):
+        elif term.range and term.range.startswith(str(XSD)) and term.range != str(XSD.string):
+            # a plain string needs no @type: with one, compaction would never use the term
             context[term.name] = {"@id": f"sld:{term.name}", "@type": curie(term.range)}
         else:
             context[term.name] = {"@id": f"sld:{term.name}"}
