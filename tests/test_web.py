@@ -98,7 +98,7 @@ def test_person_document_pages_its_inverse_links(client: FlaskClient) -> None:
         speeches = list(graph.subjects(SLD.speaker, person))
         assert len(speeches) <= PAGE_SIZE
         assert all(graph.value(s, RDF.type) == SLD.Speech for s in speeches)
-        assert all(graph.value(s, SLD.dateTime) is not None for s in speeches)
+        assert all(graph.value(s, SLD.speechNumber) is not None for s in speeches)
         seen += speeches
         document = URIRef(BASE + doc(PROLIFIC, "", page)[1:])
         following = graph.value(document, HYDRA.next)
@@ -158,11 +158,12 @@ def test_jsonld_is_compact_under_our_published_context(client: FlaskClient) -> N
 
 def test_speech_page_reads_like_the_original(client: FlaskClient) -> None:
     page = client.get(doc(FIXTURE_SPEECH, ".html")).text
-    assert "<h1>Maria Holm (Replik)</h1>" in page
-    assert '<a href="/id/person/maria-holm">Maria Holm</a>' in page
+    assert "<h1>Maria Holm (Reply)</h1>" in page
+    assert "<title>Maria Holm (Reply) · speechld</title>" in page
+    assert '<a href="/id/person/maria-holm" lang="">Maria Holm</a>' in page
     assert '<a href="/id/group/ngv">Nordic Green Left</a>' in page
-    assert '<a href="/id/type/reply">Replik</a>' in page
-    assert "Nordisk Grøn Venstre" in page  # the role as published
+    assert '<dd><a href="/id/type/reply">Reply</a> (<span lang="">Replik</span>)</dd>' in page
+    assert '<dd><span lang="">Nordisk Grøn Venstre</span></dd>' in page  # the role as published
     assert "30 October 2019, 10:15" in page
     assert "<dd>Danish</dd>" in page
     assert "<p>Anden paragraf her.</p>" in page
@@ -182,8 +183,8 @@ def test_everything_on_a_page_is_escaped(client: FlaskClient) -> None:
 
 def test_seed_speech_page(client: FlaskClient, web_data: EmbeddedStore) -> None:
     page = client.get(doc(seed_speech(web_data), ".html")).text
-    assert "Anna Ljunggren (Hovedindlæg)" in page
-    assert "<dd>Den socialdemokratiska gruppens talsperson</dd>" in page
+    assert "<h1>Anna Ljunggren (Main speech)</h1>" in page
+    assert '<dd><span lang="">Den socialdemokratiska gruppens talsperson</span></dd>' in page
     assert "<dd>211</dd>" in page and "31 October 2012, 18:58" in page
     assert "<dd>Norwegian Bokmål</dd>" in page
     assert page.count("<p>Menneskehandel") == 2  # first and third paragraphs
@@ -191,9 +192,9 @@ def test_seed_speech_page(client: FlaskClient, web_data: EmbeddedStore) -> None:
 
 def test_person_page_lists_speeches_paged(client: FlaskClient) -> None:
     page = client.get(doc(PROLIFIC, ".html")).text
-    assert "Resources whose <em>speaker</em> is Per Many" in page
-    assert page.count('<li><a href="/id/speech/many-') == PAGE_SIZE
-    assert f"Linked from ({SPEAKER_COUNT})" in page
+    assert "<h3>Speeches by Per Many</h3>" in page
+    assert page.count('<td><a href="/id/speech/many-') == PAGE_SIZE
+    assert f"<h2>Speeches ({SPEAKER_COUNT})</h2>" in page
     assert f'rel="next" href="{doc(PROLIFIC, ".html", 2)}"' in page
     last = client.get(doc(PROLIFIC, ".html", -(-SPEAKER_COUNT // PAGE_SIZE))).text
     assert 'rel="prev"' in last and 'rel="next"' not in last
@@ -203,10 +204,10 @@ def test_home_page_shows_the_dataset_at_a_glance(client: FlaskClient) -> None:
     response = client.get("/", headers={"Accept": BROWSER})
     assert response.status_code == 200
     page = response.text
-    assert f"Speeches</a></th><td>{SPEAKER_COUNT + 2}</td>" in page
+    assert f"Speeches</a></th><td>{SPEAKER_COUNT + 3}</td>" in page
     for link in ("/sparql", "/dumps/", "/.well-known/void", "/ontology", "/context.jsonld"):
         assert f'href="{link}"' in page
-    assert '<a href="/id/person/maria-holm">Maria Holm</a>' in page
+    assert '<a href="/id/person/maria-holm" lang="">Maria Holm</a>' in page
     assert '<a href="/id/group/ngv">Nordic Green Left</a>' in page
     assert '<a href="/id/type/reply">Reply</a>' in page
     assert "/id/speech/" in page  # example URIs
@@ -234,7 +235,7 @@ def test_list_pages(client: FlaskClient) -> None:
     first = client.get("/list/speech").text
     assert first.count("<li>") == PAGE_SIZE
     assert 'href="/list/speech?page=2"' in first
-    assert client.get("/list/person").text.count("<li>") == 3
+    assert client.get("/list/person").text.count("<li>") == 4
     assert client.get("/list/nothing").status_code == 404
 
 
@@ -416,7 +417,7 @@ def test_reverse_proxy_prefix_and_host(web_data: EmbeddedStore) -> None:
     assert response.status_code == 303
     assert response.headers["Location"] == "/ld" + doc(FIXTURE_SPEECH, ".html")
     page = client.get(doc(FIXTURE_SPEECH, ".html"), headers=headers).text
-    assert '<a href="/ld/id/person/maria-holm">Maria Holm</a>' in page
+    assert '<a href="/ld/id/person/maria-holm" lang="">Maria Holm</a>' in page
     assert 'href="/ld/static/speechld.css"' in page
 
 
@@ -448,9 +449,9 @@ def test_new_data_shows_without_a_restart() -> None:
     store = web_store()
     client = create_app({"STORE": store, "BASE": BASE}).test_client()
     before = client.get(doc(FIXTURE_SPEECH, ".html")).text
-    assert '<a href="/id/person/maria-holm">Maria Holm</a>' in before
+    assert '<a href="/id/person/maria-holm" lang="">Maria Holm</a>' in before
     home = client.get("/", headers={"Accept": "text/html"}).text
-    assert "Persons</a></th><td>3</td>" in home
+    assert "Persons</a></th><td>4</td>" in home
     renamed = f"""
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         <{BASE}id/person/maria-holm> rdfs:label "Maria Holm-Berg" .
@@ -460,8 +461,8 @@ def test_new_data_shows_without_a_restart() -> None:
     after = client.get(doc(FIXTURE_SPEECH, ".html")).text
     assert "Maria Holm-Berg" in after  # documents are never stale
     deadline = time.monotonic() + 10  # figures are recounted in the background
-    while "Persons</a></th><td>4</td>" not in home and time.monotonic() < deadline:
+    while "Persons</a></th><td>5</td>" not in home and time.monotonic() < deadline:
         time.sleep(0.05)
         home = client.get("/", headers={"Accept": "text/html"}).text
-    assert "Persons</a></th><td>4</td>" in home
+    assert "Persons</a></th><td>5</td>" in home
     store.close()

@@ -61,8 +61,12 @@ FIXTURE = """
 """
 
 
+UNDATED = 5  # the prolific speaker's last speeches have no date
+
+
 def prolific(n: int = SPEAKER_COUNT) -> str:
-    """Turtle for n speeches by one person, a day apart."""
+    """Turtle for n speeches by one person: two a day, numbered backwards (so a day's
+    speeches read in the other order than their URIs), the last UNDATED without a date."""
     lines = [
         "@prefix sld: <https://w3id.org/speechld/ontology#> .",
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
@@ -72,13 +76,36 @@ def prolific(n: int = SPEAKER_COUNT) -> str:
     ]
     for i in range(n):
         uri = f"<{BASE}id/speech/many-{i:03d}>"
+        date = f"2020-01-{1 + i // 2:02d}T09:00:00"
+        dated = f"sld:dateTime '{date}'^^xsd:dateTime ; " if i < n - UNDATED else ""
         lines.append(
             f"{uri} a sld:Speech ; rdfs:label 'Per Many ({i})' ; "
-            f"sld:speaker <{BASE}id/person/per-many> ; "
-            f"sld:dateTime '2020-01-{1 + i % 28:02d}T09:{i % 60:02d}:00'^^xsd:dateTime ; "
+            f"sld:speaker <{BASE}id/person/per-many> ; sld:speechNumber {100 - i} ; "
+            f"sld:speakerRole 'Talsperson' ; {dated}"
             f"sld:text 'Tale nummer {i}.'@da ."
         )
     return "\n".join(lines)
+
+
+# One speech read from two pages, which name its type differently: a guest, non-attached.
+TWO_PAGES = """
+@prefix sld: <https://w3id.org/speechld/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+<http://example.org/id/speech/fixture-2> a sld:Speech ;
+    rdfs:label "Gæst Gæstesen ({label})" ;
+    sld:speaker <http://example.org/id/person/gaest-gaestesen> ;
+    sld:externalSpeaker true ;
+    sld:nonAttached true ;
+    sld:speakerRole "Uden partitilknytning" ;
+    sld:speechType <http://example.org/id/type/reply> ;
+    sld:typeLabel "{label}" ;
+    sld:source <{source}> ;
+    sld:text "Tak."@da .
+<http://example.org/id/person/gaest-gaestesen> a foaf:Person ;
+    rdfs:label "Gæst Gæstesen" ; foaf:name "Gæst Gæstesen" .
+"""
+TWO_SOURCES = ("file:///home/someone/pages/gaest.txt", "https://www.norden.org/fi/node/1")
 
 
 def source_graph(name: str, turtle: str) -> SourceGraph:
@@ -91,7 +118,16 @@ def source_graph(name: str, turtle: str) -> SourceGraph:
 def fill(store: EmbeddedStore) -> EmbeddedStore:
     """The store, given the seed and the fixtures under BASE."""
     ingest(store, [SEED], BASE)
-    store.replace([source_graph("fixture", FIXTURE), source_graph("prolific", prolific())])
+    store.replace(
+        [
+            source_graph("fixture", FIXTURE),
+            source_graph("prolific", prolific()),
+            source_graph("two-da", TWO_PAGES.format(label="Replik", source=TWO_SOURCES[0])),
+            source_graph(
+                "two-fi", TWO_PAGES.format(label="Vastauspuheenvuoro", source=TWO_SOURCES[1])
+            ),
+        ]
+    )
     return store
 
 

@@ -6,13 +6,12 @@ import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
-from pyoxigraph import NamedNode
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from speechld.formats import DOCUMENT_FORMATS, HTML, Format
 from speechld.vocab import SLD
-from speechld.web import terms, views
+from speechld.web import views
 from speechld.web.describe import Description, count_inverse, describe, node
 from speechld.web.documents import document_triples, serialize_graph
 from speechld.web.negotiation import negotiate, split_suffix
@@ -175,22 +174,21 @@ def html(key: str, description: Description) -> str:
     """The document as a page for people."""
     uri, page = description.uri, description.page
     index = views.Index.of(description.triples)
-    inverse: dict[str, list[tuple[views.Value, str | None]]] = {}
-    for subject, predicate in description.inverse:
-        item = (index.value(subject), index.date(views.node_key(subject)))
-        inverse.setdefault(predicate.value, []).append(item)
-    speech = views.speech(index, uri, base()) if str(SLD.Speech) in index.types[uri] else None
+    speech = None
+    if str(SLD.Speech) in index.types[uri]:
+        speech = views.speech(index, uri, base(), description.graphs)
     paged = description.more or page > 1
     total = inverse_total(uri) if paged else len(description.inverse)
     return render_template(
         "speech.html" if speech else "resource.html",
         uri=uri,
         title=speech.heading if speech else views.title(index, uri),
-        types=[index.value(NamedNode(t)) for t in index.types.get(uri, [])],
+        types=index.kinds(uri),
         rows=index.rows(uri),
         speech=speech,
         text_property=str(SLD.text),
-        inverse=[(terms.label(p), values) for p, values in inverse.items()],
+        links=views.links(index, uri, description.inverse),
+        graphs=[views.graph_value(g) for g in description.graphs],
         total=total,
         page=page,
         next_page=doc_path(key, HTML, page + 1) if description.more else None,

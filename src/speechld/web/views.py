@@ -6,18 +6,39 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import unquote, urlsplit
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
-from rdflib import RDF, RDFS
-from rdflib.namespace import DCTERMS, FOAF, SKOS
+from rdflib import RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 
-from speechld.vocab import SLD
+from speechld.mapper import source_key
+from speechld.vocab import SCHEMA, SLD
 from speechld.web import terms
 
 Node = NamedNode | BlankNode | Literal
 LABELS = (str(RDFS.label), str(SKOS.prefLabel), str(FOAF.name), str(DCTERMS.title))
+# Properties that name a resource alike: where they give the same names, one row shows them.
+NAMES = (str(RDFS.label), str(FOAF.name), str(SCHEMA.name))
 TYPE = str(RDF.type)
 DATE = str(SLD.dateTime)
+DATES = (str(XSD.date), str(XSD.dateTime))
+STRING = str(XSD.string)
+SPEECH, SITTING = str(SLD.Speech), str(SLD.Sitting)
+LANGUAGE_IRIS = ("http://id.loc.gov/vocabulary/iso639-1/", "http://id.loc.gov/vocabulary/iso639-2/")
+ACTIVITY = "#ingest"  # the fragment of a graph's ingest activity
+# What a list of the resources linking through a property is about, from the page's title.
+HEADINGS = {
+    str(SLD.speaker): "Speeches by {}",
+    str(SLD.speechType): "Speeches of type {}",
+    str(SLD.partyGroup): "Speeches by members of {}",
+    str(SLD.function): "Speeches with the function {}",
+    str(SLD.sitting): "Speeches at this sitting",
+    str(SLD.translation): "The speech translated",
+    str(SKOS.inScheme): "Concepts of {}",
+    str(SKOS.topConceptOf): "Top concepts of {}",
+    str(PROV.wasAssociatedWith): "Ingests by {}",
+}
 LANGUAGES = {
     "da": "Danish",
     "sv": "Swedish",
@@ -31,6 +52,7 @@ LANGUAGES = {
     "se": "Northern Sami",
     "en": "English",
     "de": "German",
+    "und": "undetermined language",
 }
 
 
@@ -45,23 +67,72 @@ def language_name(tag: str | None) -> str | None:
     return LANGUAGES.get(tag.lower(), LANGUAGES.get(tag.split("-")[0].lower(), tag))
 
 
+def format_date(text: str) -> str:
+    """An xsd:dateTime or xsd:date as people read it; the text itself if it is neither.
+
+    >>> format_date("2012-10-31T18:58:00"), format_date("2012-10-31")
+    ('31 October 2012, 18:58', '31 October 2012')
+    >>> format_date("2025-01-02T00:59:23Z"), format_date("not a date")
+    ('2 January 2025, 00:59 UTC', 'not a date')
+    """
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    day = f"{moment.day} {moment:%B %Y}"
+    if "T" not in text:
+        return day
+    offset = moment.utcoffset()
+    zone = "" if offset is None else " UTC" if not offset else f" {moment:%z}"
+    return f"{day}, {moment:%H:%M}{zone}"
+
+
+def file_name(iri: str) -> str:
+    """The name of a local file, from its file: IRI (its path is of no use to a reader).
+
+    >>> file_name("file:///work/corpus/000_662a.txt")
+    '000_662a.txt'
+    """
+    return unquote(urlsplit(iri).path).rstrip("/").rsplit("/", 1)[-1] or iri
+
+
+def source_value(node: Node) -> Value:
+    """A source as a page shows it: a web page linked, a local file by its name."""
+    if isinstance(node, NamedNode) and node.value.startswith("file:"):
+        return Value(file_name(node.value))
+    if isinstance(node, NamedNode):
+        return Value(node.value, node.value)
+    return Value(node.value)
+
+
+def shown_language(literal: Literal) -> str | None:
+    """The lang attribute of a literal's text: its tag, "" if it has none (the language is
+    unknown), None for English, the pages' own language."""
+    if literal.language:
+        return None if literal.language == "en" else literal.language
+    return ""
+
+
 @dataclass(frozen=True)
 class Value:
     """One value as a page shows it: text, and a link where it names a resource."""
 
     text: str
     iri: str | None = None  # the resource named, for links
-    lang: str | None = None
+    lang: str | None = None  # the text's language: None for the page's (English), "" unknown
     datatype: str | None = None  # as prefix:name
+    datetime: str | None = None  # a date or dateTime as written, for <time datetime>
 
 
 @dataclass(frozen=True)
 class Row:
-    """A property and its values."""
+    """A property and its values (and, where several properties state the same values,
+    those properties by their prefixed names)."""
 
     property: str
     label: str
     values: tuple[Value, ...]
+    same: tuple[Value, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,19 +148,56 @@ class Translation:
 class SpeechView:
     """A speech laid out like the published page it was read from."""
 
-    heading: str
+    heading: str  # the page title: speaker and type, in English
+    name: str  # the speaker, or the speech by its number
+    kind: Value | None  # the type: in English, else as the page names it
     speaker: Value | None
-    role: str | None
+    guest: bool  # an external speaker, not a member
+    roles: tuple[Value, ...]
     group: Value | None
+    non_attached: bool
     function: Value | None
-    type: Value | None
+    type: Value | None  # the type's concept, by its English name
+    wording: tuple[Value, ...]  # the type as the source pages name it, where they differ
     number: str | None
-    date: str | None
+    date: Value | None  # linked to the sitting
     language: str | None
     tag: str | None  # the text's language tag
     paragraphs: tuple[str, ...]
     translations: tuple[Translation, ...]
-    source: Value | None
+    sources: tuple[tuple[Value, Value | None], ...]  # each with the graph it was read into
+    graphs: tuple[Value, ...]  # other named graphs holding the speech
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A speech as a row of a list: when, which, what type, who, as what."""
+
+    link: Value  # the speech, by its number
+    date: Value | None
+    type: Value | None
+    speaker: Value | None
+    roles: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class Links:
+    """The resources that link to a page's resource through one property."""
+
+    predicate: str
+    heading: str
+    speeches: tuple[Listed, ...]
+    others: tuple[Value, ...]  # those that are not speeches
+
+    @property
+    def speaker_column(self) -> bool:
+        """Whether the list names each speaker (not on the speaker's own page)."""
+        return self.predicate != str(SLD.speaker)
+
+    @property
+    def type_column(self) -> bool:
+        """Whether the list names each type (not on the type's own page)."""
+        return self.predicate != str(SLD.speechType)
 
 
 @dataclass
@@ -115,51 +223,172 @@ class Index:
                 index.types[subject].append(t.object.value)
         return index
 
-    def label(self, key: str, prefer: str | None = None) -> str | None:
-        """The resource's best name: in the preferred language, English, untagged, any."""
+    def objects(self, key: str, predicate: object) -> list[Node]:
+        """The resource's values of a property, each once, in the document's order."""
+        wanted = str(predicate)
+        return list(dict.fromkeys(o for p, o in self.by_subject.get(key, []) if p == wanted))
+
+    def first(self, key: str, predicate: object) -> Node | None:
+        """The resource's first value of a property, if it has one."""
+        return next(iter(self.objects(key, predicate)), None)
+
+    def best(self, key: str, prefer: str | None = None) -> Literal | None:
+        """The resource's best label: in the preferred language, English, untagged, any."""
         found = self.labels.get(key)
         if not found:
             return None
         order = [prefer, "en", None]
-        return min(found, key=lambda v: order.index(v.language) if v.language in order else 9).value
+        return min(found, key=lambda v: order.index(v.language) if v.language in order else 9)
+
+    def label(self, key: str, prefer: str | None = None) -> str | None:
+        """The text of the resource's best label."""
+        found = self.best(key, prefer)
+        return found.value if found else None
+
+    def name(self, key: str) -> Value | None:
+        """How a page names the resource: a speech by its speaker and English type, a
+        sitting by its date, an ingest by its source, anything else by its best label."""
+        types = self.types.get(key, [])
+        if SPEECH in types:
+            named = self.speech_name(key)
+            if named:
+                return named
+        day = self.first(key, DCTERMS.date)
+        if SITTING in types and isinstance(day, Literal):
+            return Value(f"Sitting of {format_date(day.value)}")
+        used = self.first(key, PROV.used)
+        if key.endswith(ACTIVITY) and isinstance(used, NamedNode | Literal):
+            return Value(f"Ingest of {source_value(used).text}")
+        found = self.best(key)
+        return Value(found.value, lang=shown_language(found)) if found else None
+
+    def speech_type(self, key: str) -> tuple[Value | None, tuple[Value, ...]]:
+        """A speech's type by its concept's English name, and as its pages name it where
+        they name it otherwise."""
+        concept = next(
+            (o for o in self.objects(key, SLD.speechType) if isinstance(o, NamedNode)), None
+        )
+        english = self.value(concept) if concept else None
+        wording = tuple(
+            Value(o.value, lang=shown_language(o))
+            for o in self.objects(key, SLD.typeLabel)
+            if isinstance(o, Literal) and (english is None or o.value != english.text)
+        )
+        return english, wording
+
+    def speech_name(self, key: str) -> Value | None:
+        """A speech as "speaker (type)", the type in English where its concept is known;
+        None if the document does not name the speaker."""
+        speaker = self.first(key, SLD.speaker)
+        who = self.label(speaker.value) if isinstance(speaker, NamedNode) else None
+        number = self.first(key, SLD.speechNumber)
+        if who is None and speaker is None and isinstance(number, Literal):
+            who = f"Speech {number.value}"
+        if who is None:
+            return None
+        english, wording = self.speech_type(key)
+        kind = english or next(iter(wording), None)
+        if kind is None:
+            return Value(who, lang="")
+        return Value(f"{who} ({kind.text})", lang=kind.lang)
 
     def value(self, node: Node) -> Value:
         """A node as a page shows it: a resource by its name, a literal by its text."""
         if isinstance(node, Literal):
-            datatype = node.datatype.value if node.datatype else None
-            shown = terms.curie(datatype) if datatype else None
-            return Value(
-                node.value,
-                lang=node.language,
-                datatype=None if shown in {"xsd:string", "rdf:langString"} else shown,
-            )
+            return literal_value(node)
         key = node_key(node)
         if isinstance(node, BlankNode):
-            return Value(self.label(key) or "(anonymous)")
-        name = self.label(key) or (terms.label(key) if _is_term(key) else key)
-        return Value(name, key)
+            found = self.name(key)
+            return Value(found.text, lang=found.lang) if found else Value("(anonymous)")
+        found = self.name(key)
+        if found:
+            return Value(found.text, key, found.lang)
+        if _is_term(key):
+            return Value(terms.label(key), key)
+        if key.startswith(LANGUAGE_IRIS):
+            return Value(language_name(key.rsplit("/", 1)[-1]) or key, key)
+        if key.startswith("file:"):
+            return source_value(node)
+        if key.endswith(ACTIVITY):
+            return Value(f"Ingest of graph {key[: -len(ACTIVITY)].rsplit('/', 1)[-1]}", key)
+        return Value(key, key)
 
     def date(self, subject: str) -> str | None:
         """The resource's date (sld:dateTime) as people read it, if it has one."""
-        for predicate, obj in self.by_subject.get(subject, []):
-            if predicate == DATE and isinstance(obj, Literal):
-                return format_date(obj.value)
-        return None
+        found = self.first(subject, DATE)
+        return format_date(found.value) if isinstance(found, Literal) else None
+
+    def kinds(self, key: str) -> list[Value]:
+        """The resource's classes, each name once."""
+        shown: dict[str, Value] = {}
+        for t in self.types.get(key, []):
+            value = self.value(NamedNode(t))
+            shown.setdefault(value.text, value)
+        return list(shown.values())
 
     def rows(self, key: str, skip: Callable[[str], bool] = lambda p: False) -> list[Row]:
-        """The resource's properties and values, labels first, then by property name."""
+        """The resource's properties and values, labels first, then by property name; the
+        properties that name it alike in one row."""
         grouped: dict[str, list[Value]] = defaultdict(list)
         for predicate, obj in self.by_subject.get(key, []):
-            if not skip(predicate):
-                grouped[predicate].append(self.value(obj))
+            value = self.value(obj)
+            if not skip(predicate) and value not in grouped[predicate]:
+                grouped[predicate].append(value)
+        rows = merged_names(
+            [Row(p, terms.label(p), distinguished(vs)) for p, vs in grouped.items()]
+        )
         order = [TYPE, *LABELS]
         return sorted(
-            (Row(p, terms.label(p), tuple(vs)) for p, vs in grouped.items()),
+            rows,
             key=lambda r: (
                 order.index(r.property) if r.property in order else 9,
                 r.label.casefold(),
             ),
         )
+
+
+def literal_value(node: Literal) -> Value:
+    """A literal as a page shows it: a date readably, text in its language, else its datatype."""
+    datatype = node.datatype.value if node.datatype else STRING
+    if datatype in DATES and format_date(node.value) != node.value:
+        return Value(format_date(node.value), datetime=node.value)
+    shown = terms.curie(datatype)
+    if node.language:
+        return Value(node.value, lang=node.language)
+    if datatype == STRING:
+        return Value(node.value, lang="")
+    return Value(node.value, datatype=shown)
+
+
+def distinguished(values: list[Value]) -> tuple[Value, ...]:
+    """The values, those of one name that link to different terms named with their prefixed
+    names too (schema:Person and foaf:Person are both "Person")."""
+    texts = [v.text for v in values]
+    return tuple(
+        Value(f"{v.text} ({terms.curie(v.iri)})", v.iri, v.lang)
+        if v.iri and texts.count(v.text) > 1 and _is_term(v.iri)
+        else v
+        for v in values
+    )
+
+
+def merged_names(rows: list[Row]) -> list[Row]:
+    """The rows, those of the naming properties (label, foaf:name, schema:name) that give
+    the same values made one row "name"."""
+    alike: dict[frozenset[Value], list[Row]] = defaultdict(list)
+    for row in rows:
+        if row.property in NAMES:
+            alike[frozenset(row.values)].append(row)
+    merged = [group for group in alike.values() if len(group) > 1]
+    if not merged:
+        return rows
+    gone = {row.property for group in merged for row in group}
+    kept = [row for row in rows if row.property not in gone]
+    for group in merged:
+        group.sort(key=lambda r: NAMES.index(r.property))
+        same = tuple(Value(terms.curie(r.property), r.property) for r in group)
+        kept.append(Row(group[0].property, "name", group[0].values, same))
+    return kept
 
 
 def node_key(node: NamedNode | BlankNode | Literal) -> str:
@@ -172,23 +401,13 @@ def _is_term(iri: str) -> bool:
 
 def title(index: Index, uri: str) -> str:
     """The page title of a resource: its name, else the end of its URI."""
-    return index.label(uri) or uri.rstrip("/").rsplit("/", 1)[-1] or uri
+    found = index.name(uri)
+    return found.text if found else uri.rstrip("/").rsplit("/", 1)[-1] or uri
 
 
-def format_date(text: str) -> str:
-    """An xsd:dateTime as people read it.
-
-    >>> format_date("2012-10-31T18:58:00")
-    '31 October 2012, 18:58'
-    >>> format_date("not a date")
-    'not a date'
-    """
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    day = f"{moment.day} {moment:%B %Y}"
-    return day if (moment.hour, moment.minute) == (0, 0) else f"{day}, {moment:%H:%M}"
+def graph_value(iri: str) -> Value:
+    """A named graph, linked, by the last segment of its name."""
+    return Value(iri.rstrip("/").rsplit("/", 1)[-1] or iri, iri)
 
 
 def paragraphs(text: str) -> tuple[str, ...]:
@@ -214,57 +433,105 @@ def translations(index: Index, uri: str) -> tuple[Translation, ...]:
     return tuple(found)
 
 
-def speech(index: Index, uri: str, base: str) -> SpeechView:
-    """The speech page: who spoke, as what, when, in which language, and what was said."""
-    own = index.by_subject.get(uri, [])
-
-    def first(predicate: str) -> Node | None:
-        return next((o for p, o in own if p == predicate), None)
+def speech(index: Index, uri: str, base: str, graphs: Iterable[str] = ()) -> SpeechView:
+    """The speech page: who spoke, as what, when, in which language, what was said, and
+    where it was read from."""
 
     def linked(kind: str) -> Value | None:
         prefix = f"{base}id/{kind}/"
-        for _, obj in own:
+        for _, obj in index.by_subject.get(uri, []):
             if isinstance(obj, NamedNode) and obj.value.startswith(prefix):
                 return index.value(obj)
         return None
 
-    texts = [o for p, o in own if p == str(SLD.text) and isinstance(o, Literal)]
+    def literal(predicate: object) -> Literal | None:
+        found = index.first(uri, predicate)
+        return found if isinstance(found, Literal) else None
+
+    texts = [o for o in index.objects(uri, SLD.text) if isinstance(o, Literal)]
     text = texts[0] if texts else None
-    speaker_node = first(str(SLD.speaker))
+    speaker_node = index.first(uri, SLD.speaker)
     speaker = index.value(speaker_node) if isinstance(speaker_node, NamedNode) else None
-    type_label = first(str(SLD.typeLabel))
-    concept = linked("type")
-    shown_type = concept
-    if isinstance(type_label, Literal):
-        shown_type = Value(type_label.value, concept.iri if concept else None)
-    heading = " ".join(
-        part
-        for part in (
-            speaker.text if speaker else None,
-            f"({shown_type.text})" if shown_type else None,
+    english, wording = index.speech_type(uri)
+    kind = english or next(iter(wording), None)
+    number, moment = literal(SLD.speechNumber), literal(SLD.dateTime)
+    name = speaker.text if speaker else f"Speech {number.value}" if number else title(index, uri)
+    sitting = index.first(uri, SLD.sitting)
+    sources = index.objects(uri, SLD.source)
+    read_into = {g.rsplit("/", 1)[-1]: graph_value(g) for g in graphs}
+    date = None
+    if moment is not None:
+        shown = literal_value(moment)
+        date = Value(
+            shown.text,
+            sitting.value if isinstance(sitting, NamedNode) else None,
+            datetime=shown.datetime,
         )
-        if part
-    ) or title(index, uri)
-    number, date, role = (
-        first(str(SLD.speechNumber)),
-        first(str(SLD.dateTime)),
-        first(str(SLD.speakerRole)),
-    )
-    source = first(str(SLD.source))
     return SpeechView(
-        heading=heading,
+        heading=f"{name} ({kind.text})" if kind else name,
+        name=name,
+        kind=Value(kind.text, lang=kind.lang) if kind else None,
         speaker=speaker,
-        role=role.value if isinstance(role, Literal) else None,
+        guest=_true(literal(SLD.externalSpeaker)),
+        roles=tuple(index.value(o) for o in index.objects(uri, SLD.speakerRole)),
         group=linked("group"),
+        non_attached=_true(literal(SLD.nonAttached)),
         function=linked("function"),
-        type=shown_type,
-        number=number.value if isinstance(number, Literal) else None,
-        date=format_date(date.value) if isinstance(date, Literal) else None,
+        type=english,
+        wording=wording,
+        number=number.value if number else None,
+        date=date,
         language=language_name(text.language) if text else None,
         tag=text.language if text else None,
         paragraphs=paragraphs(text.value) if text else (),
         translations=translations(index, uri),
-        source=Value(source.value, source.value)
-        if isinstance(source, NamedNode)
-        else (Value(source.value) if isinstance(source, Literal) else None),
+        sources=tuple((source_value(o), read_into.pop(source_key(o.value), None)) for o in sources),
+        graphs=tuple(read_into.values()),
+    )
+
+
+def _true(literal: Literal | None) -> bool:
+    return literal is not None and literal.value in {"true", "1"}
+
+
+def links(
+    index: Index, uri: str, inverse: Iterable[tuple[NamedNode | BlankNode, NamedNode]]
+) -> list[Links]:
+    """The resources linking to the page's resource, by property, in the order given: the
+    speeches as rows of a table, anything else by its name."""
+    page_title = title(index, uri)
+    speeches: dict[str, list[Listed]] = defaultdict(list)
+    others: dict[str, list[Value]] = defaultdict(list)
+    for subject, predicate in inverse:
+        key = node_key(subject)
+        if SPEECH in index.types.get(key, []):
+            speeches[predicate.value].append(listed(index, key))
+        else:
+            others[predicate.value].append(index.value(subject))
+    found = []
+    for p in dict.fromkeys([*speeches, *others]):
+        heading = HEADINGS.get(p, "Resources whose {label} is {title}")
+        found.append(
+            Links(
+                p,
+                heading.format(page_title, label=terms.label(p), title=page_title),
+                tuple(speeches.get(p, ())),
+                tuple(others.get(p, ())),
+            )
+        )
+    return found
+
+
+def listed(index: Index, key: str) -> Listed:
+    """A speech as a row of a list."""
+    numbers = [o for o in index.objects(key, SLD.speechNumber) if isinstance(o, Literal)]
+    dates = [o for o in index.objects(key, SLD.dateTime) if isinstance(o, Literal)]
+    speaker = index.first(key, SLD.speaker)
+    english, wording = index.speech_type(key)
+    return Listed(
+        link=Value(numbers[0].value if numbers else "speech", key),
+        date=literal_value(min(dates, key=lambda d: d.value)) if dates else None,
+        type=english or next(iter(wording), None),
+        speaker=index.value(speaker) if isinstance(speaker, NamedNode) else None,
+        roles=tuple(index.value(o) for o in index.objects(key, SLD.speakerRole)),
     )

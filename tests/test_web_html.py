@@ -1,0 +1,157 @@
+"""What the HTML pages show people: lists of speeches, a speech's facts, names, languages
+and dates, on the web fixtures and the seed speech."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from speechld.mapper import source_key
+from speechld.store import EmbeddedStore
+from speechld.web import describe
+
+from .paths import SEED
+from .webdata import BASE, PAGE_SIZE, SPEAKER_COUNT, TWO_SOURCES, UNDATED, seed_speech
+
+PROLIFIC = "/doc/person/per-many"
+LISTED_NUMBER = re.compile(r'<td><a href="/id/speech/[^"]+">(\d+)</a></td>')
+
+
+def numbers(page: str) -> list[int]:
+    """The speech numbers of a page's lists of speeches, in the order shown."""
+    return [int(n) for n in LISTED_NUMBER.findall(page)]
+
+
+def prolific_order() -> list[int]:
+    """The numbers of the prolific speaker's speeches by date, then number, undated last."""
+    dated = SPEAKER_COUNT - UNDATED
+    return sorted(
+        (100 - i for i in range(SPEAKER_COUNT)),
+        key=lambda n: (100 - n >= dated, (100 - n) // 2 if 100 - n < dated else 0, n),
+    )
+
+
+def section(page: str) -> str:
+    """The part of a page that lists what links to its resource."""
+    return page.split('<section class="inverse">', 1)[1].split("</section>", 1)[0]
+
+
+def test_a_persons_speeches_are_a_table_in_reading_order_across_pages(
+    client: FlaskClient,
+) -> None:
+    pages = [client.get(f"{PROLIFIC}.html?page={n}").text for n in (1, 2, 3)]
+    assert [n for page in pages for n in numbers(page)] == prolific_order()
+    first = section(pages[0])
+    assert "<h3>Speeches by Per Many</h3>" in first and "Resources whose" not in first
+    assert '<th scope="col">Date</th><th scope="col">Number</th>' in first
+    assert '<th scope="col">Role</th>' in first
+    assert '<th scope="col">Speaker</th>' not in first  # the page is the speaker's
+    assert '<time datetime="2020-01-01T09:00:00">1 January 2020, 09:00</time>' in first
+    assert '<span lang="">Talsperson</span>' in first
+    last = section(pages[2])
+    assert last.count("<time") == SPEAKER_COUNT - 2 * PAGE_SIZE - UNDATED
+
+
+def test_pages_of_a_resource_with_many_links_are_each_in_reading_order(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(describe, "ORDERED_MAX", 5)  # as a speech type at scale
+    order = prolific_order()
+    seen: list[int] = []
+    for n in (1, 2, 3):
+        shown = numbers(client.get(f"{PROLIFIC}.html?page={n}").text)
+        assert shown == sorted(shown, key=order.index)
+        seen += shown
+    assert sorted(seen) == sorted(order)
+
+
+def test_a_type_page_lists_its_speeches_and_not_its_scheme(client: FlaskClient) -> None:
+    page = client.get("/doc/type/main-speech.html").text
+    assert "<h1>Main speech</h1>" in page
+    listing = section(page)
+    assert "<h2>Speeches (1)</h2>" in listing and "<h3>Speeches of type Main speech</h3>" in listing
+    assert 'href="/id/type/"' not in listing  # the scheme's skos:hasTopConcept
+    assert '<th scope="col">Type</th>' not in listing  # the page is the type's
+    assert '<a href="/id/person/anna-ljunggren" lang="">Anna Ljunggren</a>' in listing
+    assert numbers(listing) == [211]
+
+
+def test_the_speech_type_is_english_with_each_pages_wording(client: FlaskClient) -> None:
+    page = client.get("/doc/speech/fixture-2.html").text
+    assert "<title>Gæst Gæstesen (Reply) · speechld</title>" in page
+    assert "<h1>Gæst Gæstesen (Reply)</h1>" in page
+    wording = re.search(r"<dt>Type</dt><dd>(.*?)</dd>", page)
+    assert wording is not None
+    assert wording.group(1).startswith('<a href="/id/type/reply">Reply</a> (')
+    assert '<span lang="">Replik</span>' in wording.group(1)
+    assert '<span lang="">Vastauspuheenvuoro</span>' in wording.group(1)
+    # lists of speeches name it the same way
+    person = section(client.get("/doc/person/gaest-gaestesen.html").text)
+    assert '<td><a href="/id/type/reply">Reply</a></td>' in person
+
+
+def test_the_speech_page_shows_guest_non_attached_sources_and_graphs(
+    client: FlaskClient,
+) -> None:
+    page = client.get("/doc/speech/fixture-2.html").text
+    assert "Gæst Gæstesen</a> (external speaker)</dd>" in page
+    assert "<dt>Party group</dt><dd>Non-attached</dd>" in page
+    assert "<dt>Sources</dt>" in page
+    assert "<div>gaest.txt</div>" in page  # a local file by its name alone
+    assert "/home/someone" not in page and 'href="file:' not in page
+    assert f'<div><a href="{TWO_SOURCES[1]}">{TWO_SOURCES[1]}</a></div>' in page
+    graphs = re.search(r"<dt>Named graphs</dt><dd>(.*?)</dd>", page)
+    assert graphs is not None
+    assert '<a href="/graph/two-da">two-da</a>' in graphs.group(1)
+    assert '<a href="/graph/two-fi">two-fi</a>' in graphs.group(1)
+
+
+def test_the_seed_speech_links_its_sitting_and_the_graph_it_was_read_into(
+    client: FlaskClient, web_data: EmbeddedStore
+) -> None:
+    path = seed_speech(web_data).replace(BASE + "id/", "/doc/", 1)
+    page = client.get(f"{path}.html").text
+    assert (
+        '<dd><a href="/id/sitting/2012-10-31"><time datetime="2012-10-31T18:58:00">'
+        "31 October 2012, 18:58</time></a></dd>"
+    ) in page
+    graph = f"/graph/{source_key(SEED.resolve().as_uri())}"
+    assert (
+        f"<div>{SEED.name} <small>(read into the named graph "
+        f'<a href="{graph}">{graph.rsplit("/", 1)[-1]}</a>)</small></div>'
+    ) in page
+    article = page.split("<article", 1)[1].split("</article>", 1)[0]
+    assert '<h2 id="speech-text">Text</h2>' in article
+    # the language by its name, not its id.loc.gov IRI
+    assert '<a href="http://id.loc.gov/vocabulary/iso639-1/nb">Norwegian Bokmål</a>' in page
+
+
+def test_a_sitting_page_reads_its_date(client: FlaskClient) -> None:
+    page = client.get("/doc/sitting/2012-10-31.html").text
+    assert "<h1>Sitting of 31 October 2012</h1>" in page
+    assert '<time datetime="2012-10-31">31 October 2012</time>' in page
+    assert "xsd:date" not in page
+    assert "<h3>Speeches at this sitting</h3>" in section(page)
+
+
+def test_common_terms_have_names_and_a_persons_names_show_once(client: FlaskClient) -> None:
+    person = client.get("/doc/person/anna-ljunggren.html").text
+    assert person.count('<span lang="">Anna Ljunggren</span>') == 1
+    assert ">schema:name</a>)</small></th>" in person  # named in the one row "name"
+    assert "Person (foaf:Person)" in person and "Person (schema:Person)" in person
+    concept = client.get("/doc/type/main-speech.html").text
+    for name in ("definition", "notation", "top concept of", "in scheme"):
+        assert f">{name}</a></th>" in concept
+    assert ">skos:" not in concept
+
+
+def test_the_software_page_names_its_ingests(client: FlaskClient) -> None:
+    software = client.get("/list/software").text
+    start = software.index('href="/id/software/') + len('href="')
+    path = software[start : software.index('"', start)].replace("/id/", "/doc/", 1)
+    page = section(client.get(f"{path}.html").text)
+    assert "<h3>Ingests by speechld " in page
+    assert f">Ingest of {SEED.name}</a>" in page
+    assert "#ingest</a>" not in page
