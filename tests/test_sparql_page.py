@@ -28,9 +28,10 @@ def test_the_page_has_a_form_and_every_example(live_server: LiveServer) -> None:
     assert '<textarea id="query" name="query"' in page.text
     for example in EXAMPLES:
         assert example.title in page.text
-    # nothing from other sites: no script at all, stylesheets from this server only
+    # nothing from other sites: no script at all, stylesheets and icon from this server only
+    # (the canonical link names the page's own URL, absolute as search engines want it)
     assert "<script" not in page.text
-    assert re.findall(r'<link[^>]+href="(https?:)?//', page.text) == []
+    assert re.findall(r'<link(?! rel="canonical")[^>]+href="(https?:)?//', page.text) == []
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.title for e in EXAMPLES])

@@ -16,6 +16,7 @@ from speechld.web import (
     ontology,
     pages,
     resources,
+    site,
     sparql,
     store,
     void,
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.add_template_global(store.base, "dataset_base")
     for blueprint in (pages.bp, resources.bp, graphs.bp, ontology.bp, void.bp, dumps.bp):
         app.register_blueprint(blueprint)
+    site.init_app(app)
     sparql.init_app(app)
     app.register_blueprint(sparql.bp)
     if app.config["PROXIES"]:

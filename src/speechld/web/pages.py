@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, u
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from speechld.formats import BY_NAME, HTML
+from speechld.formats import BY_NAME, DOCUMENT_FORMATS, HTML
 from speechld.web.documents import collection_triples, serialize_graph
 from speechld.web.figures import (
     KIND_NAMES,
@@ -25,6 +25,7 @@ from speechld.web.negotiation import negotiate, split_suffix
 from speechld.web.resources import document_headers, page_number
 from speechld.web.store import base, dataset_uri
 from speechld.web.terms import jsonld_context
+from speechld.web.void import DESCRIPTION
 
 bp = Blueprint("pages", __name__)
 
@@ -47,6 +48,7 @@ def home() -> BaseResponse:
             lists=[(kind, found.named[kind.key]) for kind in kinds() if kind.key in found.named],
             shown=SHOWN,
             dumps=[f for f in BY_NAME.values() if f.dump],
+            description=DESCRIPTION,
         ),
         content_type=HTML.content_type,
     )
@@ -109,6 +111,10 @@ def listing_page(
         previous_page=url_for(".listing", kind=kind, page=near["previous"] if page > 2 else None)
         if "previous" in near
         else None,
+        formats=[
+            (f, url_for(".listing", kind=f"{kind}.{f.suffix}", page=page if page > 1 else None))
+            for f in DOCUMENT_FORMATS
+        ],
     )
 
 
