@@ -26,6 +26,7 @@ class Browser:
         """A browser whose protocol pipe is (send, receive)."""
         self.process, self.send, self.receive = process, send, receive
         self.buffer, self.last_id, self.session = b"", 0, ""
+        self.events: list[Message] = []  # every event received, in order
 
     def message(self, wanted: Callable[[Message], bool]) -> Message:
         """The next protocol message that `wanted` accepts; others are dropped."""
@@ -39,6 +40,8 @@ class Browser:
                 self.buffer += chunk
             raw, self.buffer = self.buffer.split(b"\0", 1)
             found: Message = json.loads(raw)
+            if "method" in found:
+                self.events.append(found)
             if wanted(found):
                 return found
 

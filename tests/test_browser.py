@@ -175,3 +175,20 @@ def test_content_stays_within_the_page_on_a_desktop(corpus_site: str, tmp_path: 
     with devtools.browser(chromium(), CHROMIUM_FLAGS, tmp_path / "profile", 1280) as tab:
         too_wide = overflowing(tab, urls)
     assert not too_wide, f"content wider than the page (width, elements, cut): {too_wide}"
+
+
+def test_dataset_description_is_read_as_data_and_breaks_no_policy(
+    corpus_site: str, tmp_path: Path
+) -> None:
+    # Chromium logs a refused inline script as a "security" entry; a data block is never run.
+    read_block = (
+        "JSON.parse(document.querySelector('script[type=\"application/ld+json\"]')"
+        ".textContent)['@type']"
+    )
+    with devtools.browser(chromium(), CHROMIUM_FLAGS, tmp_path / "profile", PHONE) as tab:
+        tab.call("Log.enable")
+        for path in ("", ".well-known/void"):
+            tab.load(corpus_site + path)
+            assert tab.evaluate(read_block) == "Dataset"
+        logged = [e["params"]["entry"] for e in tab.events if e["method"] == "Log.entryAdded"]
+    assert not [entry for entry in logged if entry["source"] == "security"], logged

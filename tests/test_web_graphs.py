@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from flask.testing import FlaskClient
-from pyoxigraph import NamedNode, RdfFormat, parse
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
 from werkzeug.test import TestResponse
@@ -198,3 +200,19 @@ def test_the_activity_uris_the_software_page_links_to_resolve(client: FlaskClien
     assert f'href="{local_path(SEED_GRAPH)}#ingest"' in page
     graph = client.get(local_path(SEED_GRAPH), headers={"Accept": FIREFOX})
     assert graph.status_code == 200 and 'id="ingest"' in graph.text
+
+
+def test_graph_page_shows_dates_readably_with_the_machine_value_kept(
+    client: FlaskClient, web_data: EmbeddedStore
+) -> None:
+    page = client.get(local_path(SEED_GRAPH), headers={"Accept": FIREFOX}).text
+    activity, ended = NamedNode(SEED_GRAPH + "#ingest"), NamedNode(str(PROV.endedAtTime))
+    found = web_data.triples(activity, graph=NamedNode(SEED_GRAPH))
+    (stamp,) = [t.object for t in found if t.predicate == ended]
+    assert isinstance(stamp, Literal)
+    lexical = stamp.value  # as stored: 2026-12-07T00:59:23Z
+    moment = datetime.fromisoformat(lexical)
+    shown = f"{moment.day} {moment:%B %Y}, {moment:%H:%M} UTC"
+    assert f'<time datetime="{lexical}">{shown}</time>' in page
+    assert "xsd:dateTime" not in page
+    assert page.count(f'<time datetime="{lexical}">') >= 2  # the graph's own dates too

@@ -25,7 +25,7 @@ from speechld.web.negotiation import negotiate, split_suffix
 from speechld.web.resources import document_headers, page_number
 from speechld.web.store import base, dataset_uri
 from speechld.web.terms import jsonld_context
-from speechld.web.void import DESCRIPTION
+from speechld.web.void import DESCRIPTION, dataset_jsonld
 
 bp = Blueprint("pages", __name__)
 
@@ -49,6 +49,7 @@ def home() -> BaseResponse:
             shown=SHOWN,
             dumps=[f for f in BY_NAME.values() if f.dump],
             description=DESCRIPTION,
+            jsonld=dataset_jsonld(statistics(), found, current_app.config["LICENSE"]),
         ),
         content_type=HTML.content_type,
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, url_for
 from pyoxigraph import Literal, NamedNode, Triple
@@ -32,6 +33,12 @@ FEATURE_NAMES = {
     "rdfxml": "RDF_XML",
     "nquads": "N-Quads",
 }
+SOURCE = "https://www.norden.org/"
+LICENCE_NAMES = {
+    "https://creativecommons.org/licenses/by/4.0/": "Creative Commons Attribution 4.0 (CC BY 4.0)",
+    "https://creativecommons.org/publicdomain/zero/1.0/": "CC0 1.0 (public domain dedication)",
+    "https://opendatacommons.org/licenses/odbl/1-0/": "Open Database License (ODbL) 1.0",
+}
 TITLE = "Nordic Council plenary speeches"
 DESCRIPTION = (
     "Plenary speeches of the Nordic Council as Linked Open Data: who spoke, in what role, "
@@ -48,6 +55,84 @@ def vocabulary(iri: str) -> str:
     if "#" in iri:
         return iri.split("#", 1)[0]
     return iri.rsplit("/", 1)[0] + "/"
+
+
+def vocabularies(stats: Statistics) -> list[str]:
+    """The vocabularies the data uses, ours among them, by namespace."""
+    used = {vocabulary(c) for c, _ in stats.classes} | {vocabulary(p) for p, _ in stats.properties}
+    return sorted(used | {ONTOLOGY})
+
+
+def prefix(namespace: str) -> str | None:
+    """The prefix our documents give a vocabulary, if any.
+
+    >>> prefix("http://www.w3.org/2000/01/rdf-schema"), prefix("http://example.org/v/")
+    ('rdfs', None)
+    """
+    if namespace == ONTOLOGY:
+        return "sld"
+    found = [p for p, ns in terms.PREFIXES.items() if ns.rstrip("#/") == namespace.rstrip("#/")]
+    return found[0] if found else None
+
+
+def licence_name(uri: str) -> str:
+    """A licence as people name it, else its URI.
+
+    >>> licence_name("http://creativecommons.org/licenses/by/4.0")
+    'Creative Commons Attribution 4.0 (CC BY 4.0)'
+    """
+    key = "https://" + uri.split("://", 1)[-1].rstrip("/") + "/"
+    return LICENCE_NAMES.get(key, uri)
+
+
+def stamp(stats: Statistics) -> str | None:
+    """When the data was last changed, as an xsd:dateTime in UTC."""
+    if stats.modified is None:
+        return None
+    return stats.modified.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def coverage(things: Catalogue) -> str | None:
+    """The days the speeches span, from the first sitting to the last, as an ISO 8601
+    interval; None without sittings."""
+    days = []
+    for uri in things.kinds.get("sitting", ()):
+        try:
+            days.append(date.fromisoformat(uri.rstrip("/").rsplit("/", 1)[-1]))
+        except ValueError:
+            continue
+    return f"{min(days)}/{max(days)}" if days else None
+
+
+def dataset_jsonld(stats: Statistics, things: Catalogue, license_uri: str) -> dict[str, Any]:
+    """The dataset as schema.org describes datasets for search engines, from the figures
+    and dumps its VoID states."""
+    root = base()
+    found: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "@id": root + ".well-known/void#dataset",
+        "name": TITLE,
+        "description": DESCRIPTION,
+        "url": root,
+        "license": license_uri,
+        "isAccessibleForFree": True,
+        "isBasedOn": SOURCE,
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": f"{fmt.title} dump, gzipped",
+                "encodingFormat": fmt.media_type,
+                "contentUrl": dump_url(fmt),
+            }
+            for fmt in DUMP_FORMATS
+        ],
+    }
+    if stamp(stats):
+        found["dateModified"] = stamp(stats)
+    if coverage(things):
+        found["temporalCoverage"] = coverage(things)
+    return found
 
 
 def dump_url(fmt: Format) -> str:
@@ -77,10 +162,11 @@ def void_triples(stats: Statistics, things: Catalogue, license_uri: str) -> list
     add(dataset, str(RDFS.label), Literal(TITLE, language="en"))
     add(dataset, str(DCTERMS.description), Literal(DESCRIPTION, language="en"))
     add(dataset, str(DCTERMS.license), NamedNode(license_uri))
-    add(dataset, str(DCTERMS.source), NamedNode("https://www.norden.org/"))
-    if stats.modified is not None:
-        stamp = stats.modified.astimezone(UTC).isoformat().replace("+00:00", "Z")
-        add(dataset, str(DCTERMS.modified), Literal(stamp, datatype=NamedNode(str(XSD.dateTime))))
+    add(dataset, str(DCTERMS.source), NamedNode(SOURCE))
+    modified = stamp(stats)
+    if modified is not None:
+        moment = Literal(modified, datatype=NamedNode(str(XSD.dateTime)))
+        add(dataset, str(DCTERMS.modified), moment)
     add(dataset, DCAT + "landingPage", NamedNode(root))
     add(dataset, VOID + "uriSpace", Literal(root + "id/"))
     add(dataset, VOID + "sparqlEndpoint", NamedNode(root + "sparql"))
@@ -90,8 +176,7 @@ def void_triples(stats: Statistics, things: Catalogue, license_uri: str) -> list
     add(dataset, VOID + "properties", count(len(stats.properties)))
     for example in things.examples:
         add(dataset, VOID + "exampleResource", NamedNode(example))
-    used = {vocabulary(c) for c, _ in stats.classes} | {vocabulary(p) for p, _ in stats.properties}
-    for namespace in sorted(used | {ONTOLOGY}):
+    for namespace in vocabularies(stats):
         add(dataset, VOID + "vocabulary", NamedNode(namespace))
     for fmt in dict.fromkeys((*DOCUMENT_FORMATS, *DUMP_FORMATS)):
         if fmt.name in FEATURE_NAMES:
@@ -144,17 +229,24 @@ def void(suffix: str | None) -> Response:
     chosen = fmt or negotiate()
     stats = statistics()
     if chosen is HTML:
+        things, license_uri = catalogue(), current_app.config["LICENSE"]
         body = render_template(
             "void.html",
             stats=stats,
-            entities=catalogue().entities,
-            license=current_app.config["LICENSE"],
+            entities=things.entities,
+            examples=things.named["examples"],
+            vocabularies=vocabularies(stats),
+            source=SOURCE,
+            license=license_uri,
+            license_name=licence_name(license_uri),
+            jsonld=dataset_jsonld(stats, things, license_uri),
             dumps=[(f, dump_url(f)) for f in DUMP_FORMATS],
             formats=[(f, url_for("void.void", suffix=f.suffix)) for f in DOCUMENT_FORMATS],
             label=terms.label,
             title=TITLE,
             description=DESCRIPTION,
             base=base(),
+            prefix=prefix,
         )
         response = Response(body, content_type=HTML.content_type)
     else:
