@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, url_for
 from pyoxigraph import Triple
-from rdflib import OWL, RDF
-from rdflib.namespace import DCTERMS
+from rdflib import OWL, RDF, RDFS, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
 from werkzeug.exceptions import NotFound
 
 from speechld.formats import DOCUMENT_FORMATS, HTML, Format
 from speechld.rdf import to_ox
+from speechld.schemes import scheme_files, scheme_triples
 from speechld.vocab import ONTOLOGY
 from speechld.web import terms
 from speechld.web.documents import serialize_graph
 from speechld.web.negotiation import negotiate, split_suffix
 from speechld.web.store import base
+from speechld.web.views import language_name
+from speechld.web.void import licence_name
 
 bp = Blueprint("ontology", __name__)
 
@@ -33,6 +38,121 @@ def ontology_triples() -> tuple[Triple, ...]:
     )
 
 
+# How a term relates to terms of other vocabularies (and of ours), as its page names it.
+ALIGNMENTS = (
+    (RDFS.subClassOf, "Subclass of"),
+    (OWL.equivalentClass, "Same class as"),
+    (RDFS.subPropertyOf, "Subproperty of"),
+    (OWL.equivalentProperty, "Same property as"),
+    (OWL.inverseOf, "Inverse of"),
+    (SKOS.exactMatch, "Exact match"),
+    (SKOS.closeMatch, "Close match"),
+    (SKOS.broadMatch, "Broader match"),
+    (SKOS.narrowMatch, "Narrower match"),
+    (SKOS.relatedMatch, "Related match"),
+)
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the ontology page shows of a term besides its label, comment, domain and range."""
+
+    names: tuple[tuple[str, str, str], ...]  # (language tag, language, label), not English
+    alignments: tuple[tuple[str, tuple[str, ...]], ...]  # (relation, target IRIs)
+    notes: tuple[str, ...]  # editorial notes, in English
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A concept scheme of the dataset, and the class of its concepts."""
+
+    iri: str
+    label: str
+    member_class: str | None
+
+
+@cache
+def details() -> dict[str, Details]:
+    """Each term's labels in other languages, alignments and notes, by IRI."""
+    graph = terms.ontology_graph()
+    found: dict[str, Details] = {}
+    for term in terms.terms():
+        subject = URIRef(term.iri)
+        names = sorted(
+            (o.language, language_name(o.language) or o.language, str(o))
+            for o in graph.objects(subject, RDFS.label)
+            if isinstance(o, Literal) and o.language and o.language != "en"
+        )
+        alignments = tuple(
+            (
+                name,
+                tuple(sorted(str(o) for o in graph.objects(subject, p) if isinstance(o, URIRef))),
+            )
+            for p, name in ALIGNMENTS
+        )
+        notes = tuple(
+            str(o)
+            for o in graph.objects(subject, SKOS.editorialNote)
+            if isinstance(o, Literal) and o.language in {"en", None}
+        )
+        found[term.iri] = Details(tuple(names), tuple(a for a in alignments if a[1]), notes)
+    return found
+
+
+def prefixed(iri: str) -> str:
+    """An IRI as prefix:name: under our documents' prefixes, else those the ontology file
+    declares, else as is.
+
+    >>> prefixed("http://purl.org/linkedpolitics/vocabulary/eu/plenary/Speech")
+    'lpv_eu:Speech'
+    >>> prefixed("http://schema.org/Organization")
+    'schema:Organization'
+    """
+    ours = terms.curie(iri)
+    if ours != iri:
+        return ours
+    found = [
+        (len(str(ns)), f"{prefix}:{iri[len(str(ns)) :]}")
+        for prefix, ns in terms.ontology_graph().namespaces()
+        if prefix and iri.startswith(str(ns)) and len(iri) > len(str(ns))
+    ]
+    return max(found)[1] if found else iri
+
+
+@cache
+def schemes(root: str) -> tuple[Scheme, ...]:
+    """The dataset's concept schemes (speech types, party groups, functions) under a base."""
+    quads = scheme_triples(root, scheme_files())
+    of_type = ox.NamedNode(str(RDF.type))
+    in_scheme = ox.NamedNode(str(SKOS.inScheme))
+    pref_label = ox.NamedNode(str(SKOS.prefLabel))
+    found = []
+    for q in quads:
+        if q.predicate != of_type or q.object != ox.NamedNode(str(SKOS.ConceptScheme)):
+            continue
+        scheme = q.subject
+        labels = [
+            x.object.value
+            for x in quads
+            if x.subject == scheme
+            and x.predicate == pref_label
+            and isinstance(x.object, ox.Literal)
+            and x.object.language == "en"
+        ]
+        members = {x.subject for x in quads if x.predicate == in_scheme and x.object == scheme}
+        classes = sorted(
+            x.object.value
+            for x in quads
+            if x.subject in members
+            and x.predicate == of_type
+            and isinstance(x.object, ox.NamedNode)
+            and x.object.value.startswith(terms.NS)
+        )
+        iri = scheme.value if isinstance(scheme, ox.NamedNode) else str(scheme)
+        found.append(Scheme(iri, labels[0] if labels else iri, classes[0] if classes else None))
+    return tuple(sorted(found, key=lambda s: s.label))
+
+
 def metadata() -> dict[str, str]:
     """The ontology's title, description and version, for its page."""
     graph = terms.ontology_graph()
@@ -45,6 +165,7 @@ def metadata() -> dict[str, str]:
             ("version", OWL.versionInfo),
             ("license", DCTERMS.license),
             ("modified", DCTERMS.modified),
+            ("creator", DCTERMS.creator),
         ):
             value = graph.value(subject, predicate)
             if value is not None:
@@ -63,12 +184,17 @@ def ontology(suffix: str | None) -> Response:
             raise NotFound(f"The ontology is not served in a format with suffix .{suffix}.")
     chosen = fmt or negotiate()
     if chosen is HTML:
+        meta, all_terms = metadata(), terms.terms()
         body = render_template(
             "ontology.html",
-            meta=metadata(),
-            terms=terms.terms(),
+            meta=meta,
+            license_name=licence_name(meta["license"]) if "license" in meta else None,
+            classes=[t for t in all_terms if t.kind == "class"],
+            properties=[t for t in all_terms if t.kind != "class"],
+            details=details(),
+            schemes=schemes(base()),
             label=terms.label,
-            curie=terms.curie,
+            curie=prefixed,
             namespace=terms.NS,
             formats=[(f, url_for("ontology.ontology", suffix=f.suffix)) for f in DOCUMENT_FORMATS],
         )

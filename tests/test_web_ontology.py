@@ -1,0 +1,82 @@
+"""The ontology's documentation page: every term with its names, alignments and schemes."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+from rdflib import OWL, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from speechld.vocab import ONTOLOGY
+
+from .webdata import repo_file
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+ALIGNED_BY = (
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+    SKOS.closeMatch,
+    SKOS.exactMatch,
+)
+
+
+def ontology_page(client: FlaskClient) -> str:
+    response = client.get("/ontology", headers={"Accept": BROWSER})
+    assert response.status_code == 200
+    return response.text
+
+
+def section(page: str, name: str) -> str:
+    """The part of the page documenting one term."""
+    found = re.search(rf'<section class="term" id="{name}">(.*?)</section>', page, re.S)
+    assert found, name
+    return found.group(1)
+
+
+def test_each_term_shows_its_alignments_and_its_names_in_other_languages(
+    client: FlaskClient,
+) -> None:
+    page, source = ontology_page(client), Graph().parse(repo_file("ontology/speechld.ttl"))
+    checked = 0
+    for subject in set(source.subjects(RDFS.label, None)):
+        if not str(subject).startswith(ONTOLOGY + "#"):
+            continue
+        shown = section(page, str(subject).split("#", 1)[1])
+        for predicate in ALIGNED_BY:
+            for target in source.objects(subject, predicate):
+                ours = f'href="/ontology#{str(target).split("#")[-1]}"'  # our terms link here
+                assert f'href="{target}"' in shown or ours in shown, (subject, target)
+                checked += 1
+        for label in source.objects(subject, RDFS.label):
+            assert isinstance(label, Literal)
+            if label.language in {"da", "sv", "nb"}:
+                assert f'<span lang="{label.language}">{label}</span>' in shown
+    assert checked > 20
+    speech = section(page, "Speech")
+    assert "Close match" in speech and "lpv_eu:Speech" in speech
+    assert "schema:CreativeWork" in speech
+
+
+def test_page_names_licence_creator_and_lists_classes_apart_from_properties(
+    client: FlaskClient,
+) -> None:
+    page, source = ontology_page(client), Graph().parse(repo_file("ontology/speechld.ttl"))
+    ontology = URIRef(ONTOLOGY)
+    assert f'<a rel="license" href="{source.value(ontology, DCTERMS.license)}">' in page
+    assert f"<td>{source.value(ontology, DCTERMS.creator)}</td>" in page
+    contents = page.split('<nav class="toc" aria-label="Contents">', 1)[1].split("</nav>", 1)[0]
+    classes = contents.split("<h3>Classes</h3>", 1)[1].split("<h3>Properties</h3>", 1)[0]
+    properties = contents.split("<h3>Properties</h3>", 1)[1].split("<h3>", 1)[0]
+    assert 'href="#Speech"' in classes and 'href="#speaker"' not in classes
+    assert 'href="#speaker"' in properties and 'href="#Speech"' not in properties
+
+
+def test_classes_of_concepts_link_their_schemes(client: FlaskClient) -> None:
+    page = ontology_page(client)
+    for name, scheme in (("SpeechType", "type"), ("PartyGroup", "group"), ("Function", "function")):
+        assert f'<a href="/id/{scheme}/">' in section(page, name)
+        answer = client.get(f"/id/{scheme}/", headers={"Accept": BROWSER})
+        assert answer.status_code == 303
