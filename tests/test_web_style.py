@@ -74,3 +74,9 @@ def test_no_colour_is_written_outside_the_theme_variables(name: str) -> None:
     css = sheet(name)
     outside = re.sub(r":root\s*\{[^}]*\}", "", css)  # both themes' variable blocks
     assert not COLOUR.findall(outside), f"{name} names colours the themes do not set"
+
+
+@pytest.mark.parametrize("name", SHEETS)
+def test_words_break_only_where_they_would_not_fit(name: str) -> None:
+    # break-all split ordinary words ("Party grou / p") even where they fit on the next line
+    assert "break-all" not in sheet(name)
