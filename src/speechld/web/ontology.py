@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, url_for
 from pyoxigraph import Triple
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, SKOS
 from werkzeug.exceptions import NotFound
 
 from speechld.formats import DOCUMENT_FORMATS, HTML, Format
@@ -50,6 +50,7 @@ ALIGNMENTS = (
     (SKOS.broadMatch, "Broader match"),
     (SKOS.narrowMatch, "Narrower match"),
     (SKOS.relatedMatch, "Related match"),
+    (RDFS.seeAlso, "See also"),
 )
 
 
@@ -169,7 +170,7 @@ def metadata() -> dict[str, str]:
         ):
             value = graph.value(subject, predicate)
             if value is not None:
-                found[key] = str(value)
+                found[key] = str(graph.value(value, FOAF.name) or value)  # an agent by name
     return found
 
 
