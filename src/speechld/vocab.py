@@ -136,6 +136,9 @@ def _is_base(base: str) -> bool:
     )
 
 
+DATASET = ".well-known/void#dataset"  # the dataset's URI, relative to the base
+
+
 class Minter:
     """The URIs of a dataset published under one base; every resource lives under /id/.
 
@@ -188,4 +191,4 @@ rdflib.term.URIRef('https://example.org/nc/id/person/anna-ljunggren'))
 
     def dataset(self) -> URIRef:
         """`{base}.well-known/void#dataset`: the dataset, described by its VoID."""
-        return URIRef(f"{self.base}.well-known/void#dataset")
+        return URIRef(self.base + DATASET)

@@ -75,7 +75,6 @@ class Description:
     inverse: list[tuple[NamedNode | BlankNode, NamedNode]]  # (subject, property) on this page
     page: int
     more: bool  # whether a next page of inverse links exists
-    graphs: tuple[str, ...] = ()  # the named graphs the resource's own triples come from
 
     @property
     def found(self) -> bool:
@@ -159,8 +158,7 @@ def describe(
     term = node(uri)
     own = store.triples(term)
     triples = list(own)
-    sorted_all = ordered(store, term)
-    inverse, more = inverse_links(store, term, page, size, sorted_all)
+    inverse, more, sorted_all = inverse_links(store, term, page, size)
     linked = {t.object for t in triples if isinstance(t.object, NamedNode)}
     parts = {o for o in linked if is_part(o.value, uri)}
     subjects = {s for s, _ in inverse if isinstance(s, NamedNode)}
@@ -185,37 +183,39 @@ def describe(
     if not sorted_all:
         inverse = in_order(inverse, triples)
     triples += [Triple(s, p, term) for s, p in inverse]
-    graphs = tuple(row["g"].value for row in store.select(GRAPHS.format(uri=term)))
-    return Description(uri, list(dict.fromkeys(triples)), inverse, page, more, graphs)
+    return Description(uri, list(dict.fromkeys(triples)), inverse, page, more)
 
 
-def ordered(store: GraphStore, term: NamedNode) -> bool:
-    """Whether the resource has few enough links to page them in reading order."""
-    return not store.triples(object=term, limit=1, offset=ORDERED_MAX)
+def source_graphs(store: GraphStore, uri: str) -> tuple[str, ...]:
+    """The named graphs the resource's own triples come from (the first 20)."""
+    return tuple(row["g"].value for row in store.select(GRAPHS.format(uri=node(uri))))
+
+
+Link = tuple[NamedNode | BlankNode, NamedNode]
 
 
 def inverse_links(
-    store: GraphStore, term: NamedNode, page: int, size: int, sorted_all: bool
-) -> tuple[list[tuple[NamedNode | BlankNode, NamedNode]], bool]:
-    """A page of the (subject, property) pairs linking to the resource, and whether more
-    follow: in reading order if `sorted_all` (see `ordered`), else in the store's own
-    order, stable while its data is (an ORDER BY would sort every link of a type)."""
+    store: GraphStore, term: NamedNode, page: int, size: int
+) -> tuple[list[Link], bool, bool]:
+    """A page of the (subject, property) pairs linking to the resource, whether more
+    follow, and whether they are already in reading order across all pages.
+
+    Links that fit on one page (a speech's: most documents) are read from the index
+    alone, to be sorted with their summaries; up to ORDERED_MAX (a person's speeches,
+    a sitting's) all are read with their dates and numbers and sorted here; beyond (a
+    speech type, a party group), pages follow the store's own order, stable while its
+    data is (an ORDER BY would sort every link of a type).
+    """
     offset = (page - 1) * size
     found: list[tuple[object, object]]
-    if sorted_all:
-        known: dict[tuple[object, object], tuple[str | None, int]] = {}
-        for row in store.select(ORDERED.format(uri=term)):
-            date, number = row["d"], row["n"]
-            link = (row["s"], row["p"])
-            old_date, old_number = known.get(link, (None, 0))
-            known[link] = (
-                min(filter(None, (old_date, date.value if date else None)), default=None),
-                old_number or _number(number.value if number else None),
-            )
-        ordered_links = sorted(known, key=lambda k: reading_key(k[0], k[1], *known[k]))
-        found = ordered_links[offset : offset + size + 1]
+    first = store.triples(object=term, limit=size + 1)
+    sorted_all = len(first) > size and not store.triples(object=term, limit=1, offset=ORDERED_MAX)
+    if len(first) <= size:
+        found = [(t.subject, t.predicate) for t in first] if page == 1 else []
+    elif sorted_all:
+        found = reading_order(store, term)[offset : offset + size + 1]
     else:
-        links = store.triples(object=term, limit=size + 1, offset=offset)
+        links = first if page == 1 else store.triples(object=term, limit=size + 1, offset=offset)
         found = [(t.subject, t.predicate) for t in links]
     inverse = [
         (s, p)
@@ -223,7 +223,21 @@ def inverse_links(
         if isinstance(s, NamedNode | BlankNode) and isinstance(p, NamedNode)
         if s != term and p != HIDDEN
     ]
-    return inverse, len(found) > size
+    return inverse, len(found) > size, sorted_all
+
+
+def reading_order(store: GraphStore, term: NamedNode) -> list[tuple[object, object]]:
+    """Every link to the resource in reading order, read with its subject's date and number."""
+    known: dict[tuple[object, object], tuple[str | None, int]] = {}
+    for row in store.select(ORDERED.format(uri=term)):
+        date, number = row["d"], row["n"]
+        link = (row["s"], row["p"])
+        old_date, old_number = known.get(link, (None, 0))
+        known[link] = (
+            min(filter(None, (old_date, date.value if date else None)), default=None),
+            old_number or _number(number.value if number else None),
+        )
+    return sorted(known, key=lambda k: reading_key(k[0], k[1], *known[k]))
 
 
 def in_order(

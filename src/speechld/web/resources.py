@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from speechld.formats import DOCUMENT_FORMATS, HTML, Format
 from speechld.vocab import SLD
 from speechld.web import views
-from speechld.web.describe import Description, count_inverse, describe, node
+from speechld.web.describe import Description, count_inverse, describe, node, source_graphs
 from speechld.web.documents import document_triples, serialize_graph
 from speechld.web.negotiation import negotiate, split_suffix
 from speechld.web.store import base, dataset_uri, get_store, last_modified, summaries, version
@@ -175,8 +175,9 @@ def html(key: str, description: Description) -> str:
     uri, page = description.uri, description.page
     index = views.Index.of(description.triples)
     speech = None
+    graphs = source_graphs(get_store(), uri)
     if str(SLD.Speech) in index.types[uri]:
-        speech = views.speech(index, uri, base(), description.graphs)
+        speech = views.speech(index, uri, base(), graphs)
     paged = description.more or page > 1
     total = inverse_total(uri) if paged else len(description.inverse)
     return render_template(
@@ -188,7 +189,7 @@ def html(key: str, description: Description) -> str:
         speech=speech,
         text_property=str(SLD.text),
         links=views.links(index, uri, description.inverse),
-        graphs=[views.graph_value(g) for g in description.graphs],
+        graphs=[views.graph_value(g) for g in graphs],
         total=total,
         page=page,
         next_page=doc_path(key, HTML, page + 1) if description.more else None,

@@ -12,7 +12,7 @@ from flask import Flask, current_app, has_request_context, request
 
 from speechld.ingest import stored_base
 from speechld.store import GraphStore, open_store
-from speechld.vocab import ONTOLOGY, Minter
+from speechld.vocab import DATASET, ONTOLOGY
 from speechld.web.describe import Summaries
 
 KEY = "speechld.store"
@@ -160,7 +160,7 @@ def base() -> str:
 
 def dataset_uri() -> str:
     """The dataset's URI, which its VoID describes."""
-    return str(Minter(base()).dataset())
+    return base() + DATASET
 
 
 def local(uri: str) -> str:
