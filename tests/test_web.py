@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 import time
+from datetime import UTC, date, datetime
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,9 +15,12 @@ from rdflib.namespace import FOAF, SKOS
 from rdflib.term import Node
 from werkzeug.test import TestResponse
 
+from speechld.ingest import source_graph as page_source_graph
+from speechld.record import Speech
+from speechld.schemes import vocabulary_graph
 from speechld.store import EmbeddedStore
 from speechld.store.stats import stats
-from speechld.vocab import SLD
+from speechld.vocab import SLD, Minter
 from speechld.web import create_app
 
 from .webdata import (
@@ -465,4 +469,35 @@ def test_new_data_shows_without_a_restart() -> None:
         time.sleep(0.05)
         home = client.get("/", headers={"Accept": "text/html"}).text
     assert "Persons</a></th><td>5</td>" in home
+    store.close()
+
+
+def test_a_speech_dated_by_its_day_alone_shows_and_sorts_by_that_day() -> None:
+    mint, ingested = Minter(BASE), datetime(2026, 1, 15, tzinfo=UTC)
+    moments = ((1, None), (2, datetime(2019, 10, 29, 9, 5)), (3, date(2019, 10, 30)))
+    speeches = [
+        Speech(
+            f"{n:016x}",
+            f"https://example.org/{n}",
+            n,
+            "Dagny Dato",
+            "Replik",
+            None,
+            when,
+            "da",
+            (f"Tak. Indlæg nummer {n}.",),
+            type="reply",
+        )
+        for n, when in moments
+    ]
+    store = EmbeddedStore(None)
+    pages = [page_source_graph(s, mint, ingested) for s in speeches]
+    store.replace([vocabulary_graph(mint), *pages])
+    client = create_app({"STORE": store, "BASE": BASE}).test_client()
+    page = client.get(doc(str(mint.speech(speeches[2].id)), ".html")).text
+    shown = r'<dt>Date</dt><dd><a [^>]*><time datetime="2019-10-30">30 October 2019<'
+    assert re.search(shown, page)
+    person = client.get(doc(str(mint.person("Dagny Dato")), ".html")).text
+    listed = re.findall(r'href="/id/speech/([0-9a-f]+)"', person)
+    assert list(dict.fromkeys(listed)) == [s.id for s in (speeches[1], speeches[2], speeches[0])]
     store.close()

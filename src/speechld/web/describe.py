@@ -26,12 +26,13 @@ from speechld.vocab import SLD
 # the source it read.
 SUMMARY = (RDF.type, RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title)
 _SUMMARY = ", ".join(f"<{p}>" for p in SUMMARY)
-_DATED = f"{_SUMMARY}, <{SLD.dateTime}>"
+_DATED = f"{_SUMMARY}, <{SLD.dateTime}>, <{DCTERMS.date}>"
 LISTED = (SLD.speechNumber, SLD.speaker, SLD.speechType, SLD.typeLabel, SLD.speakerRole, PROV.used)
 _LISTED = _DATED + "".join(f", <{p}>" for p in LISTED)
 # Linked from a listed subject, and named in its row: the speaker and the speech type.
 NAMED = (str(SLD.speaker), str(SLD.speechType))
-DATE, NUMBER = str(SLD.dateTime), str(SLD.speechNumber)
+# A speech is dated by its moment, or by its day alone where the page gives no time.
+DATES, NUMBER = {str(SLD.dateTime), str(DCTERMS.date)}, str(SLD.speechNumber)
 # A scheme's link to its top concepts is no link a reader of the concept's page follows:
 # the concept names its scheme itself (skos:topConceptOf, skos:inScheme).
 HIDDEN = NamedNode(str(SKOS.hasTopConcept))
@@ -60,7 +61,8 @@ COUNT = (
 ORDERED = (
     "SELECT ?s ?p ?d ?n WHERE {{ ?s ?p {uri} FILTER("
     + _NOT_HIDDEN
-    + f") OPTIONAL {{{{ ?s <{SLD.dateTime}> ?d }}}} OPTIONAL {{{{ ?s <{SLD.speechNumber}> ?n }}}}"
+    + f") OPTIONAL {{{{ ?s <{SLD.dateTime}>|<{DCTERMS.date}> ?d }}}}"
+    + f" OPTIONAL {{{{ ?s <{SLD.speechNumber}> ?n }}}}"
     + " }}"
 )
 GRAPHS = "SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {uri} ?p ?o }} }} ORDER BY ?g LIMIT 20"
@@ -250,7 +252,7 @@ def in_order(
     for t in triples:
         if not isinstance(t.object, Literal):
             continue
-        if t.predicate.value == DATE:
+        if t.predicate.value in DATES:
             dates[t.subject] = min(dates.get(t.subject, t.object.value), t.object.value)
         elif t.predicate.value == NUMBER:
             numbers[t.subject] = _number(t.object.value)

@@ -21,7 +21,7 @@ LABELS = (str(RDFS.label), str(SKOS.prefLabel), str(FOAF.name), str(DCTERMS.titl
 # Properties that name a resource alike: where they give the same names, one row shows them.
 NAMES = (str(RDFS.label), str(FOAF.name), str(SCHEMA.name))
 TYPE = str(RDF.type)
-DATE = str(SLD.dateTime)
+MOMENTS = (str(SLD.dateTime), str(DCTERMS.date))  # a speech's time, else its day
 DATES = (str(XSD.date), str(XSD.dateTime))
 STRING = str(XSD.string)
 SPEECH, SITTING = str(SLD.Speech), str(SLD.Sitting)
@@ -314,9 +314,12 @@ class Index:
         return Value(key, key)
 
     def date(self, subject: str) -> str | None:
-        """The resource's date (sld:dateTime) as people read it, if it has one."""
-        found = self.first(subject, DATE)
-        return format_date(found.value) if isinstance(found, Literal) else None
+        """The resource's date (its sld:dateTime, else dcterms:date) as people read it."""
+        for predicate in MOMENTS:
+            found = self.first(subject, predicate)
+            if isinstance(found, Literal):
+                return format_date(found.value)
+        return None
 
     def kinds(self, key: str) -> list[Value]:
         """The resource's classes, each name once."""
@@ -454,7 +457,7 @@ def speech(index: Index, uri: str, base: str, graphs: Iterable[str] = ()) -> Spe
     speaker = index.value(speaker_node) if isinstance(speaker_node, NamedNode) else None
     english, wording = index.speech_type(uri)
     kind = english or next(iter(wording), None)
-    number, moment = literal(SLD.speechNumber), literal(SLD.dateTime)
+    number, moment = literal(SLD.speechNumber), literal(SLD.dateTime) or literal(DCTERMS.date)
     name = speaker.text if speaker else f"Speech {number.value}" if number else title(index, uri)
     sitting = index.first(uri, SLD.sitting)
     sources = index.objects(uri, SLD.source)
