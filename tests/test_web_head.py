@@ -156,3 +156,13 @@ def test_sitemap_lists_every_page_of_every_list(client: FlaskClient) -> None:
         answer = client.get("/" + url[len(BASE) :], headers={"Accept": BROWSER})
         assert answer.status_code == 200, url
         assert re.search(r"<html", answer.text)
+
+
+def test_a_speech_page_is_described_by_its_speaker_type_and_date(client: FlaskClient) -> None:
+    speech = parsed(client, local_path(SPEECH).replace("/id/", "/doc/") + ".html")
+    (described,) = meta(speech, "description")
+    assert described.startswith(speech.title.removesuffix(" · speechld"))
+    assert "a speech in the Nordic Council" in described
+    person = parsed(client, "/doc/person/per-many?page=2")
+    assert person.title == "Per Many, page 2 · speechld"
+    assert "with 25 linked resources" in meta(person, "description")[0]

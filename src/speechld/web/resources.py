@@ -180,11 +180,13 @@ def html(key: str, description: Description) -> str:
         speech = views.speech(index, uri, base(), graphs)
     paged = description.more or page > 1
     total = inverse_total(uri) if paged else len(description.inverse)
+    title, types = speech.heading if speech else views.title(index, uri), index.kinds(uri)
     return render_template(
         "speech.html" if speech else "resource.html",
         uri=uri,
-        title=speech.heading if speech else views.title(index, uri),
-        types=index.kinds(uri),
+        title=title,
+        description=views.description(title, types, speech, total),
+        types=types,
         rows=index.rows(uri),
         speech=speech,
         text_property=str(SLD.text),

@@ -538,3 +538,19 @@ def listed(index: Index, key: str) -> Listed:
         speaker=index.value(speaker) if isinstance(speaker, NamedNode) else None,
         roles=tuple(index.value(o) for o in index.objects(key, SLD.speakerRole)),
     )
+
+
+def description(title: str, kinds: Iterable[Value], speech: SpeechView | None, total: int) -> str:
+    """A sentence saying what the page is about, for search engines and link previews.
+
+    >>> description("Anna Ljunggren", [Value("Person")], None, 3)
+    "Anna Ljunggren (Person), with 3 linked resources, in the Nordic Council's plenary speeches."
+    """
+    if speech is not None:
+        when = f", {speech.date.text}" if speech.date else ""
+        language = f", in {speech.language}" if speech.language else ""
+        return f"{speech.heading}{when}{language}: a speech in the Nordic Council's plenary."
+    kind = ", ".join(k.text for k in kinds)
+    named = f"{title} ({kind})" if kind else title
+    linked = f", with {total} linked resource{'' if total == 1 else 's'}" if total else ""
+    return f"{named}{linked}, in the Nordic Council's plenary speeches."
