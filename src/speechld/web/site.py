@@ -18,6 +18,7 @@ from speechld.formats import HTML
 from speechld.web.figures import kinds, statistics
 from speechld.web.resources import SAFE
 from speechld.web.store import base
+from speechld.web.views import format_date
 
 bp = Blueprint("site", __name__)
 
@@ -33,28 +34,6 @@ def canonical_url() -> str:
     return url + (f"?page={page}" if page and page > 1 else "")
 
 
-def readable_moment(text: str) -> str | None:
-    """An xsd:dateTime or xsd:date as people read it; None if it is neither.
-
-    Times with a zone are shown in UTC and say so; times without one as written.
-
-    >>> readable_moment("2026-12-07T00:59:23Z"), readable_moment("2012-10-31T18:58:00")
-    ('7 December 2026, 00:59 UTC', '31 October 2012, 18:58')
-    >>> readable_moment("2026-11-29"), readable_moment("soon")
-    ('29 November 2026', None)
-    """
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    day = f"{moment.day} {moment:%B %Y}"
-    if "T" not in text:
-        return day
-    if moment.tzinfo is not None:
-        return f"{day}, {moment.astimezone(UTC):%H:%M} UTC"
-    return f"{day}, {moment:%H:%M}"
-
-
 def when(value: str | datetime) -> Markup:
     """A date or date-time as a <time> element: readable text, the machine value kept.
 
@@ -65,8 +44,8 @@ def when(value: str | datetime) -> Markup:
     """
     if isinstance(value, datetime):
         value = value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    shown = readable_moment(value)
-    if shown is None:
+    shown = format_date(value)
+    if shown == value:  # not a date
         return Markup.escape(value)
     return Markup('<time datetime="{}">{}</time>').format(value, shown)
 
