@@ -7,6 +7,7 @@ import contextlib
 import fcntl
 import gzip
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -33,13 +34,15 @@ from speechld.cli import main
 from speechld.dump import DumpCache
 from speechld.errors import StoreError
 from speechld.formats import DUMP_FORMATS
-from speechld.ingest import dataset_graph
-from speechld.store import EmbeddedStore, SourceGraph
+from speechld.ingest import dataset_graph, ingest
+from speechld.store import EmbeddedStore, RemoteStore, SourceGraph
 from speechld.store.directory import MARKER
 from speechld.vocab import Minter
 from speechld.web import create_app, dumps
 
 from .conftest import start_server, stop_server
+from .paths import ROOT, SEED
+from .virtuoso import Virtuoso
 from .webdata import BASE, fill, union_graph
 
 RDFLIB_NAMES = {"ttl": "turtle", "nt": "nt", "nq": "nquads"}
@@ -554,3 +557,33 @@ def test_serving_a_dump_does_not_hold_it_in_memory(tmp_path: Path) -> None:
         assert growth < size / 4
     finally:
         stop_server(server)
+
+
+INGEST_TIMES = re.compile(
+    r"^(\S+ <(?:http://www\.w3\.org/ns/prov#(?:generatedAtTime|endedAtTime)"
+    r'|http://purl\.org/dc/terms/modified)> )"[^"]*"'
+)
+
+
+def test_both_stores_dump_the_same_pages_line_for_line(tmp_path: Path, virtuoso: Virtuoso) -> None:
+    virtuoso.clear()
+    pages = [ROOT / "tests/data/pages.jsonl", SEED]
+    embedded = EmbeddedStore(tmp_path / "store")
+    remote = RemoteStore(virtuoso.settings)
+    try:
+        dumps_of = []
+        for store in (embedded, remote):
+            ingest(store, pages, BASE)
+            text = b"".join(store.dump(ox.RdfFormat.N_QUADS)).decode("utf-8")
+            dumps_of.append(
+                sorted(INGEST_TIMES.sub(r'\1"when"', line) for line in text.splitlines())
+            )
+        assert len(dumps_of[0]) > 3000
+        assert any(
+            '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>' in line for line in dumps_of[0]
+        )
+        assert dumps_of[0] == dumps_of[1]
+    finally:
+        embedded.close()
+        remote.close()
+        virtuoso.clear()

@@ -177,6 +177,16 @@ def _message(response: requests.Response) -> str:
 
 # Virtuoso names blank nodes `nodeID://b1` in JSON results; a blank node label is `b1`.
 _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+# Virtuoso writes a boolean "1" or "0" in JSON results: "true" and "false" are the
+# canonical forms, which the embedded store gives. The datatype may come before or after.
+_BOOLEAN_TYPE = rb'"datatype"\s*:\s*"http://www\.w3\.org/2001/XMLSchema#boolean"'
+_BOOLEAN_VALUE = rb'"value"\s*:\s*"'
+_JSON_BOOLEAN = re.compile(
+    rb"(?P<before>" + _BOOLEAN_TYPE + rb"\s*,\s*" + _BOOLEAN_VALUE + rb")(?P<a>[01])\""
+    rb"|(?P<value>" + _BOOLEAN_VALUE + rb")(?P<b>[01])\"(?=\s*,\s*" + _BOOLEAN_TYPE + rb")"
+)
+BOOLEAN = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+CANONICAL = {"1": "true", "0": "false"}
 
 
 def _has_blank_nodes(ntriples: str) -> bool:
@@ -187,6 +197,31 @@ def _has_blank_nodes(ntriples: str) -> bool:
         isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode)
         for t in parse(ntriples, RdfFormat.N_TRIPLES)
     )
+
+
+def _canonical_booleans(body: bytes) -> bytes:
+    """SPARQL JSON results with every boolean "1" or "0" written "true" or "false".
+
+    >>> _canonical_booleans(b'"value": "0", "datatype": "' + BOOLEAN.value.encode() + b'"')[:17]
+    b'"value": "false",'
+    """
+
+    def canonical(match: re.Match[bytes]) -> bytes:
+        digit = (match["a"] or match["b"]).decode()
+        return (match["before"] or match["value"]) + CANONICAL[digit].encode() + b'"'
+
+    return _JSON_BOOLEAN.sub(canonical, body)
+
+
+def canonical(literal: Literal) -> Literal:
+    """A literal as the embedded store gives it: a boolean "1" or "0" as "true" or "false".
+
+    >>> canonical(Literal("1", datatype=BOOLEAN)).value, canonical(Literal("1")).value
+    ('true', '1')
+    """
+    if literal.datatype == BOOLEAN and literal.value in CANONICAL:
+        return Literal(CANONICAL[literal.value], datatype=BOOLEAN)
+    return literal
 
 
 def _media_type(response: requests.Response) -> str:
@@ -257,7 +292,7 @@ class RemoteStore:
             raise StoreError(f"unexpected query results type {_media_type(response)!r}")
         body = response.content
         if fmt is QueryResultsFormat.JSON:
-            body = _VIRTUOSO_BNODE.sub(rb"\1", body)
+            body = _canonical_booleans(_VIRTUOSO_BNODE.sub(rb"\1", body))
         try:
             return parse_query_results(body, fmt)
         except SyntaxError as error:
@@ -270,7 +305,10 @@ class RemoteStore:
             raise StoreError(f"unexpected graph type {_media_type(response)!r}")
         try:
             for quad in parse(response.content, fmt):
-                yield quad.triple
+                if isinstance(quad.object, Literal) and quad.object.datatype == BOOLEAN:
+                    yield Triple(quad.subject, quad.predicate, canonical(quad.object))
+                else:
+                    yield quad.triple
         except SyntaxError as error:
             raise StoreError(f"the store sent an unreadable graph: {error}") from error
 
