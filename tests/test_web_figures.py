@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from speechld.store import EmbeddedStore, SourceGraph
-from speechld.web.figures import FIGURES, Counts, Members, _count_shared, load, save
+from speechld.ingest import dataset_graph
+from speechld.store import EmbeddedStore, GraphStore, RemoteStore, SourceGraph
+from speechld.vocab import Minter
+from speechld.web.figures import FIGURES, Counts, Members, _count_shared, count, load, save
 from speechld.web.store import Cache
+
+from .virtuoso import Virtuoso
 
 PREFIX = "http://x/id/speech/"
 BASE = "http://127.0.0.1:5000/"
@@ -117,3 +122,43 @@ def test_a_figure_is_recomputed_once_at_a_time_and_rests_in_between() -> None:
     cache.done("figures", 100.0)
     assert not cache.claim("figures")  # a long one: the next waits REST times as long
     assert cache.claim("base")  # each figure rests on its own
+
+
+@pytest.fixture(params=["embedded", "virtuoso"])
+def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """An empty store of each kind (Virtuoso holding its own system graphs besides)."""
+    if request.param == "embedded":
+        embedded = EmbeddedStore(None)
+        yield embedded
+        embedded.close()
+        return
+    server: Virtuoso = request.getfixturevalue("virtuoso")
+    server.clear()
+    remote = RemoteStore(server.settings)
+    yield remote
+    remote.close()
+    server.clear()
+
+
+def test_figures_count_our_graphs_alone_and_each_example_once(store: GraphStore) -> None:
+    speech = f"<{BASE}id/speech/1> {TYPE} {SPEECH} .\n"
+    person = f"<{BASE}id/person/ann> {TYPE} <http://xmlns.com/foaf/0.1/Person> .\n"
+    store.replace(
+        [  # one speech read from two pages: in two graphs
+            dataset_graph(Minter(BASE)),
+            SourceGraph(f"{BASE}graph/1", speech + person),
+            SourceGraph(f"{BASE}graph/2", speech),
+        ]
+    )
+    found = count(store, f"{BASE}id/")
+    assert found.examples == (f"{BASE}id/speech/1",)
+    assert found.classes == (
+        ("http://rdfs.org/ns/void#Dataset", 1),
+        ("http://xmlns.com/foaf/0.1/Person", 1),
+        ("https://w3id.org/speechld/ontology#Speech", 1),
+    )
+    assert found.properties == (
+        ("http://rdfs.org/ns/void#uriSpace", 1),
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", 4),
+    )
+    assert found.triples == store.sizes(f"{BASE}graph/")[0] == 5

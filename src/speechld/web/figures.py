@@ -23,7 +23,8 @@ from pyoxigraph import Literal, NamedNode
 
 from speechld.child import in_child
 from speechld.dump import write_file
-from speechld.store import GraphStore, is_remote, open_store
+from speechld.store import EmbeddedStore, GraphStore, is_remote, open_store
+from speechld.store.base import GRAPH_PATH
 from speechld.vocab import SLD
 from speechld.web import views
 from speechld.web.describe import summaries
@@ -53,9 +54,15 @@ TYPED = "SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(STRSTARTS(STR(?s), {prefi
 OF_CLASS = "SELECT DISTINCT ?s WHERE {{ ?s a <{cls}> }}"
 # Triples are counted as the named graphs hold them (the statements of the N-Quads dump):
 # de-duplicating a union of thousands of graphs would cost seconds on every change.
-PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"
-CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
-EXAMPLES = f"SELECT ?s WHERE {{ ?s a <{SLD.Speech}> }} LIMIT 3"
+PROPERTIES = (
+    "SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {only} }} GROUP BY ?p ORDER BY ?p"
+)
+CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }} GROUP BY ?c ORDER BY ?c"
+EXAMPLES = "SELECT DISTINCT ?s WHERE {{ {where} }} LIMIT 3"
+# A remote store may hold other graphs than ours (Virtuoso's own): there the patterns are
+# limited to the graphs under {base}graph/. An embedded store holds ours alone, and is
+# spared the filter on every quad.
+OURS = "FILTER(STRSTARTS(STR(?g), {prefix}))"
 
 
 @dataclass(frozen=True)
@@ -195,8 +202,26 @@ class Counts:
     properties: tuple[tuple[str, int], ...]
 
 
+def only(graphs: str | None) -> str:
+    """A filter keeping a graph ?g whose name starts with graphs (None: any graph)."""
+    return "" if graphs is None else OURS.format(prefix=Literal(graphs))
+
+
+def scoped(pattern: str, graphs: str | None) -> str:
+    """A pattern over the union graph, or within the named graphs under a prefix only.
+
+    >>> scoped("?s a ?c", "http://x/graph/")
+    'GRAPH ?g { ?s a ?c } FILTER(STRSTARTS(STR(?g), "http://x/graph/"))'
+    """
+    return pattern if graphs is None else f"GRAPH ?g {{ {pattern} }} {only(graphs)}"
+
+
 def count(store: GraphStore, prefix: str) -> Counts:
     """Count the dataset: every query over all of it that the figures need."""
+    graphs = None if isinstance(store, EmbeddedStore) else prefix.removesuffix("id/") + GRAPH_PATH
+    properties_query = PROPERTIES.format(only=only(graphs))
+    classes_query = CLASSES.format(where=scoped("?s a ?c", graphs))
+    examples_query = EXAMPLES.format(where=scoped(f"?s a <{SLD.Speech}>", graphs))
     rows = store.select(TYPED.format(prefix=Literal(prefix)))
     uris = sorted(str(row["s"].value) for row in rows)
     by_kind: dict[str, list[str]] = {}
@@ -208,13 +233,15 @@ def count(store: GraphStore, prefix: str) -> Counts:
             typed = {str(row["s"].value) for row in store.select(OF_CLASS.format(cls=cls))}
             by_kind[kind] = [u for u in by_kind[kind] if u in typed]
     by_kind = {kind: found for kind, found in by_kind.items() if found}
-    properties = tuple((str(r["p"].value), int(r["n"].value)) for r in store.select(PROPERTIES))
+    properties = tuple(
+        (str(r["p"].value), int(r["n"].value)) for r in store.select(properties_query)
+    )
     return Counts(
         len(uris),
         {k: Members.of(f"{prefix}{k}/", v) for k, v in by_kind.items()},
-        tuple(str(row["s"].value) for row in store.select(EXAMPLES)),
+        tuple(str(row["s"].value) for row in store.select(examples_query)),
         sum(n for _, n in properties),
-        tuple((str(r["c"].value), int(r["n"].value)) for r in store.select(CLASSES)),
+        tuple((str(r["c"].value), int(r["n"].value)) for r in store.select(classes_query)),
         properties,
     )
 
