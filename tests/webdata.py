@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from speechld.ingest import ingest
-from speechld.store import EmbeddedStore, SourceGraph
+from speechld.store import EmbeddedStore, GraphStore, SourceGraph
 
 from .paths import SEED
 
@@ -136,7 +136,7 @@ def web_store() -> EmbeddedStore:
     return fill(EmbeddedStore(None))
 
 
-def seed_speech(store: EmbeddedStore) -> str:
+def seed_speech(store: GraphStore) -> str:
     """The URI of the seed speech (the one whose text is Norwegian)."""
     rows = store.select(
         "SELECT ?s WHERE { ?s <https://w3id.org/speechld/ontology#text> ?t "

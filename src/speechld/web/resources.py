@@ -91,7 +91,7 @@ def document_headers(
     links: tuple[str, ...] = (),
 ) -> Response:
     """A document page's headers: Link to its other formats and neighbouring pages (and
-    `links`), Last-Modified, and where negotiated Content-Location and Vary."""
+    `links`), Last-Modified where known, and where negotiated Content-Location and Vary."""
     fixed = None if negotiated else fmt
     found = [*alternates(key, page, fixed, prefix, formats), *links]
     if more:
@@ -102,7 +102,9 @@ def document_headers(
     if negotiated:
         response.headers["Content-Location"] = doc_path(key, fmt, page, prefix)
         response.vary.add("Accept")
-    response.last_modified = last_modified()
+    modified = last_modified()
+    if modified is not None:  # unknown (a remote store): none, not the time of the request
+        response.last_modified = modified
     return response
 
 
