@@ -1,14 +1,72 @@
-"""Serving a remote store: the validators it can give."""
+"""Serving a remote store: validators it can give, and a store that is down or hung answered
+with 503s that name it, on a private Virtuoso the tests stop and freeze."""
 
 from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
 
 from speechld.ingest import ingest
 from speechld.store import RemoteStore
 from speechld.web import create_app
+from speechld.web.errors import RETRY_AFTER
 
+from . import virtuoso as virtuoso_server
+from .conftest import LiveServer, free_port, start_server, stop_server
 from .paths import SEED
 from .virtuoso import Virtuoso
 from .webdata import BASE, local_path, seed_speech
+
+STORE_TIMEOUT = 3  # seconds the server waits for the store's answer
+QUERY_TIMEOUT = 2  # seconds a SPARQL query may run
+
+
+@pytest.fixture()
+def own_virtuoso(tmp_path: Path) -> Iterator[Virtuoso]:
+    """A Virtuoso of this test's own, which it may stop or freeze."""
+    if not virtuoso_server.installed():
+        pytest.skip(virtuoso_server.NOT_INSTALLED)
+    server = virtuoso_server.start(tmp_path / "virtuoso", free_port(), free_port())
+    yield server
+    if server.process.poll() is None:
+        os.kill(server.process.pid, signal.SIGCONT)
+        virtuoso_server.stop(server)
+
+
+def serve(store: Virtuoso, log_dir: Path) -> LiveServer:
+    """`speechld serve` over the store (which it fills with the bundled speech)."""
+    env = {**store.env(), "SPEECHLD_STORE_TIMEOUT": str(STORE_TIMEOUT)}
+    return start_server(
+        store.settings.query_url,
+        "--workers",
+        "1",
+        "--query-timeout",
+        str(QUERY_TIMEOUT),
+        env=env,
+        log_dir=log_dir,
+    )
+
+
+def a_speech(server: LiveServer) -> str:
+    """The path of a speech the server serves."""
+    query = "SELECT ?s WHERE { ?s a <https://w3id.org/speechld/ontology#Speech> } LIMIT 1"
+    answer = requests.get(f"{server.url}sparql", params={"query": query}, timeout=30)
+    uri: str = answer.json()["results"]["bindings"][0]["s"]["value"]
+    return uri.split("/", 3)[3]
+
+
+def unavailable(response: requests.Response, *words: str) -> None:
+    """Check a 503 that names the store and the cause, and says when to try again."""
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"] == str(RETRY_AFTER)
+    for word in words:
+        assert word in response.text, response.text
 
 
 def test_a_remote_store_gives_no_last_modified_but_etags(virtuoso: Virtuoso) -> None:
@@ -27,3 +85,47 @@ def test_a_remote_store_gives_no_last_modified_but_etags(virtuoso: Virtuoso) -> 
     finally:
         store.close()
         virtuoso.clear()
+
+
+def test_a_store_that_is_down_is_503_with_retry_after_everywhere(
+    own_virtuoso: Virtuoso, tmp_path: Path
+) -> None:
+    server = serve(own_virtuoso, tmp_path)
+    try:
+        speech = a_speech(server)
+        virtuoso_server.stop(own_virtuoso)
+        url = own_virtuoso.settings.query_url
+        for path in (
+            speech,
+            speech.replace("id/", "doc/", 1),
+            "sparql?query=ASK%20%7B%7D",
+        ):
+            response = requests.get(server.url + path, timeout=30, allow_redirects=False)
+            unavailable(response, url, "connection refused")
+        assert "Traceback" not in server.output()
+    finally:
+        stop_server(server)
+
+
+def test_a_store_that_does_not_answer_is_503_naming_it(
+    own_virtuoso: Virtuoso, tmp_path: Path
+) -> None:
+    server = serve(own_virtuoso, tmp_path)
+    url = own_virtuoso.settings.query_url
+    try:
+        speech = a_speech(server)
+        os.kill(own_virtuoso.process.pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            response = requests.get(server.url + speech, timeout=60, allow_redirects=False)
+            unavailable(response, url, f"did not answer within {STORE_TIMEOUT} s")
+            assert time.monotonic() - started < STORE_TIMEOUT + 5
+            response = requests.get(f"{server.url}sparql?query=ASK%20%7B%7D", timeout=60)
+            unavailable(response, url, "did not answer within")
+            assert "limit of" not in response.text  # the store's failure, not the query's
+        finally:
+            os.kill(own_virtuoso.process.pid, signal.SIGCONT)
+        again = requests.get(f"{server.url}sparql?query=ASK%20%7B%7D", timeout=60)
+        assert again.status_code == 200 and again.json()["boolean"] is True
+    finally:
+        stop_server(server)

@@ -29,6 +29,7 @@ from pyoxigraph import (
 )
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from speechld.errors import QueryError, StoreError
@@ -76,7 +77,8 @@ class RemoteSettings:
     user: str | None = None
     password: str | None = None
     auth: str = "basic"  # or "digest"
-    timeout: float = 60.0
+    timeout: float = 60.0  # seconds an answer may take to start (or pause)
+    connect_timeout: float = 5.0  # seconds a connection may take to open
     # Per SPARQL Update request: Virtuoso refuses 10 MB and compiles large requests
     # slowly (measured: 290 sources/s at 20-100 kB, 160 at 300 kB, 18 at 1 MB).
     max_request_bytes: int = 100_000
@@ -93,10 +95,11 @@ class RemoteSettings:
             raise StoreError(f"SPEECHLD_STORE_AUTH={auth!r}: expected 'basic' or 'digest'")
         try:
             timeout = float(env.get("SPEECHLD_STORE_TIMEOUT", "60"))
+            connect_timeout = float(env.get("SPEECHLD_STORE_CONNECT_TIMEOUT", "5"))
             request_bytes = int(env.get("SPEECHLD_STORE_REQUEST_BYTES", "100000"))
         except ValueError as error:
             raise StoreError(
-                f"SPEECHLD_STORE_TIMEOUT/_REQUEST_BYTES: not a number: {error}"
+                f"SPEECHLD_STORE_TIMEOUT/_CONNECT_TIMEOUT/_REQUEST_BYTES: not a number: {error}"
             ) from error
         return cls(
             query_url=url,
@@ -106,6 +109,7 @@ class RemoteSettings:
             password=env.get("SPEECHLD_STORE_PASSWORD") or None,
             auth=auth,
             timeout=timeout,
+            connect_timeout=connect_timeout,
             max_request_bytes=request_bytes,
         )
 
@@ -142,13 +146,16 @@ def session(settings: RemoteSettings) -> requests.Session:
     return http
 
 
-def unreachable(error: requests.RequestException, timeout: float) -> str:
+def unreachable(error: requests.RequestException, timeout: float, connect: float) -> str:
     """Why a request got no answer, in words: 'connection refused', 'host not found', ..."""
-    if isinstance(error, requests.Timeout):
+    if isinstance(error, requests.ConnectTimeout):
+        return f"no connection to the store within {connect:g} s"
+    reason: BaseException = _innermost(error)
+    # A read timeout on a kept-alive connection comes as a ConnectionError that wraps it.
+    if isinstance(error, requests.Timeout) or isinstance(reason, ReadTimeoutError | TimeoutError):
         return f"the store did not answer within {timeout:g} s"
     if isinstance(error, requests.exceptions.SSLError):
-        return f"TLS failed: {_innermost(error)}"
-    reason: BaseException = _innermost(error)
+        return f"TLS failed: {reason}"
     if isinstance(reason, socket.gaierror):
         return "host not found"
     if isinstance(reason, ConnectionRefusedError):
@@ -159,9 +166,10 @@ def unreachable(error: requests.RequestException, timeout: float) -> str:
 
 
 def _innermost(error: BaseException) -> BaseException:
-    """The error at the root of a chain of wrapped errors (requests wraps urllib3's)."""
+    """The error at the root of a chain of wrapped errors (requests wraps urllib3's); not
+    what was being handled when it happened (a request made by an error handler)."""
     while True:
-        inner = getattr(error, "reason", None) or error.__cause__ or error.__context__
+        inner = getattr(error, "reason", None) or error.__cause__
         if inner is None and error.args and isinstance(error.args[0], BaseException):
             inner = error.args[0]
         if not isinstance(inner, BaseException) or inner is error:
@@ -248,16 +256,21 @@ class RemoteStore:
         self.http = session(settings)
         self._prefix: str | None = None
 
-    def _send(self, method: str, url: str, **kwargs: object) -> requests.Response:
+    def _send(
+        self, method: str, url: str, timeout: float | None = None, **kwargs: object
+    ) -> requests.Response:
+        connect = self.settings.connect_timeout
+        timeout = self.settings.timeout if timeout is None else timeout
         try:
             response = self.http.request(
                 method,
                 url,
-                timeout=self.settings.timeout,
+                timeout=(min(connect, timeout), timeout),
                 **kwargs,  # type: ignore[arg-type]
             )
         except requests.RequestException as error:
-            raise StoreError(f"{url}: {unreachable(error, self.settings.timeout)}") from error
+            reason = unreachable(error, timeout, min(connect, timeout))
+            raise StoreError(f"{url}: {reason}") from error
         if response.status_code in (401, 403):
             raise StoreError(
                 f"{url}: access refused ({response.status_code}); set SPEECHLD_STORE_USER, "
@@ -431,6 +444,15 @@ class RemoteStore:
 
     def publish(self) -> None:
         """Nothing to do: the server shows every change as it is made."""
+
+    def ping(self, timeout: float) -> None:
+        """Raise StoreError unless the store answers a trivial query within timeout seconds."""
+        url = self.settings.query_url
+        response = self._send(
+            "POST", url, timeout, data={"query": "ASK {}"}, headers={"Accept": RESULTS_ACCEPT}
+        )
+        if not response.ok:
+            raise StoreError(f"{url}: the store answers {response.status_code}")
 
     def prefix(self) -> str | None:
         """`{base}graph/`, the start of the names of our graphs; None before any ingest."""

@@ -9,6 +9,7 @@ from speechld.errors import SpeechldError, StoreError
 from speechld.web.negotiation import accepted
 
 READABLE = ["text/html", "application/json", "text/plain"]
+RETRY_AFTER = 10  # seconds a client is told to wait when the store is not available
 
 
 def init_app(app: Flask) -> None:
@@ -21,7 +22,8 @@ def handle_speechld(error: SpeechldError) -> Response:
     """A speechld failure while answering: the store unavailable (503) or a fault (500)."""
     current_app.logger.error("%s %s: %s", request.method, request.path, error)
     if isinstance(error, StoreError):
-        return handle_http(ServiceUnavailable(f"The data store is not available: {error}"))
+        message = f"The data store is not available: {error}"
+        return handle_http(ServiceUnavailable(message, retry_after=RETRY_AFTER))
     return handle_http(InternalServerError(f"The server could not answer: {error}"))
 
 

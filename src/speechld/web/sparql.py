@@ -24,6 +24,7 @@ from speechld.errors import (
     QueryRefused,
     QueryTimeout,
     SpeechldError,
+    StoreError,
 )
 from speechld.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, lookup
 from speechld.sparql.description import SD_PREFIXES, limits_text, service_description
@@ -34,7 +35,8 @@ from speechld.sparql.pool import Executor, InlineExecutor, Run, WorkerPool
 from speechld.sparql.syntax import check_query, check_services
 from speechld.store import default_location
 from speechld.web import negotiation
-from speechld.web.store import base, get_store
+from speechld.web.errors import RETRY_AFTER
+from speechld.web.store import base, get_store, unresponsive
 from speechld.web.terms import PREFIXES
 
 bp = Blueprint("sparql", __name__)
@@ -444,17 +446,27 @@ STATUS: tuple[tuple[type[SpeechldError], int], ...] = (
     (QueryError, 400),
     (QueryTimeout, 504),
     (Overloaded, 503),
+    (StoreError, 503),
     (SpeechldError, 500),
 )
 
 
 @bp.errorhandler(SpeechldError)
 def query_failed(error: SpeechldError) -> Response:
-    """A query's error, with the status a client can act on."""
+    """A query's error, with the status a client can act on; a query stopped at the time
+    limit while the store does not answer at all is the store's failure, not the query's."""
+    if isinstance(error, QueryTimeout) and (down := unresponsive()) is not None:
+        error = down
     status = next(code for kind, code in STATUS if isinstance(error, kind))
-    response = error_response(status, str(error))
+    message = str(error)
+    if isinstance(error, StoreError):
+        current_app.logger.error("%s %s: %s", request.method, request.path, error)
+        message = f"the data store is not available: {error}"
+    response = error_response(status, message)
     if isinstance(error, Overloaded):
         response.headers["Retry-After"] = str(executor().retry_after())
+    elif isinstance(error, StoreError):
+        response.headers["Retry-After"] = str(RETRY_AFTER)
     return response
 
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_request_context, request
 
+from speechld.errors import StoreError
 from speechld.ingest import stored_base
 from speechld.store import GraphStore, open_store
 from speechld.vocab import DATASET, ONTOLOGY
@@ -23,6 +24,7 @@ TTL = 60.0  # seconds a cached figure lives on a store that tells no generation
 # a long ingest, whose every publication changes the data, a server spends at most a
 # quarter of its time on figures (at a million speeches they take half a minute).
 REST = 3.0
+PROBE = 5.0  # seconds a store has to answer a trivial query before it is taken to be down
 
 T = TypeVar("T")
 
@@ -93,6 +95,19 @@ def generation() -> float | None:
     """When the data served was committed (a time stamp), if the store tells it."""
     stamp = getattr(get_store(), "generation", None)
     return float(stamp) if isinstance(stamp, int | float) and stamp > 0 else None
+
+
+def unresponsive() -> StoreError | None:
+    """Why the store does not answer a trivial query within PROBE seconds, if it does not
+    (a store that cannot be asked, the embedded one, is taken to answer)."""
+    ping = getattr(get_store(), "ping", None)
+    if ping is None:
+        return None
+    try:
+        ping(PROBE)
+    except StoreError as error:
+        return error
+    return None
 
 
 def last_modified() -> datetime | None:
