@@ -3,6 +3,7 @@ with 503s that name it, on a private Virtuoso the tests stop and freeze."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import time
@@ -14,15 +15,19 @@ import requests
 
 from speechld.ingest import ingest
 from speechld.store import RemoteStore
+from speechld.store import remote as remote_module
 from speechld.web import create_app
+from speechld.web.dumps import BrokenOff
 from speechld.web.errors import RETRY_AFTER
+from speechld.web.serving import not_broken_off
 
 from . import virtuoso as virtuoso_server
 from .conftest import LiveServer, free_port, start_server, stop_server
-from .paths import SEED
+from .paths import ROOT, SEED
 from .virtuoso import Virtuoso
 from .webdata import BASE, local_path, seed_speech
 
+PAGES = ROOT / "tests" / "data" / "pages.jsonl"
 STORE_TIMEOUT = 3  # seconds the server waits for the store's answer
 QUERY_TIMEOUT = 2  # seconds a SPARQL query may run
 
@@ -99,6 +104,7 @@ def test_a_store_that_is_down_is_503_with_retry_after_everywhere(
             speech,
             speech.replace("id/", "doc/", 1),
             "sparql?query=ASK%20%7B%7D",
+            "dumps/speechld.nq.gz",
         ):
             response = requests.get(server.url + path, timeout=30, allow_redirects=False)
             unavailable(response, url, "connection refused")
@@ -129,3 +135,37 @@ def test_a_store_that_does_not_answer_is_503_naming_it(
         assert again.status_code == 200 and again.json()["boolean"] is True
     finally:
         stop_server(server)
+
+
+def test_a_dump_the_store_fails_midway_breaks_off_logged_in_one_line(
+    own_virtuoso: Virtuoso, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = RemoteStore(own_virtuoso.settings)
+    try:
+        ingest(store, [SEED, PAGES], BASE)
+        monkeypatch.setattr(remote_module, "DUMP_GRAPHS", 5)  # many requests, small chunks
+        monkeypatch.setattr(remote_module, "CHUNK", 50)
+        client = create_app({"STORE": store, "BASE": BASE}).test_client()
+        response = client.get("/dumps/speechld.nq.gz", buffered=False)
+        assert response.status_code == 200
+        chunks = iter(response.response)
+        assert next(chunks)
+        virtuoso_server.stop(own_virtuoso)
+        with caplog.at_level(logging.ERROR), pytest.raises(BrokenOff):
+            for _ in chunks:
+                pass
+        [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        message = record.getMessage()
+        assert message.startswith("dump speechld.nq.gz broke off after ")
+        assert "connection refused" in message and record.exc_info is None
+    finally:
+        store.close()
+
+
+def test_granians_traceback_of_a_dump_broken_off_is_left_out() -> None:
+    def record(message: str) -> logging.LogRecord:
+        return logging.LogRecord("_granian.utils", logging.ERROR, "", 0, message, (), None)
+
+    broken = "Application callable raised an exception\nTraceback ...\nBrokenOff: x.nq.gz"
+    assert not not_broken_off(record(broken))
+    assert not_broken_off(record(broken.replace("BrokenOff", "RuntimeError")))

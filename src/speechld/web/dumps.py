@@ -4,6 +4,7 @@ as they are written while they are made; streamed from the store where no file i
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Iterator
 from itertools import chain
@@ -32,6 +33,11 @@ bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
 BY_FILE: dict[str, Format] = {file_name(f): f for f in DUMP_FORMATS}
 MAKING = "speechld.dumps.making"  # (version, format) pairs this process is making
+
+
+class BrokenOff(Exception):
+    """A dump failed after its response had begun: raised to the server, which then ends
+    the response unfinished (no last chunk), so that the client knows it is incomplete."""
 
 
 @bp.get("/")
@@ -81,19 +87,36 @@ def attachment(response: Response, name: str) -> Response:
 
 
 def streamed(store: GraphStore, fmt: Format, name: str, tag: str | None) -> Response:
-    """The dump gzipped chunk by chunk while it is sent, in constant memory."""
-    return followed(dump(store, fmt, compress=True), name, tag)
+    """The dump gzipped chunk by chunk while it is sent, in constant memory: its first chunk
+    read before answering, so that a store that cannot be read is an error status."""
+    chunks = dump(store, fmt, compress=True)
+    first = next(chunks, b"")
+    return followed(chain([first], chunks), name, tag)
 
 
 def followed(chunks: Iterator[bytes], name: str, tag: str | None) -> Response:
     """A dump sent as its chunks come (from the store, or from the file being made)."""
-    response = attachment(Response(chunks, mimetype="application/gzip"), name)
+    body = guarded(chunks, name, current_app.logger)
+    response = attachment(Response(body, mimetype="application/gzip"), name)
     response.implicit_sequence_conversion = False  # else make_conditional reads it all
     if tag is not None:
         response.set_etag(tag)
         response.last_modified = last_modified()
         response.make_conditional(request)
     return response
+
+
+def guarded(chunks: Iterator[bytes], name: str, logger: logging.Logger) -> Iterator[bytes]:
+    """The chunks; a failure among them is logged in one line and ends the response
+    unfinished (BrokenOff)."""
+    sent = 0
+    try:
+        for chunk in chunks:
+            yield chunk
+            sent += len(chunk)
+    except SpeechldError as error:
+        logger.error("dump %s broke off after %d bytes: %s", name, sent, error)
+        raise BrokenOff(name) from None
 
 
 def dump_cache() -> DumpCache | None:

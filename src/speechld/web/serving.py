@@ -8,12 +8,14 @@ SPARQL workers, and serves until Granian stops it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from typing import Any
 
 from speechld.web.access import WSGIApp
 
 CONFIG = "SPEECHLD_SERVE_CONFIG"  # the JSON config the workers build their app from
+GRANIAN_LOG = "_granian"  # the logger of Granian's native code, which logs app exceptions
 
 
 def share(limit: int | None, workers: int) -> int | None:
@@ -45,10 +47,20 @@ def build(config: dict[str, Any], access_log: bool) -> WSGIApp:
     from speechld.web.pages import warm_up
 
     app = create_app(config)
+    for handler in logging.getLogger(GRANIAN_LOG).handlers:
+        handler.addFilter(not_broken_off)
     with app.test_request_context(base_url=config["BASE"]):
         warm_up()
     sparql.warm(app)
     return AccessLog(app.wsgi_app, access_logger()) if access_log else app.wsgi_app
+
+
+def not_broken_off(record: logging.LogRecord) -> bool:
+    """Whether a log record is other than Granian's traceback of a dump that broke off
+    (BrokenOff), which the app has logged in one line already."""
+    from speechld.web.dumps import BrokenOff
+
+    return not record.getMessage().rsplit("\n", 1)[-1].startswith(f"{BrokenOff.__name__}:")
 
 
 def app() -> WSGIApp:
