@@ -306,6 +306,8 @@ def test_the_service_description_tells_the_limits(server: LiveServer, allowed: L
         f"{server.url}sparql", headers={"Accept": "text/turtle"}, timeout=30
     ).text
     assert "sd:BasicFederatedQuery" in description
+    # a remote store's default graph is its own (Virtuoso's holds its system graphs too)
+    assert ("sd:UnionDefaultGraph" in description) == isinstance(server.store, Path)
     assert f"a query may run {TIMEOUT:g} s" in description
     assert f"at most {MAX_ROWS} rows" in description
     assert allowed.url in description

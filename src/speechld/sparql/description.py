@@ -17,14 +17,26 @@ UNION = (
     "Every source page's triples are in a named graph of their own; without FROM or "
     "default-graph-uri, the default graph is the union of all named graphs."
 )
+REMOTE = (
+    "Every source page's triples are in a named graph of their own; without FROM or "
+    "default-graph-uri, the default graph is the one the store behind this endpoint "
+    "chooses (for Virtuoso, the union of all its graphs, its own system graphs included), "
+    "and DESCRIBE and functions such as BNODE() behave as that store implements them."
+)
 
 
 def service_description(
-    endpoint: str, limit: Limits, formats: Iterable[Format], processes: int = 1
+    endpoint: str,
+    limit: Limits,
+    formats: Iterable[Format],
+    processes: int = 1,
+    union: bool = True,
 ) -> list[Triple]:
     """The description of the endpoint at a URL, with its limits and result formats.
 
-    `processes` is the number of server processes, each running `limit.workers` queries.
+    `processes` is the number of server processes, each running `limit.workers` queries;
+    `union` whether the default graph is the union of the named graphs (the embedded
+    store's), not whatever a remote store makes it.
 
     >>> from speechld.formats import RESULT_FORMATS
     >>> triples = service_description("http://x/sparql", Limits(), RESULT_FORMATS)
@@ -32,11 +44,16 @@ def service_description(
     True
     >>> triples == service_description("http://x/sparql", Limits(), RESULT_FORMATS)
     True
+    >>> remote = service_description("http://x/sparql", Limits(), RESULT_FORMATS, union=False)
+    >>> any(t.object == NamedNode(SD + "UnionDefaultGraph") for t in remote)
+    False
     """
     # Named nodes, not blank nodes: the same description serialises to the same bytes (ETag).
     service = NamedNode(endpoint + "#service")
     dataset, graph = NamedNode(endpoint + "#dataset"), NamedNode(endpoint + "#default-graph")
-    features = ["UnionDefaultGraph"] + (["BasicFederatedQuery"] if limit.service_allow else [])
+    features = (["UnionDefaultGraph"] if union else []) + (
+        ["BasicFederatedQuery"] if limit.service_allow else []
+    )
     iris = [f.iri for f in formats if f.iri]
     limits = limits_text(limit, processes)
 
@@ -60,7 +77,9 @@ def service_description(
         Triple(graph, RDF_TYPE, sd("Graph")),
         Triple(service, NamedNode(RDFS + "label"), Literal("speechld SPARQL endpoint")),
         Triple(service, NamedNode(RDFS + "comment"), Literal(limits, language="en")),
-        Triple(dataset, NamedNode(RDFS + "comment"), Literal(UNION, language="en")),
+        Triple(
+            dataset, NamedNode(RDFS + "comment"), Literal(UNION if union else REMOTE, language="en")
+        ),
     ]
 
 

@@ -27,13 +27,19 @@ from speechld.errors import (
     StoreError,
 )
 from speechld.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, lookup
-from speechld.sparql.description import SD_PREFIXES, limits_text, service_description
+from speechld.sparql.description import (
+    REMOTE,
+    SD_PREFIXES,
+    UNION,
+    limits_text,
+    service_description,
+)
 from speechld.sparql.examples import EXAMPLES
 from speechld.sparql.execute import Head, Job, note
 from speechld.sparql.limits import TRUNCATED, Limits, limits
 from speechld.sparql.pool import Executor, InlineExecutor, Run, WorkerPool
 from speechld.sparql.syntax import check_query, check_services
-from speechld.store import default_location
+from speechld.store import EmbeddedStore, default_location
 from speechld.web import negotiation
 from speechld.web.errors import RETRY_AFTER
 from speechld.web.store import base, get_store, unresponsive
@@ -341,9 +347,17 @@ def describe(query: Query) -> Response | str:
     current = state()
     endpoint = base() + "sparql"  # as VoID names it: the configured base, not the Host header
     formats = [*RESULT_FORMATS, *GRAPH_OFFERS]
-    triples = service_description(endpoint, current.limits, formats, current.processes)
+    triples = service_description(
+        endpoint, current.limits, formats, current.processes, union_default_graph()
+    )
     body = serialize(triples, format=fmt.rdf, prefixes=SD_PREFIXES)
     return Response(body, content_type=fmt.content_type)
+
+
+def union_default_graph() -> bool:
+    """Whether the default graph is the union of the named graphs: the embedded store's is,
+    a remote store's is whatever that store makes it (Virtuoso's holds its system graphs)."""
+    return isinstance(get_store(), EmbeddedStore)
 
 
 def page_context(query: Query | None) -> dict[str, object]:
@@ -362,6 +376,7 @@ def page_context(query: Query | None) -> dict[str, object]:
         "examples": EXAMPLES,
         "formats": [f.name for f in (*RESULT_FORMATS, *GRAPH_OFFERS) if f is not HTML],
         "limits": limits_text(current.limits, current.processes),
+        "dataset": UNION if union_default_graph() else REMOTE,
         "result": None,
         "error": None,
     }
