@@ -60,6 +60,7 @@ SPEECHES: tuple[Speech, ...] = (
         role="Den konservative gruppen",
         party_group="conservatives",
         translations=(SV,),
+        status="Waiting for transcription",
     ),
     _speech(
         3,

@@ -143,3 +143,14 @@ def test_different_speeches_never_share_an_id() -> None:
     assert len(speeches) == 108
     assert len(by_id) == 107  # the two pages of node 39732 are one speech
     assert all(len(variants) == 1 for variants in by_id.values())
+
+
+def test_a_speech_status_is_read_where_the_page_gives_one() -> None:
+    statuses = {
+        row.source: parsed(row.source).status  # type: ignore[union-attr]
+        for row in speech_rows()
+    }
+    waiting = {s for s, status in statuses.items() if status == "Waiting for transcription"}
+    assert waiting == {s for s in statuses if "\nWaiting for transcription\n" in pages()[s]}
+    assert len(waiting) > 10
+    assert all(f"\n{status}\n" in pages()[s] for s, status in statuses.items() if status)

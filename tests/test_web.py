@@ -501,3 +501,12 @@ def test_a_speech_dated_by_its_day_alone_shows_and_sorts_by_that_day() -> None:
     listed = re.findall(r'href="/id/speech/([0-9a-f]+)"', person)
     assert list(dict.fromkeys(listed)) == [s.id for s in (speeches[1], speeches[2], speeches[0])]
     store.close()
+
+
+def test_a_speech_page_says_its_text_may_still_change(
+    client: FlaskClient, web_data: EmbeddedStore
+) -> None:
+    page = client.get(doc(FIXTURE_SPEECH, ".html")).text
+    assert re.search(r"<dt>Status</dt><dd[^>]*>.*Waiting for transcription.*may still change", page)
+    seed = client.get(doc(seed_speech(web_data), ".html")).text
+    assert "<dt>Status</dt>" not in seed

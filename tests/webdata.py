@@ -31,6 +31,7 @@ FIXTURE = """
     rdfs:label "Maria Holm (Replik)" ;
     sld:speaker <http://example.org/id/person/maria-holm> ;
     sld:speechNumber 12 ;
+    sld:speechStatus "Waiting for transcription" ;
     sld:typeLabel "Replik" ;
     sld:speakerRole "Nordisk Grøn Venstre" ;
     sld:partyGroup <http://example.org/id/group/ngv> ;

@@ -110,6 +110,8 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
         yield Triple(uri, sld.speaker, NamedNode(mint.person(speech.speaker)))
     if speech.external_speaker:
         yield Triple(uri, sld.externalSpeaker, _TRUE)
+    if speech.status:
+        yield Triple(uri, sld.speechStatus, Literal(speech.status))
     if speech.number is not None:
         yield Triple(uri, sld.speechNumber, Literal(str(speech.number), datatype=xsd.integer))
     if isinstance(speech.date, datetime):

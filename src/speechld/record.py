@@ -43,6 +43,8 @@ class Speech:
     type_label_language: str | None = None
     translations: tuple[Translation, ...] = ()
     external_speaker: bool = False
+    # The state of the record as the page gives it ("Waiting for transcription"), if it does.
+    status: str | None = None
 
     @property
     def text(self) -> str:

@@ -45,6 +45,7 @@ class SLD(DefinedNamespace):
     speakerRole: URIRef
     typeConflict: URIRef
     externalSpeaker: URIRef
+    speechStatus: URIRef
     contentDigest: URIRef
     nonAttached: URIRef
 

@@ -265,5 +265,6 @@ def assemble(
             Translation(identify("\n\n".join(part)), tuple(part)) for part in translations if part
         ),
         external_speaker=bool(external),
+        status=fields.get("status") or None,
         type_label_language=types.language_of(type_label),
     )

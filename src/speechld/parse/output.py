@@ -21,6 +21,7 @@ KEYS = (
     "text",
     "translations",
     "source",
+    "status",
 )
 
 
@@ -40,6 +41,7 @@ def as_json(speech: Speech, uri: str) -> dict[str, object]:
         "text": speech.text,
         "translations": [{"language": t.language, "text": t.text} for t in speech.translations],
         "source": speech.source,
+        "status": speech.status,
     }
 
 

@@ -153,6 +153,7 @@ class SpeechView:
     kind: Value | None  # the type: in English, else as the page names it
     speaker: Value | None
     guest: bool  # an external speaker, not a member
+    status: tuple[Value, ...]  # the record's state as the page gives it: the text may change
     roles: tuple[Value, ...]
     group: Value | None
     non_attached: bool
@@ -476,6 +477,7 @@ def speech(index: Index, uri: str, base: str, graphs: Iterable[str] = ()) -> Spe
         kind=Value(kind.text, lang=kind.lang) if kind else None,
         speaker=speaker,
         guest=_true(literal(SLD.externalSpeaker)),
+        status=tuple(index.value(o) for o in index.objects(uri, SLD.speechStatus)),
         roles=tuple(index.value(o) for o in index.objects(uri, SLD.speakerRole)),
         group=linked("group"),
         non_attached=_true(literal(SLD.nonAttached)),
