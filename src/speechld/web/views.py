@@ -90,7 +90,7 @@ def format_date(text: str) -> str:
 def file_name(iri: str) -> str:
     """The name of a local file, from its file: IRI (its path is of no use to a reader).
 
-    >>> file_name("file:///work/corpus/000_662a.txt")
+    >>> file_name("file:///srv/corpus/000_662a.txt")
     '000_662a.txt'
     """
     return unquote(urlsplit(iri).path).rstrip("/").rsplit("/", 1)[-1] or iri
