@@ -19,11 +19,13 @@ import requests
 from bench.synthetic import pages as synthetic_pages
 from rdflib import Graph
 from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS
 
 from speechld.formats import by_name
 from speechld.ingest import ingest
 from speechld.store import EmbeddedStore
 from speechld.store.snapshots import current
+from speechld.web import create_app
 
 from .conftest import start_server, stop_server
 from .paths import ROOT, SEED
@@ -515,3 +517,34 @@ def test_serve_refuses_a_base_other_than_the_stores_clearly(seeded: Path) -> Non
     assert done.returncode == 1
     assert "the store's URIs are minted under http://" in done.stderr
     assert "not http://other.example/" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_page_whose_speech_became_another_links_the_old_speech_to_the_new() -> None:
+    base, source = "http://example.org/", "https://www.norden.org/no/speech/seed"
+    text = SEED.read_text(encoding="utf-8")
+    opening = next(line for line in text.splitlines() if line.startswith("Menneskehandel"))
+    store = EmbeddedStore(None)
+    ingest(store, [], base, items=[(source, text)])
+    (old,) = speeches(store)
+    edited = text.replace(opening, "Kjære president. " + opening, 1)
+    for _ in range(2):  # the second time, nothing changes
+        ingest(store, [], base, items=[(source, edited)])
+        (new,) = speeches(store)
+        assert new != old
+        successors = store.select(f"SELECT ?s WHERE {{ ?s <{DCTERMS.replaces}> <{old}> }}")
+        assert [row["s"].value for row in successors] == [new]
+    ingest(store, [], base, items=[(source, edited.replace("Kjære", "Ærede", 1))])
+    (newest,) = speeches(store)
+    replaced = store.select(f"SELECT ?old WHERE {{ <{newest}> <{DCTERMS.replaces}> ?old }}")
+    assert sorted(row["old"].value for row in replaced) == sorted([old, new])
+    client = create_app({"STORE": store, "BASE": base}).test_client()
+    document = client.get(old.removeprefix(base[:-1]), headers={"Accept": "text/turtle"})
+    assert document.status_code == 303
+    page = client.get(document.headers["Location"], headers={"Accept": "text/turtle"})
+    assert page.status_code == 200 and newest in page.text
+    store.close()
+
+
+def speeches(store: EmbeddedStore) -> list[str]:
+    rows = store.select("SELECT ?s WHERE { ?s a <https://w3id.org/speechld/ontology#Speech> }")
+    return [row["s"].value for row in rows]

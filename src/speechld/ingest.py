@@ -18,6 +18,8 @@ from itertools import chain, islice
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from rdflib.namespace import DCTERMS
+
 from speechld import __version__
 from speechld.errors import NotASpeech, ParseError, SpeechldError
 from speechld.inputs import DEFAULT_LIMIT, Item, Page, decoded, read_items
@@ -127,7 +129,12 @@ def source_graph(speech: Speech, mint: Minter, ingested: datetime) -> SourceGrap
     graph = page_graph(speech, mint, ingested, __version__)
     shared = str(mint.graph("shared"))
     return SourceGraph(
-        graph.name.value, ntriples(graph.triples), graph.digest, ntriples(graph.shared), shared
+        graph.name.value,
+        ntriples(graph.triples),
+        graph.digest,
+        ntriples(graph.shared),
+        shared,
+        str(mint.speech(speech.id)),
     )
 
 
@@ -138,10 +145,42 @@ def with_digest(graph: SourceGraph) -> SourceGraph:
     return SourceGraph(graph.graph, graph.ntriples + line, digest)
 
 
-def unchanged(store: GraphStore, graphs: list[SourceGraph]) -> set[str]:
-    """The graphs the store already holds with the same content digest."""
+def unchanged(store: GraphStore, graphs: list[SourceGraph]) -> tuple[set[str], set[str]]:
+    """The graphs the store already holds with the same content digest, and those it holds
+    with another."""
     stored = store.digests([g.graph for g in graphs if g.digest])
-    return {g.graph for g in graphs if g.digest and stored.get(g.graph) == g.digest}
+    same = {g.graph for g in graphs if g.digest and stored.get(g.graph) == g.digest}
+    return same, set(stored) - same
+
+
+# The speeches a page's graph gave before (and those they had replaced in turn).
+FORMER = (
+    "SELECT DISTINCT ?g ?old WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ "
+    f"{{{{ ?old a <{SLD.Speech}> }}}} UNION {{{{ ?new <{DCTERMS.replaces}> ?old }}}} }}}} }}}}"
+)
+
+
+def with_successors(
+    store: GraphStore, graphs: list[SourceGraph], changed: set[str]
+) -> list[SourceGraph]:
+    """The graphs, a changed page's stating that its speech replaces the one(s) the page
+    gave before where its speech is another now (its opening was edited, say): the old URI
+    keeps answering, with a link to its successor."""
+    if not changed:
+        return graphs
+    names = " ".join(f"<{name}>" for name in sorted(changed))
+    former: dict[str, set[str]] = {}
+    for row in store.select(FORMER.format(graphs=names)):
+        former.setdefault(row["g"].value, set()).add(row["old"].value)
+    return [replacing(g, former.get(g.graph, set()) - {g.subject}) for g in graphs]
+
+
+def replacing(graph: SourceGraph, former: set[str]) -> SourceGraph:
+    """The graph with its speech stating that it replaces each of the former speeches."""
+    if not (graph.subject and former):
+        return graph
+    lines = "".join(f"<{graph.subject}> <{DCTERMS.replaces}> <{old}> .\n" for old in sorted(former))
+    return graph._replace(ntriples=graph.ntriples + lines)
 
 
 # What became of one page: ("stored", graph), ("skipped", message) or ("failed", message).
@@ -346,9 +385,10 @@ def ingest(
 
     def commit() -> None:
         nonlocal described, published
-        same = unchanged(store, pending)
+        same, changed = unchanged(store, pending)
         due = time.monotonic() - published >= PUBLISH_EVERY
-        store.replace((g for g in pending if g.graph not in same), publish=due)
+        written = with_successors(store, [g for g in pending if g.graph not in same], changed)
+        store.replace(written, publish=due)
         published = time.monotonic() if due else published
         summary.stored += len(first)
         summary.unchanged += len(same & first)

@@ -51,6 +51,7 @@ class SourceGraph(NamedTuple):
     digest: str = ""  # the content digest it states (sld:contentDigest), if any
     shared: str = ""  # N-Triples for the shared graph
     shared_graph: str = ""  # the shared graph's name
+    subject: str = ""  # the speech the page gives, if it gives one
 
 
 def shared_blocks(graphs: Iterable[SourceGraph], keyword: str = "") -> str:
