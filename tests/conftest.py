@@ -17,7 +17,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from speechld.store import EmbeddedStore
+from speechld.store import EmbeddedStore, GraphStore, RemoteStore
 from speechld.web import create_app
 
 from . import virtuoso as virtuoso_server
@@ -141,3 +141,20 @@ def web_app(web_data: EmbeddedStore) -> Flask:
 def client(web_app: Flask) -> FlaskClient:
     """A test client of web_app (test modules with other data define their own)."""
     return web_app.test_client()
+
+
+@pytest.fixture(params=["embedded", "virtuoso"])
+def each_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """An empty store of each kind: embedded on disk, and the session's Virtuoso, cleared
+    (holding only its own system graphs)."""
+    if request.param == "embedded":
+        embedded = EmbeddedStore(tmp_path / "store")
+        yield embedded
+        embedded.close()
+        return
+    server: Virtuoso = request.getfixturevalue("virtuoso")
+    server.clear()
+    remote = RemoteStore(server.settings)
+    yield remote
+    remote.close()
+    server.clear()

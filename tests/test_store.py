@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,7 +14,7 @@ from rdflib.compare import isomorphic
 from speechld.errors import QueryError, StoreError
 from speechld.ingest import dataset_graph, ingest
 from speechld.parse import parse_page
-from speechld.store import EmbeddedStore, GraphStore, RemoteSettings, RemoteStore, SourceGraph
+from speechld.store import GraphStore, RemoteSettings, RemoteStore, SourceGraph
 from speechld.store.base import dataset_base, query_form
 from speechld.store.stats import stats
 from speechld.vocab import Minter
@@ -50,20 +49,10 @@ def content(speech: str, label: str) -> str:
     )
 
 
-@pytest.fixture(params=["embedded", "virtuoso"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+@pytest.fixture()
+def store(each_store: GraphStore) -> GraphStore:
     """An empty store of each kind."""
-    if request.param == "embedded":
-        embedded = EmbeddedStore(tmp_path / "store")
-        yield embedded
-        embedded.close()
-        return
-    server: Virtuoso = request.getfixturevalue("virtuoso")
-    server.clear()
-    remote = RemoteStore(server.settings)
-    yield remote
-    remote.close()
-    server.clear()
+    return each_store
 
 
 def fill(store: GraphStore) -> None:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from speechld.ingest import dataset_graph
-from speechld.store import EmbeddedStore, GraphStore, RemoteStore, SourceGraph
+from speechld.store import EmbeddedStore, GraphStore, SourceGraph
 from speechld.vocab import Minter
 from speechld.web.figures import FIGURES, Counts, Members, _count_shared, count, load, save
 from speechld.web.store import Cache
-
-from .virtuoso import Virtuoso
 
 PREFIX = "http://x/id/speech/"
 BASE = "http://127.0.0.1:5000/"
@@ -124,20 +121,10 @@ def test_a_figure_is_recomputed_once_at_a_time_and_rests_in_between() -> None:
     assert cache.claim("base")  # each figure rests on its own
 
 
-@pytest.fixture(params=["embedded", "virtuoso"])
-def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+@pytest.fixture()
+def store(each_store: GraphStore) -> GraphStore:
     """An empty store of each kind (Virtuoso holding its own system graphs besides)."""
-    if request.param == "embedded":
-        embedded = EmbeddedStore(None)
-        yield embedded
-        embedded.close()
-        return
-    server: Virtuoso = request.getfixturevalue("virtuoso")
-    server.clear()
-    remote = RemoteStore(server.settings)
-    yield remote
-    remote.close()
-    server.clear()
+    return each_store
 
 
 def test_figures_count_our_graphs_alone_and_each_example_once(store: GraphStore) -> None:
