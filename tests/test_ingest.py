@@ -538,10 +538,11 @@ def test_a_page_whose_speech_became_another_links_the_old_speech_to_the_new() ->
     replaced = store.select(f"SELECT ?old WHERE {{ <{newest}> <{DCTERMS.replaces}> ?old }}")
     assert sorted(row["old"].value for row in replaced) == sorted([old, new])
     client = create_app({"STORE": store, "BASE": base}).test_client()
-    document = client.get(old.removeprefix(base[:-1]), headers={"Accept": "text/turtle"})
-    assert document.status_code == 303
-    page = client.get(document.headers["Location"], headers={"Accept": "text/turtle"})
-    assert page.status_code == 200 and newest in page.text
+    for former in (old, new):  # the successor's URI, however old the one asked for
+        moved = client.get(former.removeprefix(base[:-1]), headers={"Accept": "text/turtle"})
+        assert moved.status_code == 301
+        assert moved.headers["Location"] == newest.removeprefix(base[:-1])
+    assert client.get(newest.removeprefix(base[:-1])).status_code == 303
     store.close()
 
 

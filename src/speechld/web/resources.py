@@ -6,6 +6,8 @@ import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
+from pyoxigraph import NamedNode
+from rdflib.namespace import DCTERMS
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -21,6 +23,7 @@ bp = Blueprint("resources", __name__)
 
 TOTALS = "speechld.totals"  # the app's link counts of paged resources, by (URI, data version)
 TOTALS_KEPT = 1024  # counts kept before they are all dropped
+SUCCESSOR = f"SELECT ?new WHERE {{{{ ?new <{DCTERMS.replaces}> {{old}} ; a <{SLD.Speech}> }}}}"
 LAST_PAGE = 10**9  # far past any page, yet its offset is well within the store's range
 SAFE = "/:@!$&'()*+,;=~"  # kept as they are in the paths we write
 # Characters an IRI may not hold: percent-encoded when a request path is read as a URI.
@@ -110,14 +113,26 @@ def document_headers(
 
 @bp.get("/id/<path:key>")
 def thing(key: str) -> BaseResponse:
-    """A thing's URI: 303 See Other to its document in the format the client prefers."""
+    """A thing's URI: 303 See Other to its document in the format the client prefers; a
+    speech's former URI, 301 Moved Permanently to its successor's."""
     uri = thing_uri(key)
     term, store = node(uri), get_store()
-    if not (store.triples(term, limit=1) or store.triples(object=term, limit=1)):
-        raise NotFound(f"{uri} names nothing in this dataset.")
+    if not store.triples(term, limit=1):
+        moved = successor(term)
+        if moved is not None:
+            return redirect(local_path("id", moved.removeprefix(base() + "id/")), 301)
+        if not store.triples(object=term, limit=1):
+            raise NotFound(f"{uri} names nothing in this dataset.")
     response = redirect(doc_path(key, negotiate()), 303)
     response.vary.add("Accept")
     return response
+
+
+def successor(term: NamedNode) -> str | None:
+    """The speech that replaces a former one (its page's opening since edited), if any."""
+    rows = get_store().select(SUCCESSOR.format(old=term))
+    found = sorted(row["new"].value for row in rows)
+    return found[0] if found else None
 
 
 @bp.get("/doc/<path:path>")
