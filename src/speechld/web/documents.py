@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
-from rdflib import RDF
+from rdflib import RDF, BNode, Graph
 from rdflib.namespace import FOAF
 
 from speechld.formats import QUADS, Format
+from speechld.rdf import graph
 from speechld.web.terms import PREFIXES, jsonld_context
 
 HYDRA = PREFIXES["hydra"]
@@ -74,100 +74,49 @@ def collection_triples(
     return triples
 
 
-def jsonld(triples: Iterable[Triple], context_url: str) -> bytes:
-    """Compact JSON-LD under our context, which the document names by its URL.
-
-    Written here rather than by rdflib, which rewrites literals on the way (a dateTime's
-    `Z` becomes `+00:00`): every literal keeps its lexical form exactly. The document is
-    flat, one node per subject in `@graph`, blank nodes named `_:...`.
-    """
-    compact = Compactor.of(jsonld_context()["@context"])
-    nodes: dict[str, dict[str, list[Any]]] = {}
-    for t in triples:
-        node = nodes.setdefault(_id(t.subject), {})
-        if t.predicate.value == TYPE and isinstance(t.object, NamedNode):
-            key, value = "@type", compact.vocab(t.object.value)
-        else:
-            key, value = compact.entry(t.predicate.value, t.object)
-        values = node.setdefault(key, [])
-        if value not in values:
-            values.append(value)
-    graph = [
-        {"@id": subject} | {k: vs[0] if len(vs) == 1 else vs for k, vs in node.items()}
-        for subject, node in nodes.items()
-    ]
-    data = {"@context": context_url, "@graph": graph}
+def jsonld(triples: list[Triple], context_url: str) -> bytes:
+    """Compact JSON-LD under our context, which the document names by its URL."""
+    rdf = graph(triples)
+    context = without_id_coercion(jsonld_context()["@context"], bnode_predicates(rdf))
+    text = rdf.serialize(format="json-ld", context=context, auto_compact=True)
+    data = json.loads(text)
+    data["@context"] = context_url
+    if "@graph" in data:  # nodes in the order the document gives them: its topic first
+        first = {str(node_id(t.subject)): i for i, t in reversed(list(enumerate(triples)))}
+        data["@graph"].sort(key=lambda node: first.get(node.get("@id", ""), len(first)))
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _id(term: object) -> str:
-    """A node's @id: its IRI, or `_:name` for a blank node."""
-    if isinstance(term, BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, NamedNode):
-        return term.value
-    raise TypeError(f"JSON-LD has no node for {term!r}")
+def node_id(term: object) -> str:
+    """A node's @id as rdflib's JSON-LD names it: its IRI, or `_:name` for a blank node."""
+    return f"_:{term.value}" if isinstance(term, BlankNode) else str(getattr(term, "value", term))
 
 
-@dataclass(frozen=True)
-class Compactor:
-    """Short names from a JSON-LD context: class terms, and property terms by their coercion."""
+def bnode_predicates(rdf: Graph) -> set[str]:
+    """The predicates that have a blank node as object somewhere in the graph."""
+    return {str(p) for _, p, o in rdf if isinstance(o, BNode)}
 
-    prefixes: dict[str, str]  # namespace IRI -> prefix
-    classes: dict[str, str]  # class IRI -> term
-    properties: dict[str, dict[str | None, str]]  # property IRI -> {its @type or None: term}
 
-    @classmethod
-    def of(cls, context: dict[str, Any]) -> Compactor:
-        """The compactor of a context of prefixes, `term: "prefix:name"` and term objects."""
-        namespaces = {k: v for k, v in context.items() if isinstance(v, str) and ":" not in k}
-        namespaces = {k: v for k, v in namespaces.items() if v.endswith(("/", "#"))}
+def without_id_coercion(context: dict[str, Any], predicates: set[str]) -> dict[str, Any]:
+    """The context with `@type: @id` dropped for the given predicates.
 
-        def expand(curie: str) -> str:
-            prefix, _, rest = curie.partition(":")
-            return namespaces[prefix] + rest if prefix in namespaces else curie
+    rdflib's compaction drops a blank node object (and its description) when the term
+    coerces to `@id`; an explicit `{"@id": "_:b"}` keeps both.
+    """
+    if not predicates:
+        return context
+    namespaces = {k: v for k, v in context.items() if isinstance(v, str)}
 
-        classes: dict[str, str] = {}
-        properties: dict[str, dict[str | None, str]] = {}
-        for term, value in context.items():
-            if isinstance(value, str) and term not in namespaces:
-                classes.setdefault(expand(value), term)
-            elif isinstance(value, dict) and "@id" in value:
-                coercion = value.get("@type")
-                kind = coercion if coercion == "@id" or coercion is None else expand(coercion)
-                properties.setdefault(expand(value["@id"]), {}).setdefault(kind, term)
-        return cls({v: k for k, v in namespaces.items()}, classes, properties)
+    def expand(iri: str) -> str:
+        prefix, _, rest = iri.partition(":")
+        return namespaces[prefix] + rest if prefix in namespaces else iri
 
-    def curie(self, iri: str) -> str:
-        """The IRI as prefix:name where a prefix fits, else the IRI."""
-        for namespace, prefix in self.prefixes.items():
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return iri
-
-    def vocab(self, iri: str) -> str:
-        """A class (or datatype) as its term, else prefix:name."""
-        return self.classes.get(iri) or self.curie(iri)
-
-    def entry(self, predicate: str, obj: object) -> tuple[str, Any]:
-        """The key and value of one statement: the term whose coercion fits the object, a
-        bare string where the coercion says it all, else the explicit form."""
-        terms = self.properties.get(predicate, {})
-        if isinstance(obj, NamedNode | BlankNode):
-            if "@id" in terms:
-                return terms["@id"], _id(obj)
-            return terms.get(None) or self.curie(predicate), {"@id": _id(obj)}
-        if not isinstance(obj, Literal):
-            raise TypeError(f"JSON-LD has no value for {obj!r}")
-        datatype = obj.datatype.value if obj.datatype else STRING
-        if obj.language:
-            value: dict[str, str] = {"@value": obj.value, "@language": obj.language}
-            return terms.get(None) or self.curie(predicate), value
-        kind = None if datatype == STRING else datatype
-        if kind in terms:
-            return terms[kind], obj.value
-        value = {"@value": obj.value} | ({"@type": self.vocab(datatype)} if kind else {})
-        return terms.get(None) or self.curie(predicate), value
+    return {
+        term: {k: v for k, v in value.items() if k != "@type"}
+        if isinstance(value, dict) and expand(str(value.get("@id", ""))) in predicates
+        else value
+        for term, value in context.items()
+    }
 
 
 def serialize_graph(triples: list[Triple], fmt: Format, context_url: str) -> bytes:
