@@ -17,7 +17,7 @@ from rdflib import RDF, RDFS
 from rdflib.namespace import DCTERMS, FOAF, PROV, XSD, DefinedNamespace, Namespace
 
 from speechld.record import Speech
-from speechld.vocab import SCHEMA, SLD, Minter, language_iri
+from speechld.vocab import ACTIVITY, SCHEMA, SLD, Minter, language_iri
 
 # An absolute IRI: a scheme of two letters or more (so `C:\...` is a path) and no character
 # that N-Triples forbids in an IRI.
@@ -170,7 +170,7 @@ def provenance_triples(
         raise ValueError(f"ingest time {ingested.isoformat()} has no time zone")
     when = Literal(ingested.isoformat(), datatype=xsd.dateTime)
     origin = source_term(source)
-    activity = NamedNode(f"{graph.value}#ingest")
+    activity = NamedNode(f"{graph.value}#{ACTIVITY}")
     software = iri(mint.software(version))
     yield Triple(graph, rdf.type, prov.Entity)
     yield Triple(graph, sld.contentDigest, Literal(digest))

@@ -138,6 +138,7 @@ def _is_base(base: str) -> bool:
 
 
 DATASET = ".well-known/void#dataset"  # the dataset's URI, relative to the base
+ACTIVITY = "ingest"  # the fragment naming the activity that wrote a source page's graph
 
 
 class Minter:

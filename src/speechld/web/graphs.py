@@ -13,6 +13,7 @@ from pyoxigraph import NamedNode, Triple
 from werkzeug.exceptions import NotFound
 
 from speechld.formats import HTML, NAMED_GRAPH_FORMATS, Format
+from speechld.vocab import ACTIVITY
 from speechld.web import views
 from speechld.web.describe import node
 from speechld.web.documents import paging_triples, serialize_named_graph
@@ -23,7 +24,6 @@ from speechld.web.store import base, get_store, summaries, version
 bp = Blueprint("graphs", __name__)
 
 PREFIX = "graph"
-ACTIVITY = "ingest"  # the fragment naming the activity that wrote a source page's graph
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from rdflib import RDF, RDFS, XSD
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 
 from speechld.mapper import source_key
-from speechld.vocab import SCHEMA, SLD
+from speechld.vocab import ACTIVITY, SCHEMA, SLD
 from speechld.web import terms
 
 Node = NamedNode | BlankNode | Literal
@@ -26,7 +26,6 @@ DATES = (str(XSD.date), str(XSD.dateTime))
 STRING = str(XSD.string)
 SPEECH, SITTING = str(SLD.Speech), str(SLD.Sitting)
 LANGUAGE_IRIS = ("http://id.loc.gov/vocabulary/iso639-1/", "http://id.loc.gov/vocabulary/iso639-2/")
-ACTIVITY = "#ingest"  # the fragment of a graph's ingest activity
 # What a list of the resources linking through a property is about, from the page's title.
 HEADINGS = {
     str(SLD.speaker): "Speeches by {}",
@@ -258,7 +257,7 @@ class Index:
         if SITTING in types and isinstance(day, Literal):
             return Value(f"Sitting of {format_date(day.value)}")
         used = self.first(key, PROV.used)
-        if key.endswith(ACTIVITY) and isinstance(used, NamedNode | Literal):
+        if key.endswith("#" + ACTIVITY) and isinstance(used, NamedNode | Literal):
             return Value(f"Ingest of {source_value(used).text}")
         found = self.best(key)
         return Value(found.value, lang=shown_language(found)) if found else None
@@ -310,8 +309,8 @@ class Index:
             return Value(language_name(key.rsplit("/", 1)[-1]) or key, key)
         if key.startswith("file:"):
             return source_value(node)
-        if key.endswith(ACTIVITY):
-            return Value(f"Ingest of graph {key[: -len(ACTIVITY)].rsplit('/', 1)[-1]}", key)
+        if key.endswith("#" + ACTIVITY):
+            return Value(f"Ingest of graph {key[: -len(ACTIVITY) - 1].rsplit('/', 1)[-1]}", key)
         return Value(key, key)
 
     def date(self, subject: str) -> str | None:
