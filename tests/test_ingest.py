@@ -546,6 +546,28 @@ def test_a_page_whose_speech_became_another_links_the_old_speech_to_the_new() ->
     store.close()
 
 
+def test_a_speech_another_page_still_gives_is_replaced_by_none() -> None:
+    base, text = "http://example.org/", SEED.read_text(encoding="utf-8")
+    danish, swedish = (f"https://www.norden.org/{lang}/speech/seed" for lang in ("da", "sv"))
+    opening = next(line for line in text.splitlines() if line.startswith("Menneskehandel"))
+    edited = text.replace(opening, "Kjære president. " + opening, 1)
+    store = EmbeddedStore(None)
+    ingest(store, [], base, items=[(danish, text), (swedish, text)])
+    (old,) = speeches(store)
+    ingest(store, [], base, items=[(danish, edited)])
+    assert old in speeches(store) and len(speeches(store)) == 2
+    replaces = f"SELECT ?new ?old WHERE {{ ?new <{DCTERMS.replaces}> ?old }}"
+    assert not list(store.select(replaces))  # the Swedish page still gives the old speech
+    client = create_app({"STORE": store, "BASE": base}).test_client()
+    assert client.get(old.removeprefix(base[:-1])).status_code == 303
+    ingest(store, [], base, items=[(swedish, edited)])  # now no page gives it
+    (new,) = speeches(store)
+    rows = store.select(replaces)
+    assert [(row["new"].value, row["old"].value) for row in rows] == [(new, old)]
+    store.close()
+
+
 def speeches(store: EmbeddedStore) -> list[str]:
-    rows = store.select("SELECT ?s WHERE { ?s a <https://w3id.org/speechld/ontology#Speech> }")
+    query = "SELECT DISTINCT ?s WHERE { ?s a <https://w3id.org/speechld/ontology#Speech> }"
+    rows = store.select(query)
     return [row["s"].value for row in rows]

@@ -158,6 +158,11 @@ FORMER = (
     "SELECT DISTINCT ?g ?old WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ "
     f"{{{{ ?old a <{SLD.Speech}> }}}} UNION {{{{ ?new <{DCTERMS.replaces}> ?old }}}} }}}} }}}}"
 )
+# Which of those speeches another page, not among the changed, still gives.
+GIVEN_ELSEWHERE = (
+    "SELECT DISTINCT ?old WHERE {{ VALUES ?old {{ {speeches} }} "
+    f"GRAPH ?h {{{{ ?old a <{SLD.Speech}> }}}} FILTER(?h NOT IN ({{graphs}})) }}}}"
+)
 
 
 def with_successors(
@@ -165,14 +170,20 @@ def with_successors(
 ) -> list[SourceGraph]:
     """The graphs, a changed page's stating that its speech replaces the one(s) the page
     gave before where its speech is another now (its opening was edited, say): the old URI
-    keeps answering, with a link to its successor."""
+    keeps answering, with a link to its successor. A speech that another page still gives
+    (the same speech read from a page in another language) is replaced by none."""
     if not changed:
         return graphs
-    names = " ".join(f"<{name}>" for name in sorted(changed))
+    names = [f"<{name}>" for name in sorted(changed)]
     former: dict[str, set[str]] = {}
-    for row in store.select(FORMER.format(graphs=names)):
+    for row in store.select(FORMER.format(graphs=" ".join(names))):
         former.setdefault(row["g"].value, set()).add(row["old"].value)
-    return [replacing(g, former.get(g.graph, set()) - {g.subject}) for g in graphs]
+    olds = set().union(*former.values()) - {g.subject for g in graphs}
+    if olds:
+        speeches = " ".join(f"<{old}>" for old in sorted(olds))
+        given = store.select(GIVEN_ELSEWHERE.format(speeches=speeches, graphs=", ".join(names)))
+        olds -= {row["old"].value for row in given}
+    return [replacing(g, former.get(g.graph, set()) & olds) for g in graphs]
 
 
 def replacing(graph: SourceGraph, former: set[str]) -> SourceGraph:
