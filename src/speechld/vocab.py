@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from pyoxigraph import NamedNode
@@ -57,11 +58,13 @@ LPV = Namespace("http://purl.org/linkedpolitics/vocabulary/")
 OPENGOV = Namespace("http://www.w3.org/ns/opengov#")
 
 _WORDS = re.compile(r"[^\W_]+")
+_SAFE = re.compile(r"[A-Za-z0-9._~-]*")  # what quote() keeps as it is in a path segment
 _FOLD = str.maketrans(
     {"þ": "th", "ð": "d", "æ": "ae", "ø": "o", "ß": "ss", "ł": "l", "đ": "d", "œ": "oe"}
 )
 
 
+@lru_cache(maxsize=8192)  # a corpus names a few thousand speakers, each many times
 def slug(name: str) -> str:
     """A readable, stable ASCII key for a name; a hashed key when it has letters ASCII lacks.
 
@@ -89,7 +92,7 @@ def slug(name: str) -> str:
 
 def _key(key: str) -> str:
     """A key as one URI path segment: kept as is when it is already safe."""
-    return quote(key, safe="-._~")
+    return key if _SAFE.fullmatch(key) else quote(key, safe="-._~")
 
 
 def language_iri(tag: str) -> URIRef:
