@@ -243,6 +243,15 @@ def test_list_pages(client: FlaskClient) -> None:
     assert client.get("/list/nothing").status_code == 404
 
 
+def test_a_kinds_folder_uri_leads_to_its_list(client: FlaskClient) -> None:
+    for accept, path in ((BROWSER, "/list/person"), ("text/turtle", "/list/person")):
+        response = client.get("/id/person/", headers={"Accept": accept})
+        assert response.status_code == 303 and response.headers["Location"] == path
+        assert client.get(path, headers={"Accept": accept}).status_code == 200
+    assert client.get("/id/nothing/").status_code == 404
+    assert client.get("/id/group/").headers["Location"].startswith("/doc/group/")  # a scheme
+
+
 def varies(response: TestResponse) -> set[str]:
     return {name.strip() for name in response.headers.get("Vary", "").split(",")}
 

@@ -16,6 +16,7 @@ from speechld.vocab import SLD
 from speechld.web import views
 from speechld.web.describe import Description, count_inverse, describe, node, source_graphs
 from speechld.web.documents import document_triples, serialize_graph
+from speechld.web.figures import members
 from speechld.web.negotiation import negotiate, split_suffix
 from speechld.web.store import base, dataset_uri, get_store, last_modified, summaries, version
 
@@ -114,7 +115,8 @@ def document_headers(
 @bp.get("/id/<path:key>")
 def thing(key: str) -> BaseResponse:
     """A thing's URI: 303 See Other to its document in the format the client prefers; a
-    speech's former URI, 301 Moved Permanently to its successor's."""
+    speech's former URI, 301 Moved Permanently to its successor's; the folder of a kind of
+    things (/id/person/), 303 to their list."""
     uri = thing_uri(key)
     term, store = node(uri), get_store()
     if not store.triples(term, limit=1):
@@ -122,8 +124,16 @@ def thing(key: str) -> BaseResponse:
         if moved is not None:
             return redirect(local_path("id", moved.removeprefix(base() + "id/")), 301)
         if not store.triples(object=term, limit=1):
+            kind = key.removesuffix("/")
+            if key.endswith("/") and members(kind):  # /id/person/: the folder of every person
+                return see_other(local_path("list", kind))
             raise NotFound(f"{uri} names nothing in this dataset.")
-    response = redirect(doc_path(key, negotiate()), 303)
+    return see_other(doc_path(key, negotiate()))
+
+
+def see_other(path: str) -> BaseResponse:
+    """303 See Other to a document whose format follows the request's Accept header."""
+    response = redirect(path, 303)
     response.vary.add("Accept")
     return response
 
