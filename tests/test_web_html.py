@@ -97,7 +97,8 @@ def test_the_speech_page_shows_guest_non_attached_sources_and_graphs(
 ) -> None:
     page = client.get("/doc/speech/fixture-2.html").text
     assert "Gæst Gæstesen</a> (external speaker)</dd>" in page
-    assert "<dt>Party group</dt><dd>Non-attached</dd>" in page
+    status = '<a href="/id/group/non-attached">Non-attached</a>'  # the concept says what it is
+    assert f"<dt>Party group</dt><dd>{status}</dd>" in page
     assert "<dt>Sources</dt>" in page
     assert "<div>gaest.txt</div>" in page  # a local file by its name alone
     assert "/home/someone" not in page and 'href="file:' not in page

@@ -12,7 +12,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from rdflib import RDF, RDFS, XSD
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 
-from speechld.mapper import source_key
+from speechld.mapper import NON_ATTACHED, source_key
 from speechld.vocab import ACTIVITY, SCHEMA, SLD
 from speechld.web import terms
 
@@ -155,7 +155,7 @@ class SpeechView:
     status: tuple[Value, ...]  # the record's state as the page gives it: the text may change
     roles: tuple[Value, ...]
     group: Value | None
-    non_attached: bool
+    non_attached: Value | None  # the status of a member of no party group, linked to its concept
     function: Value | None
     type: Value | None  # the type's concept, by its English name
     wording: tuple[Value, ...]  # the type as the source pages name it, where they differ
@@ -479,7 +479,9 @@ def speech(index: Index, uri: str, base: str, graphs: Iterable[str] = ()) -> Spe
         status=tuple(index.value(o) for o in index.objects(uri, SLD.speechStatus)),
         roles=tuple(index.value(o) for o in index.objects(uri, SLD.speakerRole)),
         group=linked("group"),
-        non_attached=_true(literal(SLD.nonAttached)),
+        non_attached=Value("Non-attached", f"{base}id/group/{NON_ATTACHED}")
+        if _true(literal(SLD.nonAttached))
+        else None,
         function=linked("function"),
         type=english,
         wording=wording,
