@@ -332,9 +332,9 @@ def write_result(result: QueryResult, name: str | None, out: BinaryIO) -> None:
     evaluates the query as it writes, so a failure there is the query's."""
     try:
         if isinstance(result, QueryTriples):
-            result.serialize(out, graph_format(name).rdf)
+            result.serialize(out, output_format(name, graph=True).rdf)
         else:
-            result.serialize(out, results_format(name).results)
+            result.serialize(out, output_format(name, graph=False).results)
         out.flush()
     except OSError as error:
         if error.errno is not None:
@@ -342,24 +342,22 @@ def write_result(result: QueryResult, name: str | None, out: BinaryIO) -> None:
         raise QueryError(f"the query failed: {error}") from error
 
 
-def graph_format(name: str | None) -> Format:
-    """The format to write a CONSTRUCT or DESCRIBE result in; a usage error if not one."""
-    fmt = by_name(name or "turtle")
-    if fmt.rdf is None:
-        raise click.UsageError(
-            f"--format {fmt.name} is for SELECT/ASK results; a graph is written as "
-            + ", ".join(GRAPH_NAMES)
-        )
-    return fmt
+# For a graph and for SELECT/ASK results: the default format, what a format of the other
+# kind is for, what this kind is written as.
+OUTPUTS = {
+    True: ("turtle", "SELECT/ASK results", "a graph is", GRAPH_NAMES),
+    False: ("tsv", "graphs", "SELECT/ASK results are", RESULT_NAMES),
+}
 
 
-def results_format(name: str | None) -> Format:
-    """The format to write SELECT or ASK results in; a usage error if not one."""
-    fmt = by_name(name or "tsv")
-    if fmt.results is None:
+def output_format(name: str | None, graph: bool) -> Format:
+    """The format to write a graph (CONSTRUCT, DESCRIBE) or SELECT/ASK results in; a usage
+    error if the format named is for the other kind."""
+    default, other, this, names = OUTPUTS[graph]
+    fmt = by_name(name or default)
+    if (fmt.rdf if graph else fmt.results) is None:
         raise click.UsageError(
-            f"--format {fmt.name} is for graphs; SELECT/ASK results are written as "
-            + ", ".join(RESULT_NAMES)
+            f"--format {fmt.name} is for {other}; {this} written as " + ", ".join(names)
         )
     return fmt
 
