@@ -98,6 +98,20 @@ def by_graph(quads: set[ox.Quad]) -> dict[str, set[ox.Quad]]:
     return groups
 
 
+def wait_for_snapshots(
+    store: Path, count: int, process: subprocess.Popen[str] | subprocess.Popen[bytes]
+) -> None:
+    """Wait (a minute at most) until an ingest has published `count` snapshots of the store,
+    or has ended."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + 60
+    while len(seen) < count and time.monotonic() < deadline and process.poll() is None:
+        name = current(store) if store.exists() else None
+        if name is not None:
+            seen.add(name)
+        time.sleep(0.01)
+
+
 def test_killed_ingest_leaves_whole_sources_and_a_rerun_completes_it(tmp_path: Path) -> None:
     # Enough pages for the ingest to outlast its first publication (once a second).
     inputs = write_pages(tmp_path / "pages", 6000)
@@ -114,14 +128,8 @@ def test_killed_ingest_leaves_whole_sources_and_a_rerun_completes_it(tmp_path: P
         start_new_session=True,
         cwd=ROOT,
     )
-    seen: set[str] = set()
-    deadline = time.monotonic() + 60
     # The snapshot of the opened store, then one published part-way through.
-    while len(seen) < 2 and time.monotonic() < deadline and process.poll() is None:
-        name = current(killed) if killed.exists() else None
-        if name is not None:
-            seen.add(name)
-        time.sleep(0.01)
+    wait_for_snapshots(killed, 2, process)
     time.sleep(random.uniform(0, 0.3))
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
@@ -172,14 +180,8 @@ def test_a_signal_stops_a_parallel_ingest_at_once_and_says_what_it_stored(
         cwd=ROOT,
     )
     try:
-        seen: set[str] = set()
-        deadline = time.monotonic() + 60
         # Two publications: by then the workers parse (the first pages are parsed inline).
-        while len(seen) < 3 and time.monotonic() < deadline and process.poll() is None:
-            name = current(store) if store.exists() else None
-            if name is not None:
-                seen.add(name)
-            time.sleep(0.01)
+        wait_for_snapshots(store, 3, process)
         sent = time.monotonic()
         os.killpg(process.pid, signum)
         time.sleep(0.05)
