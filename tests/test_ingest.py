@@ -573,3 +573,20 @@ def speeches(store: EmbeddedStore) -> list[str]:
     query = "SELECT DISTINCT ?s WHERE { ?s a <https://w3id.org/speechld/ontology#Speech> }"
     rows = store.select(query)
     return [row["s"].value for row in rows]
+
+
+def test_a_replaced_speech_that_a_later_page_gives_again_is_replaced_by_none() -> None:
+    base, text = "http://example.org/", SEED.read_text(encoding="utf-8")
+    danish, swedish = (f"https://www.norden.org/{lang}/speech/seed" for lang in ("da", "sv"))
+    opening = next(line for line in text.splitlines() if line.startswith("Menneskehandel"))
+    edited = text.replace(opening, "Kjære president. " + opening, 1)
+    store = EmbeddedStore(None)
+    ingest(store, [], base, items=[(danish, text)])
+    (old,) = speeches(store)
+    # The edited page comes in one batch, a page still giving the old speech in the next.
+    ingest(store, [], base, batch=1, items=[(danish, edited), (swedish, text)])
+    assert old in speeches(store) and len(speeches(store)) == 2
+    assert not list(store.select(f"SELECT ?new WHERE {{ ?new <{DCTERMS.replaces}> ?old }}"))
+    client = create_app({"STORE": store, "BASE": base}).test_client()
+    assert client.get(old.removeprefix(base[:-1])).status_code == 303
+    store.close()

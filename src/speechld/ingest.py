@@ -18,6 +18,7 @@ from itertools import chain, islice
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from pyoxigraph import NamedNode
 from rdflib.namespace import DCTERMS
 
 from speechld import __version__
@@ -184,6 +185,31 @@ def with_successors(
         given = store.select(GIVEN_ELSEWHERE.format(speeches=speeches, graphs=", ".join(names)))
         olds -= {row["old"].value for row in given}
     return [replacing(g, former.get(g.graph, set()) & olds) for g in graphs]
+
+
+# Graphs saying their speech replaces one that a page gives after all, and that speech.
+STALE_SUCCESSORS = (
+    "SELECT DISTINCT ?g ?old WHERE { { SELECT DISTINCT ?g ?old WHERE { GRAPH ?g "
+    f"{{ ?new <{DCTERMS.replaces}> ?old }} }} }} "
+    f"FILTER EXISTS {{ GRAPH ?h {{ ?old a <{SLD.Speech}> }} }} }}"
+)
+GRAPH_CONTENT = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+REPLACES = NamedNode(str(DCTERMS.replaces))
+
+
+def drop_stale_successors(store: GraphStore) -> int:
+    """Drop the links from a speech to one it replaced that a page gives after all (a page
+    read in a later batch, or an ingest stopped between batches); the graphs mended."""
+    stale: dict[str, set[NamedNode]] = {}
+    for row in store.select(STALE_SUCCESSORS):
+        stale.setdefault(row["g"].value, set()).add(row["old"])
+    mended = []
+    for name, olds in stale.items():
+        content = store.construct(GRAPH_CONTENT.format(graph=name))
+        kept = [t for t in content if not (t.predicate == REPLACES and t.object in olds)]
+        mended.append(SourceGraph(name, ntriples(kept)))
+    store.replace(mended, publish=False)
+    return len(mended)
 
 
 def replacing(graph: SourceGraph, former: set[str]) -> SourceGraph:
@@ -434,6 +460,8 @@ def ingest(
         if pending or not described:
             with hold():
                 commit()
+        with hold():
+            drop_stale_successors(store)
         if summary.stored > summary.unchanged:
             prune_shared(store, mint)
         store.publish()
