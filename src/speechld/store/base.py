@@ -112,6 +112,8 @@ class GraphStore(Protocol):
     `default-graph-uri` / `named-graph-uri`), which then wins over the query's.
     """
 
+    in_process: bool  # whether reads are index lookups in this process, cheaper than a query
+
     def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
         """Replace each named graph by its new content; each graph all or nothing.
 

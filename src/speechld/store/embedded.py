@@ -147,6 +147,8 @@ class EmbeddedStore:
     moves to a newer snapshot within RECHECK seconds of its publication.
     """
 
+    in_process = True
+
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only and path is not None

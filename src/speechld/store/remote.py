@@ -250,6 +250,8 @@ def _literal(text: str) -> str:
 class RemoteStore:
     """A SPARQL 1.1 store over HTTP; only the graphs under `{base}graph/` are ours."""
 
+    in_process = False
+
     def __init__(self, settings: RemoteSettings, *, read_only: bool = False) -> None:
         self.settings = settings
         self.read_only = read_only
