@@ -299,7 +299,7 @@ class EmbeddedStore:
             union = not has_dataset_clause(query)
             return self.store.query(query, base_iri=base_iri, use_default_graph_as_union=union)
         except SyntaxError as error:
-            raise QueryError(str(error)) from error
+            raise QueryError(f"the query is not valid SPARQL: {error}") from error
         except OSError as error:
             raise StoreError(f"the query failed: {error}") from error
 
