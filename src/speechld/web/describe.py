@@ -28,7 +28,12 @@ SUMMARY = (RDF.type, RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title)
 DATED = (*SUMMARY, SLD.dateTime, DCTERMS.date)
 LISTED = (
     *DATED,
-    *(SLD.speechNumber, SLD.speaker, SLD.speechType, SLD.typeLabel, SLD.speakerRole, PROV.used),
+    SLD.speechNumber,
+    SLD.speaker,
+    SLD.speechType,
+    SLD.typeLabel,
+    SLD.speakerRole,
+    PROV.used,
 )
 # Up to this many resources (a speech's document misses at most its source page in the
 # kept summaries), an in-process store reads their summaries from its indexes, a resource
