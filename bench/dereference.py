@@ -1,6 +1,6 @@
 """Dereferencing through a live `speechld serve`, on a synthetic corpus: prints medians.
 
-    python bench/dereference.py [--speeches N] [--requests R]
+    python -m bench.dereference [--speeches N] [--requests R]
 
 Builds a store of N synthetic speeches (mapped by speechld's own mapper, 800 speakers),
 starts `speechld serve` on it without its access log, then asks R random URIs of each

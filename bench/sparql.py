@@ -1,16 +1,17 @@
 """SPARQL endpoint vs pyoxigraph in-process, on a synthetic corpus: prints one line per workload.
 
-    python bench/sparql.py [--speeches N] [--runs R]
+    python -m bench.sparql [--speeches N] [--runs R]
 
 Builds a store of N synthetic speeches (mapped by speechld's own mapper), starts
 `speechld serve` on it, then times each query both ways: the endpoint over HTTP (a kept-alive
-session, body read) and pyoxigraph's own query + serialisation in this process. Prints the
+connection, body read) and pyoxigraph's own query + serialisation in this process. Prints the
 median times and their ratio; nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import random
 import socket
 import statistics
@@ -21,9 +22,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
-import requests
 
 from bench.peers import wait_for
 from speechld.ingest import dataset_graph, source_graph
@@ -120,8 +121,8 @@ def main() -> None:
         )
         try:
             endpoint = f"http://127.0.0.1:{port}/sparql"
-            session = requests.Session()
             wait_for(endpoint, server, 30, Path(tmp) / "serve.log")
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             local = ox.Store.read_only(str(path))
             print(f"{'workload':30} {'in-process':>12} {'endpoint':>12} {'ratio':>7}")
             for name, body in WORKLOADS.items():
@@ -134,9 +135,12 @@ def main() -> None:
 
                 def over_http(q: str = query) -> bytes:
                     headers = {"Accept": "application/sparql-results+json"}
-                    response = session.get(endpoint, params={"query": q}, headers=headers)
-                    response.raise_for_status()
-                    return response.content
+                    connection.request("GET", "/sparql?" + urlencode({"query": q}), headers=headers)
+                    response = connection.getresponse()
+                    body = response.read()
+                    if response.status != 200:
+                        raise SystemExit(f"{response.status}: {body[:300]!r}")
+                    return body
 
                 inside = median(args.runs, in_process)
                 served = median(args.runs, over_http)
