@@ -521,14 +521,23 @@ def test_serve_refuses_a_base_other_than_the_stores_clearly(seeded: Path) -> Non
     assert "not http://other.example/" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_a_page_whose_speech_became_another_links_the_old_speech_to_the_new() -> None:
-    base, source = "http://example.org/", "https://www.norden.org/no/speech/seed"
+# The same speech read from two pages, in Danish and in Swedish.
+DANISH, SWEDISH = (f"https://www.norden.org/{lang}/speech/seed" for lang in ("da", "sv"))
+
+
+def seed_and_edited() -> tuple[str, str]:
+    """The seed page, and the same page with its opening edited: a speech of another id."""
     text = SEED.read_text(encoding="utf-8")
     opening = next(line for line in text.splitlines() if line.startswith("Menneskehandel"))
+    return text, text.replace(opening, "Kjære president. " + opening, 1)
+
+
+def test_a_page_whose_speech_became_another_links_the_old_speech_to_the_new() -> None:
+    base, source = "http://example.org/", "https://www.norden.org/no/speech/seed"
+    text, edited = seed_and_edited()
     store = EmbeddedStore(None)
     ingest(store, [], base, items=[(source, text)])
     (old,) = speeches(store)
-    edited = text.replace(opening, "Kjære president. " + opening, 1)
     for _ in range(2):  # the second time, nothing changes
         ingest(store, [], base, items=[(source, edited)])
         (new,) = speeches(store)
@@ -549,23 +558,34 @@ def test_a_page_whose_speech_became_another_links_the_old_speech_to_the_new() ->
 
 
 def test_a_speech_another_page_still_gives_is_replaced_by_none() -> None:
-    base, text = "http://example.org/", SEED.read_text(encoding="utf-8")
-    danish, swedish = (f"https://www.norden.org/{lang}/speech/seed" for lang in ("da", "sv"))
-    opening = next(line for line in text.splitlines() if line.startswith("Menneskehandel"))
-    edited = text.replace(opening, "Kjære president. " + opening, 1)
+    base, (text, edited) = "http://example.org/", seed_and_edited()
     store = EmbeddedStore(None)
-    ingest(store, [], base, items=[(danish, text), (swedish, text)])
+    ingest(store, [], base, items=[(DANISH, text), (SWEDISH, text)])
     (old,) = speeches(store)
-    ingest(store, [], base, items=[(danish, edited)])
+    ingest(store, [], base, items=[(DANISH, edited)])
     assert old in speeches(store) and len(speeches(store)) == 2
     replaces = f"SELECT ?new ?old WHERE {{ ?new <{DCTERMS.replaces}> ?old }}"
     assert not list(store.select(replaces))  # the Swedish page still gives the old speech
     client = create_app({"STORE": store, "BASE": base}).test_client()
     assert client.get(old.removeprefix(base[:-1])).status_code == 303
-    ingest(store, [], base, items=[(swedish, edited)])  # now no page gives it
+    ingest(store, [], base, items=[(SWEDISH, edited)])  # now no page gives it
     (new,) = speeches(store)
     rows = store.select(replaces)
     assert [(row["new"].value, row["old"].value) for row in rows] == [(new, old)]
+    store.close()
+
+
+def test_a_replaced_speech_that_a_later_page_gives_again_is_replaced_by_none() -> None:
+    base, (text, edited) = "http://example.org/", seed_and_edited()
+    store = EmbeddedStore(None)
+    ingest(store, [], base, items=[(DANISH, text)])
+    (old,) = speeches(store)
+    # The edited page comes in one batch, a page still giving the old speech in the next.
+    ingest(store, [], base, batch=1, items=[(DANISH, edited), (SWEDISH, text)])
+    assert old in speeches(store) and len(speeches(store)) == 2
+    assert not list(store.select(f"SELECT ?new WHERE {{ ?new <{DCTERMS.replaces}> ?old }}"))
+    client = create_app({"STORE": store, "BASE": base}).test_client()
+    assert client.get(old.removeprefix(base[:-1])).status_code == 303
     store.close()
 
 
@@ -573,20 +593,3 @@ def speeches(store: EmbeddedStore) -> list[str]:
     query = "SELECT DISTINCT ?s WHERE { ?s a <https://w3id.org/speechld/ontology#Speech> }"
     rows = store.select(query)
     return [row["s"].value for row in rows]
-
-
-def test_a_replaced_speech_that_a_later_page_gives_again_is_replaced_by_none() -> None:
-    base, text = "http://example.org/", SEED.read_text(encoding="utf-8")
-    danish, swedish = (f"https://www.norden.org/{lang}/speech/seed" for lang in ("da", "sv"))
-    opening = next(line for line in text.splitlines() if line.startswith("Menneskehandel"))
-    edited = text.replace(opening, "Kjære president. " + opening, 1)
-    store = EmbeddedStore(None)
-    ingest(store, [], base, items=[(danish, text)])
-    (old,) = speeches(store)
-    # The edited page comes in one batch, a page still giving the old speech in the next.
-    ingest(store, [], base, batch=1, items=[(danish, edited), (swedish, text)])
-    assert old in speeches(store) and len(speeches(store)) == 2
-    assert not list(store.select(f"SELECT ?new WHERE {{ ?new <{DCTERMS.replaces}> ?old }}"))
-    client = create_app({"STORE": store, "BASE": base}).test_client()
-    assert client.get(old.removeprefix(base[:-1])).status_code == 303
-    store.close()
