@@ -73,8 +73,8 @@ class Virtuoso:
         )
         response.raise_for_status()
         names = [b["g"]["value"] for b in response.json()["results"]["bindings"]]
-        if names:
-            update = " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in names)
+        for start in range(0, len(names), 200):  # Virtuoso refuses a few hundred DROPs at once
+            update = " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in names[start:][:200])
             dropped = requests.post(
                 self.url + "sparql-auth",
                 data=update.encode("utf-8"),

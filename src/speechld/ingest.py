@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import closing, contextmanager, nullcontext
+from contextlib import closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
@@ -30,6 +31,7 @@ from speechld.rdf import ntriples
 from speechld.record import Speech
 from speechld.schemes import vocabulary_graph
 from speechld.store import GraphStore, SourceGraph, dataset_base
+from speechld.store.base import in_chunks
 from speechld.vocab import SLD, Minter
 
 BATCH = 1000  # sources per store transaction (embedded) or per group of update requests
@@ -125,6 +127,57 @@ class Stopper:
                 signal.signal(number, handler)
 
 
+class Writer:
+    """Commits batches of graphs one at a time in a thread of its own, while the next batch
+    is parsed: the store's native code releases the GIL as it writes.
+
+    One batch at most waits while another is written. A commit is never cut short: the
+    ingest's signals reach its own thread alone, and stop() lets the batch being written
+    finish (dropping the one that waits).
+    """
+
+    def __init__(self, commit: Callable[[list[SourceGraph], set[str]], None]) -> None:
+        self._commit = commit
+        self._batches: queue.Queue[tuple[list[SourceGraph], set[str]] | None] = queue.Queue(1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="speechld-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (batch := self._batches.get()) is not None:
+            if self._error is None:
+                try:
+                    self._commit(*batch)
+                except BaseException as error:  # raised again in the ingest's thread
+                    self._error = error
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def put(self, graphs: list[SourceGraph], new: set[str]) -> None:
+        """Hand over a batch (its graphs, and those read for the first time); waits while
+        another batch waits; raises the error of a commit that failed."""
+        self._raise()
+        self._batches.put((graphs, new))
+
+    def finish(self) -> None:
+        """Wait until every batch handed over is written; raise a failed commit's error."""
+        self.stop(drop=False)
+        self._raise()
+
+    def stop(self, drop: bool = True) -> None:
+        """End the thread once the batch being written is written (and the waiting one,
+        unless dropped)."""
+        if not self._thread.is_alive():
+            return
+        if drop:
+            with suppress(queue.Empty):
+                self._batches.get_nowait()
+        self._batches.put(None)
+        self._thread.join()
+
+
 def source_graph(speech: Speech, mint: Minter, ingested: datetime) -> SourceGraph:
     """The named graph of the speech's source page, ready for the store."""
     graph = page_graph(speech, mint, ingested, __version__)
@@ -159,10 +212,10 @@ FORMER = (
     "SELECT DISTINCT ?g ?old WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ "
     f"{{{{ ?old a <{SLD.Speech}> }}}} UNION {{{{ ?new <{DCTERMS.replaces}> ?old }}}} }}}} }}}}"
 )
-# Which of those speeches another page, not among the changed, still gives.
-GIVEN_ELSEWHERE = (
-    "SELECT DISTINCT ?old WHERE {{ VALUES ?old {{ {speeches} }} "
-    f"GRAPH ?h {{{{ ?old a <{SLD.Speech}> }}}} FILTER(?h NOT IN ({{graphs}})) }}}}"
+# The pages that give those speeches.
+GIVEN = (
+    "SELECT DISTINCT ?old ?h WHERE {{ VALUES ?old {{ {speeches} }} "
+    f"GRAPH ?h {{{{ ?old a <{SLD.Speech}> }}}} }}}}"
 )
 
 
@@ -175,15 +228,15 @@ def with_successors(
     (the same speech read from a page in another language) is replaced by none."""
     if not changed:
         return graphs
-    names = [f"<{name}>" for name in sorted(changed)]
     former: dict[str, set[str]] = {}
-    for row in store.select(FORMER.format(graphs=" ".join(names))):
-        former.setdefault(row["g"].value, set()).add(row["old"].value)
+    for chunk in in_chunks(sorted(changed)):
+        for row in store.select(FORMER.format(graphs=" ".join(f"<{g}>" for g in chunk))):
+            former.setdefault(row["g"].value, set()).add(row["old"].value)
     olds = set().union(*former.values()) - {g.subject for g in graphs}
-    if olds:
-        speeches = " ".join(f"<{old}>" for old in sorted(olds))
-        given = store.select(GIVEN_ELSEWHERE.format(speeches=speeches, graphs=", ".join(names)))
-        olds -= {row["old"].value for row in given}
+    for chunk in in_chunks(sorted(olds)):
+        for row in store.select(GIVEN.format(speeches=" ".join(f"<{old}>" for old in chunk))):
+            if row["h"].value not in changed:  # another page still gives it
+                olds.discard(row["old"].value)
     return [replacing(g, former.get(g.graph, set()) & olds) for g in graphs]
 
 
@@ -402,15 +455,16 @@ def ingest(
     is already stored as it is: ingesting again changes nothing, and an interrupted
     ingest leaves every source as it was or as it is now. Bad pages are
     counted, not fatal. `items` replaces reading the paths with ready (source, text) pairs.
-    Interrupted (KeyboardInterrupt), it raises Interrupted, having committed no more;
-    `stop` holds its signals back while a batch is committed.
+    Batches are committed in a thread of their own while the next is parsed.
+    Interrupted (KeyboardInterrupt), it lets the batch being committed finish and raises
+    Interrupted, having committed no more; `stop` holds its signals back while the
+    ingest's last writes run.
     """
     started = time.monotonic()
     mint = Minter(base)
     ingested = datetime.now(UTC).replace(microsecond=0)
     summary = Summary()
     pending = [with_digest(dataset_graph(mint)), with_digest(vocabulary_graph(mint))]
-    described = False  # whether the dataset and vocabulary graphs have been stored
     seen: set[int] = set()  # the hash of every page's graph name so far: 60 bytes a source
     first: set[str] = set()  # the graphs of the pending pages read for the first time
     published = time.monotonic()
@@ -420,20 +474,18 @@ def ingest(
         else read_items(paths, limit)
     )
 
-    def commit() -> None:
-        nonlocal described, published
-        same, changed = unchanged(store, pending)
+    def commit(graphs: list[SourceGraph], new: set[str]) -> None:
+        nonlocal published
+        same, changed = unchanged(store, graphs)
         due = time.monotonic() - published >= PUBLISH_EVERY
-        written = with_successors(store, [g for g in pending if g.graph not in same], changed)
+        written = with_successors(store, [g for g in graphs if g.graph not in same], changed)
         store.replace(written, publish=due)
         published = time.monotonic() if due else published
-        summary.stored += len(first)
-        summary.unchanged += len(same & first)
-        described = True
-        pending.clear()
-        first.clear()
+        summary.stored += len(new)
+        summary.unchanged += len(same & new)
 
     hold = stop.held if stop is not None else nullcontext
+    writer = Writer(commit)
     try:
         with closing(outcomes(stream, mint.base, ingested, jobs)) as results:
             for kind, value in results:
@@ -447,8 +499,8 @@ def ingest(
                         first.add(value.graph)
                     pending.append(value)
                     if len(pending) >= batch:
-                        with hold():
-                            commit()
+                        writer.put(pending, first)
+                        pending, first = [], set()
                 elif kind == "skipped":
                     summary.skipped += 1
                     summary.skips.append(str(value))
@@ -457,16 +509,19 @@ def ingest(
                 if progress is not None:
                     summary.seconds = time.monotonic() - started
                     progress(summary)
-        if pending or not described:
-            with hold():
-                commit()
+        if pending:  # the last pages, or only the dataset and vocabulary graphs
+            writer.put(pending, first)
+        writer.finish()
         with hold():
             drop_stale_successors(store)
         if summary.stored > summary.unchanged:
             prune_shared(store, mint)
         store.publish()
     except KeyboardInterrupt:
+        writer.stop()
         summary.seconds = time.monotonic() - started
         raise Interrupted(summary) from None
+    finally:
+        writer.stop()
     summary.seconds = time.monotonic() - started
     return summary

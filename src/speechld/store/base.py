@@ -24,6 +24,8 @@ Subject = NamedNode | BlankNode
 
 # The named graphs speechld writes are all `{base}graph/...` (see vocab.Minter.graph).
 GRAPH_PATH = "graph/"
+# IRIs in one query's VALUES block at most: Virtuoso refuses a query of 5,000.
+VALUES_MAX = 1000
 
 CONTENT_DIGEST = "https://w3id.org/speechld/ontology#contentDigest"  # sld:contentDigest
 DIGESTS_QUERY = (
@@ -69,6 +71,16 @@ def shared_blocks(graphs: Iterable[SourceGraph], keyword: str = "") -> str:
             block = lines.setdefault(graph.shared_graph, {})
             block.update(dict.fromkeys(graph.shared.splitlines(keepends=True)))
     return "".join(f"{keyword}<{name}> {{\n{''.join(text)}}}\n" for name, text in lines.items())
+
+
+def in_chunks(items: Sequence[str], size: int = VALUES_MAX) -> Iterator[Sequence[str]]:
+    """The items, `size` at a time, for queries with a VALUES block each.
+
+    >>> [list(c) for c in in_chunks(["a", "b", "c"], 2)]
+    [['a', 'b'], ['c']]
+    """
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def digests_query(graphs: Sequence[str]) -> str:

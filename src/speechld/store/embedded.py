@@ -55,24 +55,6 @@ def _serialize(batch: list[Quad] | list[Triple], format: RdfFormat, buffer: io.B
     return buffer.getvalue()
 
 
-def update_text(graphs: Iterable[SourceGraph]) -> str:
-    """One SPARQL Update replacing each graph by its new content, graph by graph.
-
-    >>> print(update_text([SourceGraph("http://g/1", "<http://s> <http://p> 1 .\\n")]), end="")
-    DROP SILENT GRAPH <http://g/1> ;
-    INSERT DATA { GRAPH <http://g/1> {
-    <http://s> <http://p> 1 .
-    } } ;
-    """
-    graphs = latest(graphs)
-    shared = shared_blocks(graphs, "GRAPH ")
-    return "".join(
-        f"DROP SILENT GRAPH <{g.graph}> ;\n"
-        f"INSERT DATA {{ GRAPH <{g.graph}> {{\n{g.ntriples}}} }} ;\n"
-        for g in graphs
-    ) + (f"INSERT DATA {{ {shared}}} ;\n" if shared else "")
-
-
 def batch_update_text(graphs: Iterable[SourceGraph]) -> str:
     """One SPARQL Update replacing many graphs: one DELETE for all, then one INSERT DATA.
 
