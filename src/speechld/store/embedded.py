@@ -72,12 +72,24 @@ def batch_update_text(graphs: Iterable[SourceGraph]) -> str:
     if not graphs:
         return ""
     names = " ".join(f"<{g.graph}>" for g in graphs)
-    inserts = "".join(f"GRAPH <{g.graph}> {{\n{g.ntriples}}}\n" for g in graphs)
-    inserts += shared_blocks(graphs, "GRAPH ")
     return (
         f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {names} }} "
-        f"GRAPH ?g {{ ?s ?p ?o }} }} ;\nINSERT DATA {{\n{inserts}}}"
+        f"GRAPH ?g {{ ?s ?p ?o }} }} ;\n{insert_block(graphs)}"
     )
+
+
+def insert_block(graphs: list[SourceGraph]) -> str:
+    """One INSERT DATA of graphs the store does not hold yet, and what they add to shared ones.
+
+    >>> print(insert_block([SourceGraph("http://g/1", "<http://s> <http://p> 1 .\\n")]))
+    INSERT DATA {
+    GRAPH <http://g/1> {
+    <http://s> <http://p> 1 .
+    }
+    }
+    """
+    body = "".join(f"GRAPH <{g.graph}> {{\n{g.ntriples}}}\n" for g in graphs)
+    return f"INSERT DATA {{\n{body}{shared_blocks(graphs, 'GRAPH ')}}}"
 
 
 def _distinct(triples: Iterable[Triple]) -> Iterator[Triple]:

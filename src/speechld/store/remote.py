@@ -46,7 +46,7 @@ from speechld.store.base import (
     shared_blocks,
     sizes_query,
 )
-from speechld.store.embedded import batch_update_text, latest
+from speechld.store.embedded import batch_update_text, insert_block, latest
 
 # JSON first: pyoxigraph's XML results parser trims the whitespace around literal values.
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
@@ -213,20 +213,6 @@ def _has_blank_nodes(ntriples: str) -> bool:
 HELD_QUERY = (
     "SELECT ?g WHERE {{ VALUES ?g {{ {names} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
 )
-
-
-def insert_block(graphs: list[SourceGraph]) -> str:
-    """One INSERT DATA of graphs the store does not hold yet, and what they add to shared ones.
-
-    >>> print(insert_block([SourceGraph("http://g/1", "<http://s> <http://p> 1 .\\n")]))
-    INSERT DATA {
-    GRAPH <http://g/1> {
-    <http://s> <http://p> 1 .
-    }
-    }
-    """
-    body = "".join(f"GRAPH <{g.graph}> {{\n{g.ntriples}}}\n" for g in graphs)
-    return f"INSERT DATA {{\n{body}{shared_blocks(graphs, 'GRAPH ')}}}"
 
 
 @dataclass
