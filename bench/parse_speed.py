@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "pages.jsonl"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "pages.jsonl"
 
 
 def main(rounds: int = 20) -> None:

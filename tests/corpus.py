@@ -1,4 +1,4 @@
-"""The real corpus under tests/data and the table written by reading its pages (expected.tsv).
+"""The real corpus under data/ and the table written by reading its pages (expected.tsv).
 
 The table has one row per page: the seed export file, then the 130 pages of pages.jsonl in
 order. A speech row gives number, speaker, type key, role as printed, party group and
@@ -17,7 +17,7 @@ from functools import cache
 
 from .paths import ROOT
 
-CORPUS = ROOT / "tests" / "data"
+CORPUS = ROOT / "data"
 SEED_PAGE = CORPUS / "000_662a71d7f3bf9c71.txt"
 PAGES = CORPUS / "pages.jsonl"
 INPUTS = (SEED_PAGE, PAGES)
@@ -69,7 +69,7 @@ def pages() -> dict[str, str]:
 
 def rows() -> list[Row]:
     """The expected table."""
-    with (CORPUS / "expected.tsv").open(encoding="utf-8", newline="") as table:
+    with (ROOT / "tests" / "data" / "expected.tsv").open(encoding="utf-8", newline="") as table:
         return [Row(**row) for row in csv.DictReader(table, delimiter="\t")]
 
 

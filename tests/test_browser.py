@@ -28,7 +28,7 @@ from .paths import SEED
 from .test_serve import speech_uri
 from .webdata import BASE, PAGE_SIZE, fill, repo_file
 
-CORPUS = repo_file("tests/data/pages.jsonl")
+CORPUS = repo_file("data/pages.jsonl")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
 TIMEOUT = 60  # seconds Chromium may take to start, load and print the page
@@ -83,7 +83,7 @@ PHONE = 390  # CSS pixels: the width of a common phone held upright
 
 @pytest.fixture(scope="module")
 def corpus_site() -> Iterator[str]:
-    """The app over the seed, the real pages of tests/data and the web fixtures, served
+    """The app over the seed, the real pages of data/ and the web fixtures, served
     on a free port from a thread; its root URL."""
     store = fill(EmbeddedStore(None))
     ingest(store, [CORPUS], BASE)

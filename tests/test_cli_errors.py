@@ -15,7 +15,7 @@ from speechld.cli import main
 
 from .paths import ROOT, SEED
 
-CORPUS = ROOT / "tests" / "data" / "pages.jsonl"
+CORPUS = ROOT / "data" / "pages.jsonl"
 
 BAD_BASES = [
     "relative/path/",

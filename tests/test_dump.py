@@ -567,7 +567,7 @@ INGEST_TIMES = re.compile(
 
 def test_both_stores_dump_the_same_pages_line_for_line(tmp_path: Path, virtuoso: Virtuoso) -> None:
     virtuoso.clear()
-    pages = [ROOT / "tests/data/pages.jsonl", SEED]
+    pages = [ROOT / "data/pages.jsonl", SEED]
     embedded = EmbeddedStore(tmp_path / "store")
     remote = RemoteStore(virtuoso.settings)
     try:

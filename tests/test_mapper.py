@@ -333,10 +333,16 @@ def bundled_graphs(tmp_path: Path) -> tuple[Graph, str]:
     finally:
         store.close()
     quads = list(parse_rdf(dumped, format=RdfFormat.N_QUADS))
-    skipped = (f"{base}graph/vocabulary", f"{base}graph/dataset")
-    graph = rdf_graph(q.triple for q in quads if str(q.graph_name.value) not in skipped)  # type: ignore[union-attr]
-    assert all(str(s).startswith(base) for s in graph.subjects())
-    (when,) = {q.object.value for q in quads if q.predicate.value == str(PROV.generatedAtTime)}
+    seed = [q.triple for q in quads if q.graph_name.value == f"{base}graph/{source_key(SEED.name)}"]  # type: ignore[union-attr]
+    linked = {t.object for t in seed}
+    shared = [
+        q.triple
+        for q in quads
+        if q.graph_name.value == f"{base}graph/shared" and q.subject in linked  # type: ignore[union-attr]
+    ]
+    graph = rdf_graph(seed + shared)
+    assert seed and all(str(s).startswith(base) for s in graph.subjects())
+    (when,) = {t.object.value for t in seed if t.predicate.value == str(PROV.generatedAtTime)}
     return graph, when
 
 

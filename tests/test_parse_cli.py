@@ -14,7 +14,7 @@ from speechld.parse.output import KEYS
 
 from .paths import ROOT, SEED
 
-CORPUS = ROOT / "tests" / "data" / "pages.jsonl"
+CORPUS = ROOT / "data" / "pages.jsonl"
 
 
 def speechld(

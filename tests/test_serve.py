@@ -9,17 +9,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from speechld.vocab import SLD
+from speechld.parse import parse_page
+from speechld.vocab import SLD, Minter
 
 from .conftest import LiveServer
+from .paths import SEED
 
 
 def speech_uri(server: LiveServer) -> str:
-    """The seed speech's URI, found through the home page's link."""
-    home = requests.get(server.url, timeout=10)
-    assert home.status_code == 200
-    path = home.text.split('href="/id/speech/', 1)[1].split('"', 1)[0]
-    return f"{server.url}id/speech/{path}"
+    """The seed speech's URI, minted under the server's address from the seed's id."""
+    seed = parse_page(SEED.read_text(encoding="utf-8"), SEED.name)
+    return str(Minter(server.url).speech(seed.id))
 
 
 def fetch(uri: str, accept: str, rdf_format: str) -> Graph:

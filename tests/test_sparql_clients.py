@@ -29,10 +29,13 @@ from speechld.vocab import SLD
 from .conftest import LiveServer
 
 PREFIXES = f"PREFIX sld: <{SLD}>\nPREFIX foaf: <{FOAF}>\n"
+# The seed speech: the bundled data's only speech by its speaker.
+SEED = 'sld:speaker/foaf:name "Anna Ljunggren"'
 BY_SPEAKER = (
     PREFIXES
     + """SELECT ?speech ?number ?name WHERE {
   ?speech a sld:Speech ; sld:speechNumber ?number ; sld:speaker/foaf:name ?name .
+  FILTER(?name = "Anna Ljunggren")
 }"""
 )
 
@@ -82,7 +85,7 @@ def test_sparqlwrapper_ask(live_server: LiveServer) -> None:
 
 @pytest.mark.parametrize("fmt", [TURTLE, RDFXML, JSONLD])
 def test_sparqlwrapper_construct_and_describe(live_server: LiveServer, fmt: str) -> None:
-    query = PREFIXES + "CONSTRUCT { ?s ?p ?o } WHERE { ?s a sld:Speech ; ?p ?o }"
+    query = PREFIXES + f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s a sld:Speech ; {SEED} ; ?p ?o }}"
     result: Any = wrapper(live_server, query, fmt).queryAndConvert()
     graph = result if isinstance(result, Graph) else Graph().parse(data=result, format="turtle")
     speech = graph.value(predicate=RDF.type, object=SLD.Speech)
@@ -107,7 +110,7 @@ def test_rdflib_sparqlstore_reads_the_speech(live_server: LiveServer) -> None:
     try:
         graph = Graph(store=store)
         rows = graph.query(
-            PREFIXES + "SELECT ?s ?n WHERE { ?s a sld:Speech ; sld:speechNumber ?n }"
+            PREFIXES + f"SELECT ?s ?n WHERE {{ ?s a sld:Speech ; sld:speechNumber ?n ; {SEED} }}"
         )
         [(speech, number)] = [tuple(row) for row in rows]  # type: ignore[arg-type]
         assert number == Literal(211, datatype=XSD.integer)

@@ -315,8 +315,11 @@ def test_the_service_description_tells_the_limits(server: LiveServer, allowed: L
 
 # One row holding a string of several megabytes: past the size at which results are streamed.
 # The seed speech's text once per combination of three of its triples: a few thousand rows.
-HUGE_PATTERNS = "?s <https://w3id.org/speechld/ontology#text> ?o0 . " + " ".join(
-    f"?s ?p{i} ?o{i} ." for i in range(1, 4)
+# The seed speech's text, once for each of its triples taken three at a time: over 1 MB.
+HUGE_PATTERNS = (
+    "?s <https://w3id.org/speechld/ontology#speaker>/<http://xmlns.com/foaf/0.1/name> "
+    '"Anna Ljunggren" . ?s <https://w3id.org/speechld/ontology#text> ?o0 . '
+    + " ".join(f"?s ?p{i} ?o{i} ." for i in range(1, 4))
 )
 HUGE = (
     'SELECT (STRLEN(GROUP_CONCAT(STR(?o0); SEPARATOR=" ")) AS ?n) '

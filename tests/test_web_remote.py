@@ -27,7 +27,7 @@ from .paths import ROOT, SEED
 from .virtuoso import Virtuoso
 from .webdata import BASE, local_path, seed_speech
 
-PAGES = ROOT / "tests" / "data" / "pages.jsonl"
+PAGES = ROOT / "data" / "pages.jsonl"
 STORE_TIMEOUT = 3  # seconds the server waits for the store's answer
 QUERY_TIMEOUT = 2  # seconds a SPARQL query may run
 
