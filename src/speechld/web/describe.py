@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Triple
-from rdflib import RDF, RDFS
+from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 
 from speechld.store import GraphStore
@@ -24,7 +24,8 @@ from speechld.vocab import SLD
 # client can show every link without another request. Inverse links also bring what a
 # list of speeches shows of each (date, number, type, speaker, role), and an activity
 # the source it read.
-SUMMARY = (RDF.type, RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title)
+Summary = tuple[URIRef, ...]
+SUMMARY: Summary = (RDF.type, RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title)
 DATED = (*SUMMARY, SLD.dateTime, DCTERMS.date)
 LISTED = (
     *DATED,
@@ -151,7 +152,7 @@ class Summaries:
                     found += kept
         if missing:
             fetched: dict[NamedNode, list[Triple]] = {s: [] for s in missing}
-            for t in summaries(store, missing, listed=True):
+            for t in summaries(store, missing, LISTED):
                 fetched[t.subject].append(t)  # type: ignore[index]
             found += [t for ts in fetched.values() for t in ts]
             with self.lock:
@@ -183,7 +184,7 @@ def describe(
     def summarised(wanted: set[NamedNode]) -> list[Triple]:
         if kept is not None:
             return kept[0].get(store, wanted, kept[1])
-        return summaries(store, wanted, listed=True)
+        return summaries(store, wanted, LISTED)
 
     triples += summarised((linked - parts) | subjects)
     named = {
@@ -288,14 +289,13 @@ def _number(text: str | None) -> int:
 
 
 def summaries(
-    store: GraphStore, subjects: Iterable[NamedNode], dated: bool = False, listed: bool = False
+    store: GraphStore, subjects: Iterable[NamedNode], summary: Summary = SUMMARY
 ) -> list[Triple]:
-    """The names and types (and dates, if asked, or all a list shows) of resources, for
-    links to them."""
+    """The triples of resources through the properties of a summary (SUMMARY: names and
+    types; DATED: and dates; LISTED: all a list of speeches shows), for links to them."""
     wanted = sorted(set(subjects), key=str)
     if not wanted:
         return []
-    summary = LISTED if listed else DATED if dated else SUMMARY
     if store.in_process and len(wanted) <= FEW:
         return [t for s in wanted for t in store.triples(s) if t.predicate in SHOWN[summary]]
     values = " ".join(map(str, wanted))

@@ -27,7 +27,7 @@ from speechld.store import EmbeddedStore, GraphStore, is_remote, open_store
 from speechld.store.base import GRAPH_PATH
 from speechld.vocab import SLD
 from speechld.web import views
-from speechld.web.describe import summaries
+from speechld.web.describe import DATED, summaries
 from speechld.web.store import base, cached, generation, get_store, last_modified
 
 SHOWN = 50  # things of each kind listed on the home page
@@ -116,7 +116,7 @@ def kind_order(key: str) -> tuple[int, str]:
 
 def named(uris: Sequence[str]) -> Named:
     """Resources with their names and dates, for a list of links."""
-    index = views.Index.of(summaries(get_store(), [NamedNode(u) for u in uris], dated=True))
+    index = views.Index.of(summaries(get_store(), [NamedNode(u) for u in uris], DATED))
     return [(index.value(NamedNode(u)), index.date(u)) for u in uris]
 
 
