@@ -98,3 +98,10 @@ def test_jsonld_uses_the_short_names_of_plain_string_properties(client: FlaskCli
         "@value": "2019-10-31T00:59:23Z",
         "@type": "xsd:dateTime",
     }
+
+
+@pytest.mark.parametrize("key", ["speech/fixture-1", "person/maria-holm", "type/reply"])
+def test_jsonld_gives_the_document_topic_first(client: FlaskClient, key: str) -> None:
+    nodes = client.get(f"/doc/{key}.jsonld").get_json()["@graph"]
+    assert nodes[0]["@id"] == f"{BASE}id/{key}"
+    assert len(nodes) > 2  # the topic among the descriptions of what it links to

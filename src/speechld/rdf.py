@@ -61,8 +61,16 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
 
 
 def graph(triples: Iterable[ox.Triple]) -> Graph:
-    """pyoxigraph triples as an rdflib Graph."""
-    result = Graph()
+    """pyoxigraph triples as an rdflib Graph (in a store of triples alone, without contexts)."""
+    result = Graph(store="SimpleMemory")
+    terms: dict[object, Node] = {}
+
+    def term(value: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+        found = terms.get(value)
+        if found is None:
+            found = terms[value] = from_ox(value)
+        return found
+
     for t in triples:
-        result.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+        result.add((term(t.subject), term(t.predicate), term(t.object)))
     return result

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
-from rdflib import RDF, BNode, Graph
+from rdflib import RDF
 from rdflib.namespace import FOAF
+from rdflib.plugins.serializers.jsonld import from_rdf
+from rdflib.plugins.shared.jsonld.context import Context
 
 from speechld.formats import QUADS, Format
 from speechld.rdf import graph
@@ -77,14 +80,21 @@ def collection_triples(
 def jsonld(triples: list[Triple], context_url: str) -> bytes:
     """Compact JSON-LD under our context, which the document names by its URL."""
     rdf = graph(triples)
-    context = without_id_coercion(jsonld_context()["@context"], bnode_predicates(rdf))
-    text = rdf.serialize(format="json-ld", context=context, auto_compact=True)
-    data = json.loads(text)
+    context = compaction(bnode_predicates(triples))
+    data = from_rdf(rdf, context, auto_compact=True)  # type: ignore[no-untyped-call]
     data["@context"] = context_url
     if "@graph" in data:  # nodes in the order the document gives them: its topic first
         first = {str(node_id(t.subject)): i for i, t in reversed(list(enumerate(triples)))}
-        data["@graph"].sort(key=lambda node: first.get(node.get("@id", ""), len(first)))
-    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+        # (an @id is an rdflib term here, whose hash is not its string's)
+        data["@graph"].sort(key=lambda node: first.get(str(node.get("@id", "")), len(first)))
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+@cache
+def compaction(bnode_objects: frozenset[str]) -> Context:
+    """Our context as rdflib compacts with it, for documents with blank node objects of
+    these predicates (usually none): made once, not for each document."""
+    return Context(without_id_coercion(jsonld_context()["@context"], set(bnode_objects)))
 
 
 def node_id(term: object) -> str:
@@ -92,9 +102,9 @@ def node_id(term: object) -> str:
     return f"_:{term.value}" if isinstance(term, BlankNode) else str(getattr(term, "value", term))
 
 
-def bnode_predicates(rdf: Graph) -> set[str]:
-    """The predicates that have a blank node as object somewhere in the graph."""
-    return {str(p) for _, p, o in rdf if isinstance(o, BNode)}
+def bnode_predicates(triples: list[Triple]) -> frozenset[str]:
+    """The predicates that have a blank node as object somewhere in the triples."""
+    return frozenset(t.predicate.value for t in triples if isinstance(t.object, BlankNode))
 
 
 def without_id_coercion(context: dict[str, Any], predicates: set[str]) -> dict[str, Any]:
