@@ -151,3 +151,19 @@ def test_void_and_ontology_negotiate_too(
     assert response.status_code == 200
     assert response.headers["Content-Location"] == content_location
     assert "Accept" in vary(response.headers["Vary"])
+
+
+@pytest.mark.parametrize(
+    ("path", "what"), [("/.well-known/void", "VoID description"), ("/ontology", "ontology")]
+)
+def test_void_and_ontology_name_their_other_formats_and_refuse_unknown_suffixes(
+    client: FlaskClient, path: str, what: str
+) -> None:
+    response = client.get(f"{path}.nt")
+    assert response.status_code == 200 and "Content-Location" not in response.headers
+    alternates = response.headers["Link"]
+    assert f'<{path}.ttl>; rel="alternate"; type="text/turtle"' in alternates
+    assert f"{path}.nt>" not in alternates  # not itself
+    missing = client.get(f"{path}.docx", headers=headers("text/plain"))
+    assert missing.status_code == 404
+    assert f"{what} is not served in a format with suffix .docx" in missing.text

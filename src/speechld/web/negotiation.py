@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import request
+from flask import Response, request, url_for
 from werkzeug.datastructures import MIMEAccept
-from werkzeug.exceptions import NotAcceptable
+from werkzeug.exceptions import NotAcceptable, NotFound
 from werkzeug.http import parse_accept_header, parse_options_header
 
 from speechld.formats import BY_NAME, BY_SUFFIX, DOCUMENT_FORMATS, Format, offers
@@ -70,3 +70,30 @@ def split_suffix(
     stem, dot, suffix = path.rpartition(".")
     fmt = BY_SUFFIX.get(suffix) if dot and "/" not in suffix else None
     return (stem, fmt) if fmt is not None and fmt in formats else (path, None)
+
+
+def suffixed(what: str, name: str, suffix: str | None) -> Format | None:
+    """The format that a fixed document's suffix names (`void.ttl`), None without a suffix;
+    404 naming the document (`what`) for a suffix of no format it is served in."""
+    if suffix is None:
+        return None
+    fmt = split_suffix(f"{name}.{suffix}")[1]
+    if fmt is None:
+        raise NotFound(f"{what} is not served in a format with suffix .{suffix}.")
+    return fmt
+
+
+def with_alternates(
+    response: Response, endpoint: str, fmt: Format | None, chosen: Format
+) -> Response:
+    """A fixed document's response with a link to each of its other formats, and, when its
+    format was negotiated (`fmt` None), the URL of the one chosen and `Vary: Accept`."""
+    if fmt is None:
+        response.headers["Content-Location"] = url_for(endpoint, suffix=chosen.suffix)
+        response.vary.add("Accept")
+    response.headers["Link"] = ", ".join(
+        f'<{url_for(endpoint, suffix=f.suffix)}>; rel="alternate"; type="{f.media_type}"'
+        for f in DOCUMENT_FORMATS
+        if f is not fmt
+    )
+    return response

@@ -10,15 +10,14 @@ from flask import Blueprint, Response, render_template, url_for
 from pyoxigraph import Triple
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
-from werkzeug.exceptions import NotFound
 
-from speechld.formats import DOCUMENT_FORMATS, HTML, Format
+from speechld.formats import DOCUMENT_FORMATS, HTML
 from speechld.rdf import to_ox
 from speechld.schemes import scheme_files, scheme_triples
 from speechld.vocab import ONTOLOGY
 from speechld.web import terms
 from speechld.web.documents import serialize_graph
-from speechld.web.negotiation import negotiate, split_suffix
+from speechld.web.negotiation import negotiate, suffixed, with_alternates
 from speechld.web.store import base
 from speechld.web.views import language_name
 from speechld.web.void import licence_name
@@ -178,11 +177,7 @@ def metadata() -> dict[str, str]:
 @bp.get("/ontology.<suffix>")
 def ontology(suffix: str | None) -> Response:
     """The ontology in the negotiated format or the one its suffix names."""
-    fmt: Format | None = None
-    if suffix is not None:
-        fmt = split_suffix("ontology." + suffix)[1]
-        if fmt is None:
-            raise NotFound(f"The ontology is not served in a format with suffix .{suffix}.")
+    fmt = suffixed("The ontology", "ontology", suffix)
     chosen = fmt or negotiate()
     if chosen is HTML:
         meta, all_terms = metadata(), terms.terms()
@@ -203,12 +198,4 @@ def ontology(suffix: str | None) -> Response:
     else:
         body_bytes = serialize_graph(list(ontology_triples()), chosen, base() + "context.jsonld")
         response = Response(body_bytes, content_type=chosen.content_type)
-    if fmt is None:
-        response.headers["Content-Location"] = url_for("ontology.ontology", suffix=chosen.suffix)
-        response.vary.add("Accept")
-    response.headers["Link"] = ", ".join(
-        f'<{url_for("ontology.ontology", suffix=f.suffix)}>; rel="alternate"; type="{f.media_type}"'
-        for f in DOCUMENT_FORMATS
-        if f is not fmt
-    )
-    return response
+    return with_alternates(response, "ontology.ontology", fmt, chosen)

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from pyoxigraph import Literal, NamedNode, Triple
 from rdflib import RDF, RDFS, XSD
 from rdflib.namespace import DCTERMS
-from werkzeug.exceptions import NotFound
 
 from speechld.dump import file_name
 from speechld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, HTML, Format
@@ -17,7 +16,7 @@ from speechld.vocab import ONTOLOGY
 from speechld.web import terms
 from speechld.web.documents import serialize_graph
 from speechld.web.figures import Catalogue, Statistics, catalogue, statistics
-from speechld.web.negotiation import negotiate, split_suffix
+from speechld.web.negotiation import negotiate, suffixed, with_alternates
 from speechld.web.store import base
 
 bp = Blueprint("void", __name__)
@@ -221,11 +220,7 @@ def void_triples(stats: Statistics, things: Catalogue, license_uri: str) -> list
 @bp.get("/.well-known/void.<suffix>")
 def void(suffix: str | None) -> Response:
     """The VoID and DCAT description, in the negotiated format or the one its suffix names."""
-    fmt: Format | None = None
-    if suffix is not None:
-        fmt = split_suffix("void." + suffix)[1]
-        if fmt is None:
-            raise NotFound(f"There is no VoID description in a format with suffix .{suffix}.")
+    fmt = suffixed("The VoID description", "void", suffix)
     chosen = fmt or negotiate()
     stats = statistics()
     if chosen is HTML:
@@ -253,12 +248,4 @@ def void(suffix: str | None) -> Response:
         triples = void_triples(stats, catalogue(), current_app.config["LICENSE"])
         body_bytes = serialize_graph(triples, chosen, base() + "context.jsonld")
         response = Response(body_bytes, content_type=chosen.content_type)
-    if fmt is None:
-        response.headers["Content-Location"] = url_for("void.void", suffix=chosen.suffix)
-        response.vary.add("Accept")
-    response.headers["Link"] = ", ".join(
-        f'<{url_for("void.void", suffix=f.suffix)}>; rel="alternate"; type="{f.media_type}"'
-        for f in DOCUMENT_FORMATS
-        if f is not fmt
-    )
-    return response
+    return with_alternates(response, "void.void", fmt, chosen)
