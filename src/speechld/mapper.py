@@ -9,7 +9,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -26,6 +26,7 @@ _TRUE = Literal(True)
 # The one concept of the party group scheme (ontology/groups.ttl) that is a status, not a
 # party group: a speech of a member outside every group says so instead of naming a group.
 NON_ATTACHED = "non-attached"
+SHARED_KEPT = 4096  # speakers' and sittings' descriptions kept, each a few triples
 
 
 class Terms:
@@ -186,32 +187,55 @@ def provenance_triples(
         yield Triple(activity, prov.used, origin)
 
 
-def shared_triples(speech: Speech, mint: Minter, version: str) -> Iterator[Triple]:
+def shared_triples(speech: Speech, mint: Minter, version: str) -> list[Triple]:
     """The descriptions a page shares with others: its speaker, its sitting, the software.
 
     They go to the shared graph, once however many pages state them, so that a join on a
     speaker's name meets the name once and not once per speech.
     """
+    triples: list[Triple] = []
     if speech.speaker:
-        person = NamedNode(mint.person(speech.speaker))
-        name = Literal(speech.speaker)
-        yield Triple(person, rdf.type, foaf.Person)
-        yield Triple(person, rdf.type, schema.Person)
-        yield Triple(person, foaf.name, name)
-        yield Triple(person, schema.name, name)
-        yield Triple(person, rdfs.label, name)
+        triples += person_triples(mint, speech.speaker)
     if speech.date is not None:
-        day = day_of(speech.date)
-        sitting = iri(mint.sitting(day))
-        yield Triple(sitting, rdf.type, sld.Sitting)
-        yield Triple(sitting, rdfs.label, Literal(f"Sitting of {day}", language="en"))
-        yield Triple(sitting, dcterms.date, Literal(day.isoformat(), datatype=xsd.date))
+        triples += sitting_triples(mint, day_of(speech.date))
+    return triples + list(software_triples(mint, version))
+
+
+@lru_cache(maxsize=SHARED_KEPT)
+def person_triples(mint: Minter, name: str) -> tuple[Triple, ...]:
+    """A speaker's description (made once for the many pages of one speaker)."""
+    person, label = NamedNode(mint.person(name)), Literal(name)
+    return (
+        Triple(person, rdf.type, foaf.Person),
+        Triple(person, rdf.type, schema.Person),
+        Triple(person, foaf.name, label),
+        Triple(person, schema.name, label),
+        Triple(person, rdfs.label, label),
+    )
+
+
+@lru_cache(maxsize=SHARED_KEPT)
+def sitting_triples(mint: Minter, day: date) -> tuple[Triple, ...]:
+    """A sitting's description (made once for the many pages of one day)."""
+    sitting = iri(mint.sitting(day))
+    return (
+        Triple(sitting, rdf.type, sld.Sitting),
+        Triple(sitting, rdfs.label, Literal(f"Sitting of {day}", language="en")),
+        Triple(sitting, dcterms.date, Literal(day.isoformat(), datatype=xsd.date)),
+    )
+
+
+@cache
+def software_triples(mint: Minter, version: str) -> tuple[Triple, ...]:
+    """The description of this software, the same on every page."""
     software = iri(mint.software(version))
-    yield Triple(software, rdf.type, prov.SoftwareAgent)
-    yield Triple(software, rdf.type, schema.SoftwareApplication)
-    yield Triple(software, schema.name, Literal("speechld"))
-    yield Triple(software, schema.softwareVersion, Literal(version))
-    yield Triple(software, rdfs.label, Literal(f"speechld {version}"))
+    return (
+        Triple(software, rdf.type, prov.SoftwareAgent),
+        Triple(software, rdf.type, schema.SoftwareApplication),
+        Triple(software, schema.name, Literal("speechld")),
+        Triple(software, schema.softwareVersion, Literal(version)),
+        Triple(software, rdfs.label, Literal(f"speechld {version}")),
+    )
 
 
 class PageGraph(NamedTuple):
@@ -230,4 +254,4 @@ def page_graph(speech: Speech, mint: Minter, ingested: datetime, version: str) -
     triples = list(speech_triples(speech, mint))
     digest = content_digest(speech, mint, version)
     triples.extend(provenance_triples(graph, speech.source, mint, ingested, version, digest))
-    return PageGraph(graph, triples, digest, list(shared_triples(speech, mint, version)))
+    return PageGraph(graph, triples, digest, shared_triples(speech, mint, version))
