@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
@@ -90,7 +90,7 @@ def jsonld(triples: list[Triple], context_url: str) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 
-@cache
+@lru_cache(maxsize=64)
 def compaction(bnode_objects: frozenset[str]) -> Context:
     """Our context as rdflib compacts with it, for documents with blank node objects of
     these predicates (usually none): made once, not for each document."""
