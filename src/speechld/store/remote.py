@@ -241,11 +241,11 @@ def _canonical_booleans(body: bytes) -> bytes:
     b'"value": "false",'
     """
 
-    def canonical(match: re.Match[bytes]) -> bytes:
+    def rewritten(match: re.Match[bytes]) -> bytes:
         digit = (match["a"] or match["b"]).decode()
         return (match["before"] or match["value"]) + CANONICAL[digit].encode() + b'"'
 
-    return _JSON_BOOLEAN.sub(canonical, body)
+    return _JSON_BOOLEAN.sub(rewritten, body)
 
 
 def canonical(literal: Literal) -> Literal:
