@@ -4,8 +4,6 @@ with 503s that name it, on a private Virtuoso the tests stop and freeze."""
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,7 +38,7 @@ def own_virtuoso(tmp_path: Path) -> Iterator[Virtuoso]:
     server = virtuoso_server.start(tmp_path / "virtuoso", free_port(), free_port())
     yield server
     if server.process.poll() is None:
-        os.kill(server.process.pid, signal.SIGCONT)
+        virtuoso_server.thaw(server)
         virtuoso_server.stop(server)
 
 
@@ -123,17 +121,19 @@ def test_a_store_that_does_not_answer_is_503_naming_it(
     url = own_virtuoso.settings.query_url
     try:
         speech = a_speech(own_virtuoso)
-        os.kill(own_virtuoso.process.pid, signal.SIGSTOP)
+        virtuoso_server.freeze(own_virtuoso)
         try:
             started = time.monotonic()
             response = requests.get(server.url + speech, timeout=60, allow_redirects=False)
+            assert server.process.poll() is None, server.output()  # the answer is its
+            assert virtuoso_server.frozen(own_virtuoso), "Virtuoso ran again before the answer"
             unavailable(response, url, f"did not answer within {STORE_TIMEOUT} s")
             assert time.monotonic() - started < STORE_TIMEOUT + 5
             response = requests.get(f"{server.url}sparql?query=ASK%20%7B%7D", timeout=60)
             unavailable(response, url, "did not answer within")
             assert "limit of" not in response.text  # the store's failure, not the query's
         finally:
-            os.kill(own_virtuoso.process.pid, signal.SIGCONT)
+            virtuoso_server.thaw(own_virtuoso)
         again = requests.get(f"{server.url}sparql?query=ASK%20%7B%7D", timeout=60)
         assert again.status_code == 200 and again.json()["boolean"] is True
     finally:

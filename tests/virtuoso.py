@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -107,6 +108,7 @@ def start(directory: Path, sql_port: int, http_port: int, timeout: float = 90.0)
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, "LANG": "C.UTF-8"},
+            start_new_session=True,  # no job-control signal of the tests' session reaches it
         )
     server = Virtuoso(f"http://127.0.0.1:{http_port}/", process, directory)
     deadline = time.monotonic() + timeout
@@ -159,3 +161,25 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
 def stop(server: Virtuoso) -> None:
     """Stop a Virtuoso started by start(), by its process id."""
     stop_process(server.process)
+
+
+def frozen(server: Virtuoso) -> bool:
+    """Whether every thread of the server is stopped (state T in /proc)."""
+    tasks = Path(f"/proc/{server.process.pid}/task")
+    states = [(task / "stat").read_text().rsplit(")", 1)[1].split()[0] for task in tasks.iterdir()]
+    return all(state in "Tt" for state in states)
+
+
+def freeze(server: Virtuoso, timeout: float = 10.0) -> None:
+    """Stop the server's process (SIGSTOP) and wait until all its threads are stopped."""
+    os.kill(server.process.pid, signal.SIGSTOP)
+    deadline = time.monotonic() + timeout
+    while not frozen(server):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Virtuoso ({server.process.pid}) still runs after SIGSTOP")
+        time.sleep(0.01)
+
+
+def thaw(server: Virtuoso) -> None:
+    """Let a frozen server go on (SIGCONT)."""
+    os.kill(server.process.pid, signal.SIGCONT)
