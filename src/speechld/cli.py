@@ -26,6 +26,7 @@ from speechld.errors import NotASpeech, ParseError, QueryError, SpeechldError, S
 from speechld.formats import DUMP_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format, by_name
 from speechld.ingest import BATCH, Interrupted, Stopper, Summary, ingest, resolve_base
 from speechld.inputs import DEFAULT_LIMIT, Counts, relative_pages, speeches
+from speechld.remove import remove
 from speechld.sparql.syntax import is_update
 from speechld.store import GraphStore, default_location, open_store
 from speechld.store.base import QueryResult
@@ -227,6 +228,55 @@ def ingest_command(
         click.echo(f"speechld: {Interrupted(summary)} ({stop.name})", err=True)
         raise SystemExit(128 + stop.signum)
     report(summary)
+
+
+@main.command("remove")
+@store_options
+@click.option(
+    "--dry-run", is_flag=True, help="List the sources that would be removed; change nothing."
+)
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+def remove_command(
+    location: str | None,
+    update_url: str | None,
+    graph_store_url: str | None,
+    dry_run: bool,
+    sources: tuple[str, ...],
+) -> None:
+    """Remove pages from the store: each source's named graph whole, at once.
+
+    SOURCE is a page's source as the store records it (its URL or name), or a path: a
+    file, JSON-lines file or directory removes the pages that ingesting it stores, and
+    any page once read from a file under it. A SOURCE that names no page in the store is
+    an error, and then nothing is removed.
+    """
+    try:
+        store = open_store(
+            location, read_only=dry_run, update_url=update_url, graph_store_url=graph_store_url
+        )
+        try:
+            removal = remove(store, sources, dry_run=dry_run)
+        finally:
+            store.close()
+    except SpeechldError as error:
+        raise click.ClickException(str(error)) from error
+    if dry_run:
+        for source in removal.sources:
+            click.echo(source)
+        click.echo(f"would remove {counted(len(removal.sources), 'source')}", err=True)
+        return
+    pruned = counted(removal.pruned, "shared description")
+    orphans = f", and {pruned} that no page names any more" if removal.pruned else ""
+    click.echo(f"removed {counted(len(removal.sources), 'source')}{orphans}")
+
+
+def counted(count: int, noun: str) -> str:
+    """A count and its noun, plural unless one.
+
+    >>> counted(1, "source"), counted(3, "source")
+    ('1 source', '3 sources')
+    """
+    return f"{count} {noun}{'s' * (count != 1)}"
 
 
 @main.command("parse")

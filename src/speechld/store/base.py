@@ -132,6 +132,9 @@ class GraphStore(Protocol):
         With publish=False, readers elsewhere may see the change only at the next publish().
         """
 
+    def remove(self, graphs: Sequence[str], *, publish: bool = True) -> None:
+        """Drop these named graphs, each all or nothing (all at once where the store can)."""
+
     def publish(self) -> None:
         """Show every change made so far to readers in other processes."""
 

@@ -6,6 +6,7 @@ import io
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import cast
@@ -71,11 +72,30 @@ def batch_update_text(graphs: Iterable[SourceGraph]) -> str:
     graphs = latest(graphs)
     if not graphs:
         return ""
-    names = " ".join(f"<{g.graph}>" for g in graphs)
+    return f"{delete_text([g.graph for g in graphs])} ;\n{insert_block(graphs)}"
+
+
+def delete_text(graphs: Iterable[str]) -> str:
+    """One SPARQL Update deleting every quad of these graphs (a store may keep them listed).
+
+    >>> print(delete_text(["http://g/1"]))
+    DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { VALUES ?g { <http://g/1> } GRAPH ?g { ?s ?p ?o } }
+    """
+    names = " ".join(f"<{g}>" for g in graphs)
     return (
         f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {names} }} "
-        f"GRAPH ?g {{ ?s ?p ?o }} }} ;\n{insert_block(graphs)}"
+        "GRAPH ?g { ?s ?p ?o } }"
     )
+
+
+def drop_text(graphs: Iterable[str]) -> str:
+    """One SPARQL Update dropping these named graphs.
+
+    >>> print(drop_text(["http://g/1", "http://g/2"]))
+    DROP SILENT GRAPH <http://g/1> ;
+    DROP SILENT GRAPH <http://g/2>
+    """
+    return " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
 
 
 def insert_block(graphs: list[SourceGraph]) -> str:
@@ -220,11 +240,26 @@ class EmbeddedStore:
         empty = {g.graph for g in graphs if self._holds_nothing(g.graph)}
         new = [g for g in graphs if g.graph in empty]
         changed = batch_update_text(g for g in graphs if g.graph not in empty)
-        try:
+        with self._writing(publish):
             if changed:
                 self._store.update(changed)
             for run in bulk_batches(new):
                 self._store.bulk_load(trig_text(run), format=RdfFormat.TRIG, lenient=True)
+
+    def remove(self, graphs: Sequence[str], *, publish: bool = True) -> None:
+        """Drop these named graphs, all in one transaction, then publish."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is open read-only")
+        if graphs:
+            with self._writing(publish):
+                self._store.update(drop_text(graphs))
+
+    @contextmanager
+    def _writing(self, publish: bool) -> Iterator[None]:
+        """Name the store and the cause of a failed write; after one, a new generation
+        (published, if asked)."""
+        try:
+            yield
         except SyntaxError as error:
             raise StoreError(f"the store refused the update: {error}") from error
         except OSError as error:

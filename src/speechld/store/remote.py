@@ -46,7 +46,7 @@ from speechld.store.base import (
     shared_blocks,
     sizes_query,
 )
-from speechld.store.embedded import batch_update_text, insert_block, latest
+from speechld.store.embedded import batch_update_text, delete_text, insert_block, latest
 
 # JSON first: pyoxigraph's XML results parser trims the whitespace around literal values.
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
@@ -462,6 +462,14 @@ class RemoteStore:
         for request in filling.values():
             if request.graphs:
                 self._update(request.text())
+
+    def remove(self, graphs: Sequence[str], *, publish: bool = True) -> None:
+        """Delete every quad of these named graphs: a request a thousand graphs, each graph
+        all or nothing (a store keeps no empty graph, or lists it empty)."""
+        if self.read_only:
+            raise StoreError(f"{self.settings.query_url}: the store is open read-only")
+        for chunk in in_chunks(graphs):
+            self._update(delete_text(chunk))
 
     def _held(self, graphs: Sequence[str]) -> set[str]:
         """Which of these graphs the store holds (any triple at all), in a query a thousand."""

@@ -1,0 +1,100 @@
+"""Removing sources from the store: each source page's named graph dropped whole."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Literal
+from rdflib.namespace import DCTERMS
+
+from speechld.errors import SpeechldError
+from speechld.ingest import prune_shared
+from speechld.inputs import STDIN, Page, decoded, read_items
+from speechld.mapper import source_key
+from speechld.store import GraphStore, dataset_base
+from speechld.store.base import GRAPH_PATH
+from speechld.vocab import Minter
+
+# A URI's scheme: two letters at least, so that a path is never taken for one.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
+
+# The page graphs whose source (dcterms:source, an IRI or a name) starts with a prefix.
+SOURCES_UNDER = (
+    "SELECT ?g ?source WHERE {{ GRAPH ?g {{ ?g <{p}> ?source }} "
+    "FILTER(STRSTARTS(STR(?g), {graphs}) && STRSTARTS(STR(?source), {prefix})) }}"
+)
+
+
+@dataclass(frozen=True)
+class Named:
+    """The sources one argument names: exactly these, and any whose name starts with `under`."""
+
+    argument: str
+    exact: frozenset[str]
+    under: str | None = None
+
+
+@dataclass
+class Removal:
+    """What a removal dropped (or, dry, would drop)."""
+
+    sources: list[str]  # the sources whose graphs went, sorted
+    pruned: int = 0  # shared descriptions (speakers, sittings) no page names any more
+
+
+def named(argument: str) -> Named:
+    """The sources an argument names: a URI or a source's name as such; a path also the
+    sources ingesting it gives (if it exists) and any file once read under it."""
+    if argument == STDIN:
+        return Named(argument, frozenset(read_sources([argument])))
+    path = Path(argument)
+    if _SCHEME.match(argument) and not path.exists():
+        return Named(argument, frozenset([argument]))
+    uri = path.resolve().as_uri()
+    given = read_sources([path]) if path.exists() else set()
+    return Named(argument, frozenset({argument, uri} | given), uri + "/")
+
+
+def read_sources(paths: Iterable[str | Path]) -> set[str]:
+    """The sources of the pages these inputs give, read as an ingest reads them."""
+    return {page.source for item in read_items(paths) if isinstance(page := decoded(item), Page)}
+
+
+def matching(store: GraphStore, mint: Minter, name: Named) -> dict[str, str]:
+    """The graph of each source in the store that an argument names, by source."""
+    graphs = {str(mint.graph(source_key(source))): source for source in name.exact}
+    stored = store.digests(list(graphs))
+    found = {source: graph for graph, source in graphs.items() if graph in stored}
+    if name.under is not None:
+        query = SOURCES_UNDER.format(
+            p=DCTERMS.source, graphs=Literal(mint.base + GRAPH_PATH), prefix=Literal(name.under)
+        )
+        found.update((row["source"].value, row["g"].value) for row in store.select(query))
+    return found
+
+
+def remove(store: GraphStore, arguments: Sequence[str], *, dry_run: bool = False) -> Removal:
+    """Drop the graph of every source the arguments name, then what no page names any more.
+
+    An argument that names no source in the store is an error, raised before anything
+    is removed.
+    """
+    base = dataset_base(store)
+    if base is None:
+        raise SpeechldError("the store holds no speechld data: there is nothing to remove")
+    mint = Minter(base)
+    graphs: dict[str, str] = {}
+    for argument in arguments:
+        found = matching(store, mint, named(argument))
+        if not found:
+            raise SpeechldError(f"{argument}: the store holds no page of this source")
+        graphs.update(found)
+    removal = Removal(sorted(graphs))
+    if not dry_run:
+        store.remove(sorted(graphs.values()), publish=False)
+        removal.pruned = prune_shared(store, mint)
+        store.publish()
+    return removal

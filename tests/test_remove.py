@@ -1,0 +1,140 @@
+"""Removing sources: `speechld remove` drops each named page's graph whole, and only those."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from bench.synthetic import pages as synthetic_pages
+
+from speechld.errors import SpeechldError
+from speechld.ingest import ingest
+from speechld.remove import remove
+from speechld.store import GraphStore
+from speechld.store.stats import stats
+
+from .conftest import start_server, stop_server
+from .paths import ROOT, SEED
+from .test_ingest import CLI, by_graph, run, store_quads, write_pages
+
+BASE = "https://data.example.org/"
+PAGE_URL = "https://www.norden.org/da/speech/12-maria-stockhaus-replik"  # in pages.jsonl
+FOAF = "http://xmlns.com/foaf/0.1/"
+NAMES = f"SELECT ?n WHERE {{ ?p a <{FOAF}Person> ; <{FOAF}name> ?n }}"
+
+
+def counts(store: Path) -> dict[str, int]:
+    """`speechld stats` of an embedded store, as JSON."""
+    found: dict[str, int] = json.loads(run("stats", "--store", str(store), "--format", "json"))
+    return found
+
+
+def failing(*args: str) -> str:
+    """Run a speechld command that must fail; what it printed to stderr."""
+    done = subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 1, done.stdout
+    return done.stderr
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    """A copy of the bundled corpus (page files and a JSON-lines file)."""
+    return Path(shutil.copytree(ROOT / "data", tmp_path / "corpus"))
+
+
+def test_removing_a_page_leaves_the_store_an_ingest_without_it_gives(
+    corpus: Path, tmp_path: Path
+) -> None:
+    store, clean = tmp_path / "store", tmp_path / "clean"
+    run("ingest", "--store", str(store), str(corpus))
+    before = counts(store)
+    page = corpus / SEED.name
+    out = run("remove", "--store", str(store), str(page))
+    assert out.startswith("removed 1 source, and 2 shared descriptions")  # speaker, sitting
+    page.unlink()
+    run("ingest", "--store", str(clean), str(corpus))
+    assert by_graph(store_quads(store)) == by_graph(store_quads(clean))
+    after = counts(store)
+    assert (after["speeches"], after["persons"]) == (before["speeches"] - 1, before["persons"] - 1)
+    assert after["graphs"] == before["graphs"] - 1
+
+
+def test_a_page_goes_by_its_url_and_a_source_not_in_the_store_changes_nothing(
+    corpus: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    run("ingest", "--store", str(store), str(corpus))
+    before = store_quads(store)
+    message = failing("remove", "--store", str(store), PAGE_URL, "https://example.org/no-page")
+    assert "https://example.org/no-page: the store holds no page of this source" in message
+    assert store_quads(store) == before
+    speeches = counts(store)["speeches"]
+    assert run("remove", "--store", str(store), PAGE_URL).startswith("removed 1 source")
+    assert counts(store)["speeches"] == speeches - 1
+    gone = store_quads(store)
+    assert f"{PAGE_URL}: the store holds no page" in failing(
+        "remove", "--store", str(store), PAGE_URL
+    )
+    assert store_quads(store) == gone
+
+
+def test_a_directory_takes_every_page_under_it_even_one_deleted_since(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    pages, others = write_pages(tmp_path / "pages", 3), write_pages(tmp_path / "others", 2, 1)
+    run("ingest", "--store", str(store), str(pages), str(others))
+    assert counts(store)["speeches"] == 5
+    (pages / "000001.md").unlink()
+    listed = run("remove", "--store", str(store), "--dry-run", str(pages)).split()
+    assert listed == sorted(f"{pages.as_uri()}/{n:06d}.md" for n in range(3))
+    assert counts(store)["speeches"] == 5
+    assert run("remove", "--store", str(store), str(pages)).startswith("removed 3 sources")
+    assert counts(store)["speeches"] == 2
+    run("ingest", "--store", str(store), str(others))
+    assert counts(store)["speeches"] == 2
+
+
+def test_remove_on_each_store_drops_the_graph_and_what_no_page_names(
+    each_store: GraphStore,
+) -> None:
+    one, two = synthetic_pages(2, 11, form="export")
+    assert one.source != two.source
+    ingest(each_store, [], BASE, items=[(one.source, one.text), (two.source, two.text)])
+    names = {row["n"].value for row in each_store.select(NAMES)}
+    assert len(names) == 2
+    before = stats(each_store)
+    removal = remove(each_store, [one.source])
+    assert removal.sources == [one.source] and removal.pruned >= 1
+    after = stats(each_store)
+    assert (after.speeches, after.persons, after.graphs) == (1, 1, before.graphs - 1)
+    assert {row["n"].value for row in each_store.select(NAMES)} < names
+    with pytest.raises(SpeechldError, match="holds no page of this source"):
+        remove(each_store, [one.source])
+    assert stats(each_store) == after
+
+
+def test_a_running_server_stops_serving_a_removed_speech(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    pages = write_pages(tmp_path / "pages", 2)
+    run("ingest", "--store", str(store), str(pages))
+    parsed = [
+        json.loads(line)
+        for line in run("parse", "--format", "json", str(pages)).split("\n")
+        if line
+    ]
+    gone, kept = (item["uri"].split("/", 3)[3] for item in parsed)
+    server = start_server(store)
+    try:
+        assert requests.get(server.url + gone, timeout=10).ok
+        run("remove", "--store", str(store), str(pages / "000000.md"))
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and requests.get(server.url + gone, timeout=10).ok:
+            time.sleep(0.2)
+        assert requests.get(server.url + gone, timeout=10).status_code == 404
+        assert requests.get(server.url + kept, timeout=10).ok
+    finally:
+        stop_server(server)
