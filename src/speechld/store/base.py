@@ -125,6 +125,9 @@ class GraphStore(Protocol):
     """
 
     in_process: bool  # whether reads are index lookups in this process, cheaper than a query
+    # Whether a query's default graph is the union of the named graphs (so speechld's own
+    # data and nothing else); a remote store's is whatever the store makes it.
+    union_default_graph: bool
 
     def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
         """Replace each named graph by its new content; each graph all or nothing.

@@ -162,6 +162,7 @@ class EmbeddedStore:
     """
 
     in_process = True
+    union_default_graph = True
 
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.path = path

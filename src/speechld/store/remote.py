@@ -278,6 +278,7 @@ class RemoteStore:
     """A SPARQL 1.1 store over HTTP; only the graphs under `{base}graph/` are ours."""
 
     in_process = False
+    union_default_graph = False  # Virtuoso's, for one, holds its system graphs too
 
     def __init__(self, settings: RemoteSettings, *, read_only: bool = False) -> None:
         self.settings = settings

@@ -23,7 +23,7 @@ from pyoxigraph import Literal, NamedNode
 
 from speechld.child import in_child
 from speechld.dump import write_file
-from speechld.store import EmbeddedStore, GraphStore, is_remote, open_store
+from speechld.store import GraphStore, is_remote, open_store
 from speechld.store.base import GRAPH_PATH
 from speechld.vocab import SLD
 from speechld.web import views
@@ -218,7 +218,7 @@ def scoped(pattern: str, graphs: str | None) -> str:
 
 def count(store: GraphStore, prefix: str) -> Counts:
     """Count the dataset: every query over all of it that the figures need."""
-    graphs = None if isinstance(store, EmbeddedStore) else prefix.removesuffix("id/") + GRAPH_PATH
+    graphs = None if store.union_default_graph else prefix.removesuffix("id/") + GRAPH_PATH
     properties_query = PROPERTIES.format(only=only(graphs))
     classes_query = CLASSES.format(where=scoped("?s a ?c", graphs))
     examples_query = EXAMPLES.format(where=scoped(f"?s a <{SLD.Speech}>", graphs))

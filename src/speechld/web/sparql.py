@@ -39,7 +39,7 @@ from speechld.sparql.execute import Head, Job, note
 from speechld.sparql.limits import TRUNCATED, Limits, limits
 from speechld.sparql.pool import Executor, InlineExecutor, Run, WorkerPool
 from speechld.sparql.syntax import check_query, check_services
-from speechld.store import EmbeddedStore, default_location
+from speechld.store import default_location
 from speechld.web import negotiation
 from speechld.web.errors import RETRY_AFTER
 from speechld.web.store import base, get_store, unresponsive
@@ -357,7 +357,7 @@ def describe(query: Query) -> Response | str:
 def union_default_graph() -> bool:
     """Whether the default graph is the union of the named graphs: the embedded store's is,
     a remote store's is whatever that store makes it (Virtuoso's holds its system graphs)."""
-    return isinstance(get_store(), EmbeddedStore)
+    return get_store().union_default_graph
 
 
 def page_context(query: Query | None) -> dict[str, object]:
