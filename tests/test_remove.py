@@ -138,3 +138,11 @@ def test_a_running_server_stops_serving_a_removed_speech(tmp_path: Path) -> None
         assert requests.get(server.url + kept, timeout=10).ok
     finally:
         stop_server(server)
+
+
+def test_a_missing_store_is_named_and_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "none"
+    for extra in ([], ["--dry-run"]):
+        message = failing("remove", "--store", str(missing), *extra, str(SEED))
+        assert f"{missing}: no store here yet" in message
+        assert not missing.exists()

@@ -251,9 +251,10 @@ def remove_command(
     an error, and then nothing is removed.
     """
     try:
-        store = open_store(
-            location, read_only=dry_run, update_url=update_url, graph_store_url=graph_store_url
-        )
+        store = open_store(location, read_only=True)  # a missing store: refused, not created
+        if not dry_run:
+            store.close()
+            store = open_store(location, update_url=update_url, graph_store_url=graph_store_url)
         try:
             removal = remove(store, sources, dry_run=dry_run)
         finally:
