@@ -24,7 +24,15 @@ from speechld.child import in_child
 from speechld.dump import cannot_write, dump, write, write_file
 from speechld.errors import NotASpeech, ParseError, QueryError, SpeechldError, StoreError
 from speechld.formats import DUMP_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format, by_name
-from speechld.ingest import BATCH, Interrupted, Stopper, Summary, ingest, resolve_base
+from speechld.ingest import (
+    BATCH,
+    STOP_SIGNALS,
+    Interrupted,
+    Stopper,
+    Summary,
+    ingest,
+    resolve_base,
+)
 from speechld.inputs import DEFAULT_LIMIT, Counts, relative_pages, speeches
 from speechld.remove import remove
 from speechld.sparql.syntax import is_update
@@ -256,7 +264,7 @@ def remove_command(
             store.close()
             store = open_store(location, update_url=update_url, graph_store_url=graph_store_url)
         try:
-            removal = remove(store, sources, dry_run=dry_run)
+            removal = remove(store, sources, dry_run=dry_run, hold=signals_ignored)
         finally:
             store.close()
     except SpeechldError as error:
@@ -600,6 +608,17 @@ def dump_command(location: str | None, format_name: str, output: Path | None) ->
                 store.close()
         except SpeechldError as error:
             raise click.ClickException(str(error)) from error
+
+
+@contextlib.contextmanager
+def signals_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C and SIGTERM while the block runs: writes that have begun end whole."""
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @contextlib.contextmanager

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,11 +77,17 @@ def matching(store: GraphStore, mint: Minter, name: Named) -> dict[str, str]:
     return found
 
 
-def remove(store: GraphStore, arguments: Sequence[str], *, dry_run: bool = False) -> Removal:
+def remove(
+    store: GraphStore,
+    arguments: Sequence[str],
+    *,
+    dry_run: bool = False,
+    hold: Callable[[], AbstractContextManager[None]] = nullcontext,
+) -> Removal:
     """Drop the graph of every source the arguments name, then what no page names any more.
 
     An argument that names no source in the store is an error, raised before anything
-    is removed.
+    is removed. The writes run within `hold` (which may keep stop signals out).
     """
     base = dataset_base(store)
     if base is None:
@@ -94,7 +101,8 @@ def remove(store: GraphStore, arguments: Sequence[str], *, dry_run: bool = False
         graphs.update(found)
     removal = Removal(sorted(graphs))
     if not dry_run:
-        store.remove(sorted(graphs.values()), publish=False)
-        removal.pruned = prune_shared(store, mint)
-        store.publish()
+        with hold():
+            store.remove(sorted(graphs.values()), publish=False)
+            removal.pruned = prune_shared(store, mint)
+            store.publish()
     return removal
