@@ -21,6 +21,7 @@ from speechld.store.stats import stats
 from .conftest import start_server, stop_server
 from .paths import ROOT, SEED
 from .test_ingest import CLI, by_graph, run, store_quads, write_pages
+from .virtuoso import Virtuoso
 
 BASE = "https://data.example.org/"
 PAGE_URL = "https://www.norden.org/da/speech/12-maria-stockhaus-replik"  # in pages.jsonl
@@ -146,3 +147,14 @@ def test_a_missing_store_is_named_and_not_created(tmp_path: Path) -> None:
         message = failing("remove", "--store", str(missing), *extra, str(SEED))
         assert f"{missing}: no store here yet" in message
         assert not missing.exists()
+
+
+def test_remove_on_virtuoso_from_the_command_line(tmp_path: Path, virtuoso: Virtuoso) -> None:
+    virtuoso.clear()
+    pages, env = write_pages(tmp_path / "pages", 3), virtuoso.env()
+    try:
+        run("ingest", str(pages), env=env)
+        assert run("remove", str(pages / "000002.md"), env=env).startswith("removed 1 source")
+        assert json.loads(run("stats", "--format", "json", env=env))["speeches"] == 2
+    finally:
+        virtuoso.clear()
