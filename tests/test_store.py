@@ -13,9 +13,12 @@ from rdflib.compare import isomorphic
 
 from speechld.errors import QueryError, StoreError
 from speechld.ingest import dataset_graph, ingest
+from speechld.mapper import source_key
 from speechld.parse import parse_page
-from speechld.store import GraphStore, RemoteSettings, RemoteStore, SourceGraph
-from speechld.store.base import dataset_base, query_form
+from speechld.rdf import ntriples
+from speechld.store import EmbeddedStore, GraphStore, RemoteSettings, RemoteStore, SourceGraph
+from speechld.store.base import INGEST_TIME, WRITTEN_TWICE, dataset_base, query_form
+from speechld.store.embedded import insert_block
 from speechld.store.stats import stats
 from speechld.vocab import Minter
 
@@ -28,6 +31,7 @@ G1, G2, G3 = str(MINT.graph("one")), str(MINT.graph("two")), str(MINT.graph("thr
 PERSON = f"<{BASE}id/person/anna>"
 SPEECH = f"<{BASE}id/speech/1>"
 FOAF_PERSON = "<http://xmlns.com/foaf/0.1/Person>"
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 TEXT = 'Takk, president! «Sitat» med "hermetegn", \\ og\nlinjeskift æøå Þ'
@@ -180,6 +184,41 @@ def test_remove_drops_whole_graphs_and_no_other(store: GraphStore) -> None:
     assert quads(store) == kept
     assert store.digests(names[:2]) == {names[0]: "d"}
     assert store.sizes(str(MINT.graph("")))[1] == 3  # names[0], G2 and the dataset's
+
+
+def write_alongside(store: GraphStore, graph: SourceGraph) -> None:
+    """Add a graph's triples to those the store holds, as an ingest that wrote the same
+    new page at the same time as another would (neither saw the other's graph)."""
+    text = insert_block([graph])
+    if isinstance(store, EmbeddedStore):
+        store.store.update(text)
+    else:
+        assert isinstance(store, RemoteStore)
+        headers = {"Content-Type": "application/sparql-update"}
+        sent = store.http.post(store.settings.update_url, data=text.encode(), headers=headers)
+        sent.raise_for_status()
+
+
+def test_a_page_two_ingests_wrote_at_once_is_written_again_whole(store: GraphStore) -> None:
+    page = next(iter(synthetic_pages(1, 5, form="export")))
+    ingest(store, [], BASE, items=[(page.source, page.text)])
+    clean, name = quads(store), str(MINT.graph(source_key(page.source)))
+    time = ox.NamedNode(INGEST_TIME)
+    later = ox.Literal("2030-01-01T00:00:00+00:00", datatype=ox.NamedNode(XSD_DATETIME))
+    content = [
+        ox.Triple(q.subject, q.predicate, later if q.predicate == time else q.object)
+        for q in clean
+        if graph_of(q) == name
+    ]
+    write_alongside(store, SourceGraph(name, ntriples(content)))
+    assert store.digests([name]) == {name: WRITTEN_TWICE}
+    summary = ingest(store, [], BASE, items=[(page.source, page.text)])
+    assert summary.unchanged == 0  # written again, whole: one ingest time
+    times = f"SELECT ?t WHERE {{ GRAPH <{name}> {{ <{name}> <{INGEST_TIME}> ?t }} }}"
+    assert len(list(store.select(times))) == 1
+    again = quads(store)
+    assert len(again) == len(clean)
+    assert ingest(store, [], BASE, items=[(page.source, page.text)]).unchanged == 1
 
 
 def test_sizes_count_the_quads_and_graphs_under_a_prefix_only(store: GraphStore) -> None:

@@ -29,12 +29,14 @@ from speechld.errors import QueryError, StoreError
 from speechld.sparql.syntax import has_dataset_clause
 from speechld.store.base import (
     CONTENT_DIGEST,
+    INGEST_TIME,
     QueryResult,
     SourceGraph,
     Subject,
     graph_prefix,
     pattern_query,
     shared_blocks,
+    stated_digest,
 )
 from speechld.store.directory import cause, check, claim, is_locked
 from speechld.store.snapshots import Lease, current, open_snapshot
@@ -46,7 +48,7 @@ CHUNK = 5_000  # quads serialised at a time by dump(): its memory is about CHUNK
 # Lines (triples) per bulk load: below Oxigraph's bulk batch of 1,000,000 quads, a bulk load
 # is one RocksDB ingestion of SST files into every index at once, which is atomic.
 BULK_LINES = 500_000
-DIGEST = NamedNode(CONTENT_DIGEST)
+DIGEST, TIME = NamedNode(CONTENT_DIGEST), NamedNode(INGEST_TIME)
 
 
 def _serialize(batch: list[Quad] | list[Triple], format: RdfFormat, buffer: io.BytesIO) -> bytes:
@@ -278,16 +280,22 @@ class EmbeddedStore:
         self._unpublished = False
 
     def digests(self, graphs: Sequence[str]) -> dict[str, str]:
-        """The content digest each of these graphs states about itself, from the indexes."""
+        """The content digest each of these graphs states about itself, from the indexes
+        (WRITTEN_TWICE for one with two digests or ingest times)."""
         found = {}
         store = self.store
         for name in graphs:
             graph = NamedNode(name)
             if not store.contains_named_graph(graph):  # a point lookup, cheaper than a scan
                 continue
-            for quad in store.quads_for_pattern(graph, DIGEST, None, graph):
-                if isinstance(quad.object, Literal):
-                    found[name] = quad.object.value
+            digests = {
+                q.object.value
+                for q in store.quads_for_pattern(graph, DIGEST, None, graph)
+                if isinstance(q.object, Literal)
+            }
+            if digests:
+                times = sum(1 for _ in store.quads_for_pattern(graph, TIME, None, graph))
+                found[name] = stated_digest(min(digests), len(digests), times)
         return found
 
     def sizes(self, prefix: str) -> tuple[int, int]:

@@ -45,6 +45,7 @@ from speechld.store.base import (
     query_form,
     shared_blocks,
     sizes_query,
+    stated_digest,
 )
 from speechld.store.embedded import batch_update_text, delete_text, insert_block, latest
 
@@ -482,12 +483,15 @@ class RemoteStore:
 
     def digests(self, graphs: Sequence[str]) -> dict[str, str]:
         """The content digest each of these graphs states about itself, in a query a
-        thousand graphs."""
-        return {
-            row["g"].value: row["digest"].value
-            for chunk in in_chunks(graphs)
-            for row in self.select(digests_query(chunk))
-        }
+        thousand graphs (WRITTEN_TWICE for one with two digests or ingest times)."""
+        stated: dict[str, tuple[set[str], set[str]]] = {}
+        for chunk in in_chunks(graphs):
+            for row in self.select(digests_query(chunk)):
+                digests, times = stated.setdefault(row["g"].value, (set(), set()))
+                digests.add(row["digest"].value)
+                if row["time"] is not None:
+                    times.add(row["time"].value)
+        return {g: stated_digest(min(d), len(d), len(t)) for g, (d, t) in stated.items()}
 
     def sizes(self, prefix: str) -> tuple[int, int]:
         """The quads in the named graphs under prefix, and those graphs: one query."""
