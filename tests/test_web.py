@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import re
 import time
 from datetime import UTC, date, datetime
@@ -227,6 +228,21 @@ def test_party_groups_are_counted_as_speechld_stats_counts_them(
     assert listed.count("<li>") == groups > 1
     assert "/id/group/non-attached" not in listed  # a status, not a party group
     assert client.get("/id/group/non-attached", headers={"Accept": BROWSER}).status_code == 303
+
+
+def test_the_non_attached_concept_lists_its_speeches_through_a_query(
+    client: FlaskClient, web_data: EmbeddedStore
+) -> None:
+    page = client.get("/doc/group/non-attached.html").text
+    found = re.search(r'<a href="(/sparql\?query=[^"]+)">List them</a>', page)
+    assert found, page
+    answer = client.get(
+        html.unescape(found[1]), headers={"Accept": "application/sparql-results+json"}
+    )
+    listed = {b["speech"]["value"] for b in answer.json["results"]["bindings"]}
+    stating = f"SELECT ?s WHERE {{ ?s <{SLD.nonAttached}> true }}"
+    assert listed == {row["s"].value for row in web_data.select(stating)} != set()
+    assert "List them" not in client.get("/doc/group/ngv.html").text
 
 
 def test_home_sends_rdf_clients_to_void(client: FlaskClient) -> None:

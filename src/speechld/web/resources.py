@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from pyoxigraph import NamedNode
 from rdflib.namespace import DCTERMS
 from werkzeug.exceptions import BadRequest, NotFound
@@ -225,4 +225,10 @@ def html(key: str, description: Description) -> str:
         previous_page=doc_path(key, HTML, page - 1) if page > 1 else None,
         formats=[(f, doc_path(key, f, page)) for f in DOCUMENT_FORMATS],
         thing=local_path("id", key),
+        status_speeches=query_page(views.status_query(uri, base())),
     )
+
+
+def query_page(query: str | None) -> str | None:
+    """The endpoint's page showing a query's result, if there is a query."""
+    return None if query is None else url_for("sparql.endpoint", query=query)

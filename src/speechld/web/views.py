@@ -557,3 +557,22 @@ def description(title: str, kinds: Iterable[Value], speech: SpeechView | None, t
     named = f"{title} ({kind})" if kind else title
     linked = f", with {total} linked resource{'' if total == 1 else 's'}" if total else ""
     return f"{named}{linked}, in the Nordic Council's plenary speeches."
+
+
+# The speeches of members of no party group: they state sld:nonAttached true, a status,
+# instead of linking to its concept, whose page therefore lists them through this query.
+NON_ATTACHED_SPEECHES = f"""PREFIX sld: <{SLD}>
+PREFIX rdfs: <{RDFS}>
+PREFIX dcterms: <{DCTERMS}>
+SELECT ?speech ?label ?date ?role WHERE {{
+  ?speech sld:nonAttached true ; rdfs:label ?label .
+  OPTIONAL {{ ?speech dcterms:date ?date }}
+  OPTIONAL {{ ?speech sld:speakerRole ?role }}
+}}
+ORDER BY DESC(?date) ?label"""
+
+
+def status_query(uri: str, base: str) -> str | None:
+    """The SPARQL query that lists the speeches stating the status a concept names (the
+    non-attached concept's), or None for every other resource."""
+    return NON_ATTACHED_SPEECHES if uri == f"{base}id/group/{NON_ATTACHED}" else None
