@@ -239,7 +239,7 @@ def test_the_non_attached_concept_lists_its_speeches_through_a_query(
     answer = client.get(
         html.unescape(found[1]), headers={"Accept": "application/sparql-results+json"}
     )
-    listed = {b["speech"]["value"] for b in answer.json["results"]["bindings"]}
+    listed = {b["speech"]["value"] for b in answer.get_json()["results"]["bindings"]}
     stating = f"SELECT ?s WHERE {{ ?s <{SLD.nonAttached}> true }}"
     assert listed == {row["s"].value for row in web_data.select(stating)} != set()
     assert "List them" not in client.get("/doc/group/ngv.html").text

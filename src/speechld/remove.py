@@ -33,7 +33,6 @@ SOURCES_UNDER = (
 class Named:
     """The sources one argument names: exactly these, and any whose name starts with `under`."""
 
-    argument: str
     exact: frozenset[str]
     under: str | None = None
 
@@ -50,13 +49,13 @@ def named(argument: str) -> Named:
     """The sources an argument names: a URI or a source's name as such; a path also the
     sources ingesting it gives (if it exists) and any file once read under it."""
     if argument == STDIN:
-        return Named(argument, frozenset(read_sources([argument])))
+        return Named(frozenset(read_sources([argument])))
     path = Path(argument)
     if _SCHEME.match(argument) and not path.exists():
-        return Named(argument, frozenset([argument]))
+        return Named(frozenset([argument]))
     uri = path.resolve().as_uri()
     given = read_sources([path]) if path.exists() else set()
-    return Named(argument, frozenset({argument, uri} | given), uri + "/")
+    return Named(frozenset({argument, uri} | given), uri + "/")
 
 
 def read_sources(paths: Iterable[str | Path]) -> set[str]:
