@@ -94,6 +94,8 @@ def remove(
     mint = Minter(base)
     graphs: dict[str, str] = {}
     for argument in arguments:
+        if not argument.strip():  # as a path, the working directory: never meant
+            raise SpeechldError(f"{argument!r}: an empty source names no page")
         found = matching(store, mint, named(argument))
         if not found:
             raise SpeechldError(f"{argument}: the store holds no page of this source")
