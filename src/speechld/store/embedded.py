@@ -258,8 +258,8 @@ class EmbeddedStore:
 
     @contextmanager
     def _writing(self, publish: bool) -> Iterator[None]:
-        """Name the store and the cause of a failed write; after one, a new generation
-        (published, if asked)."""
+        """Name the store and the cause of a write that fails; after one that succeeds, a
+        new generation (published, if asked)."""
         try:
             yield
         except SyntaxError as error:
