@@ -9,7 +9,7 @@ import pytest
 
 from speechld.errors import StoreError
 from speechld.ingest import dataset_graph
-from speechld.store import EmbeddedStore, SourceGraph, open_store
+from speechld.store import EmbeddedStore, SourceGraph, memory, open_store
 from speechld.store import embedded as embedded_module
 from speechld.store.snapshots import SNAPSHOTS, current
 from speechld.vocab import Minter
@@ -95,3 +95,34 @@ def test_an_interrupted_snapshot_is_cleaned_up(tmp_path: Path) -> None:
     writer.replace([graph(1)])
     assert snapshots(root) == {current(root)}
     writer.close()
+
+
+def test_a_reader_past_its_memory_budget_opens_its_snapshot_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embedded_module, "RECHECK", 0.0)
+    monkeypatch.setattr(memory, "REST", 0.0)
+    root = tmp_path / "store"
+    writer = EmbeddedStore(root)
+    writer.replace([graph(1)])
+    monkeypatch.setenv(memory.VARIABLE, "1")  # 1 MiB: this process holds more
+    bounded = EmbeddedStore(root, read_only=True)
+    monkeypatch.setenv(memory.VARIABLE, "0")  # no bound
+    unbounded = EmbeddedStore(root, read_only=True)
+    try:
+        first, kept = bounded.store, unbounded.store
+        time.sleep(0.01)
+        assert bounded.store is not first and count(bounded) == 1  # the same data, afresh
+        assert unbounded.store is kept and count(unbounded) == 1
+    finally:
+        bounded.close()
+        unbounded.close()
+        writer.close()
+
+
+def test_a_bad_memory_budget_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "store"
+    EmbeddedStore(root).close()
+    monkeypatch.setenv(memory.VARIABLE, "lots")
+    with pytest.raises(StoreError, match="SPEECHLD_READER_MEMORY='lots': not a whole number"):
+        EmbeddedStore(root, read_only=True)

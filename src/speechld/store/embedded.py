@@ -27,6 +27,7 @@ from pyoxigraph import (
 
 from speechld.errors import QueryError, StoreError
 from speechld.sparql.syntax import has_dataset_clause
+from speechld.store import memory
 from speechld.store.base import (
     CONTENT_DIGEST,
     QueryResult,
@@ -41,7 +42,7 @@ from speechld.store.directory import cause, check, claim, is_locked
 from speechld.store.snapshots import Lease, current, open_snapshot
 from speechld.store.snapshots import publish as publish_snapshot
 
-RECHECK = 1.0  # seconds between a reader's checks for a newer snapshot
+RECHECK = 0.1  # seconds between a reader's checks for a newer snapshot and of its memory
 GRACE = 300.0  # seconds a reader keeps a superseded snapshot for queries still running on it
 CHUNK = 5_000  # quads serialised at a time by dump(): its memory is about CHUNK long literals
 # Lines (triples) per bulk load: below Oxigraph's bulk batch of 1,000,000 quads, a bulk load
@@ -172,6 +173,8 @@ class EmbeddedStore:
         self._checked = time.monotonic()
         self._lease: Lease | None = None
         self._retired: list[tuple[float, Lease]] = []
+        self._budget = memory.budget() if self.read_only else None
+        self._reopened = time.monotonic()  # when the current snapshot was opened
         self._generation = 0.0
         self._unpublished = False
         self._failed = False  # a write failed (and said so): closing need not say it again
@@ -218,14 +221,27 @@ class EmbeddedStore:
         return self._generation
 
     def _refresh(self, now: float) -> None:
+        """Move to a newer snapshot, or open this one afresh if the process holds more
+        memory than its budget even with the free memory given back."""
         assert self.path is not None and self._lease is not None
         name = current(self.path)
-        if name is not None and name != self._lease.snapshot.name:
+        if (name is not None and name != self._lease.snapshot.name) or self._over_budget(now):
             store, lease = open_snapshot(self.path)
             self._retired.append((now, self._lease))
             self._store, self._lease = store, lease
+            self._reopened = now
         while self._retired and now - self._retired[0][0] > GRACE:
             self._retired.pop(0)[1].release()
+
+    def _over_budget(self, now: float) -> bool:
+        if self._budget is None:
+            return False
+        held = memory.anonymous()
+        if held is None or held <= self._budget:
+            return False
+        memory.give_back()  # what a snapshot opened afresh before held, freed since
+        held = memory.anonymous()
+        return held is not None and held > self._budget and now - self._reopened > memory.REST
 
     def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
         """Replace each named graph by its new content, each all or nothing, then publish.

@@ -1,0 +1,63 @@
+"""A reader's memory, bounded.
+
+RocksDB keeps the index and filter blocks of every file of the store that a process has
+read, for as long as the store is open: about 200 MiB in each process for a store of a
+million speeches, and Oxigraph has no setting to bound it. A reader whose anonymous
+memory passes its budget therefore opens its snapshot afresh; what the old one held goes
+back to the system once the requests still reading it have ended.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+from functools import cache
+
+from speechld.errors import StoreError
+
+VARIABLE = "SPEECHLD_READER_MEMORY"  # MiB a reader process may hold; 0 for no bound
+DEFAULT = 128  # MiB: a web or SPARQL worker holds 40 to 70 after start-up
+REST = 1.0  # seconds at least between two reopenings for memory
+
+
+def budget(environ: dict[str, str] | None = None) -> int | None:
+    """The bytes of anonymous memory a reader may hold, or None for no bound.
+
+    >>> budget({}), budget({VARIABLE: "0"}), budget({VARIABLE: "64"})
+    (134217728, None, 67108864)
+    """
+    value = (os.environ if environ is None else environ).get(VARIABLE, str(DEFAULT))
+    try:
+        mib = int(value)
+    except ValueError:
+        raise StoreError(f"{VARIABLE}={value!r}: not a whole number of MiB") from None
+    return mib * 2**20 if mib > 0 else None
+
+
+def anonymous() -> int | None:
+    """This process's resident anonymous memory in bytes (Linux), or None where unknown."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+@cache
+def _trim() -> ctypes._NamedFuncPointer | None:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def give_back() -> None:
+    """Return the heap's free memory to the system, where the C library can (glibc)."""
+    trim = _trim()
+    if trim is not None:
+        trim(0)
