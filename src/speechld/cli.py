@@ -26,12 +26,12 @@ from speechld.errors import NotASpeech, ParseError, QueryError, SpeechldError, S
 from speechld.formats import DUMP_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format, by_name
 from speechld.ingest import (
     BATCH,
-    STOP_SIGNALS,
     Interrupted,
     Stopper,
     Summary,
     ingest,
     resolve_base,
+    stop_signals_handled,
 )
 from speechld.inputs import DEFAULT_LIMIT, Counts, relative_pages, speeches
 from speechld.remove import remove
@@ -610,15 +610,9 @@ def dump_command(location: str | None, format_name: str, output: Path | None) ->
             raise click.ClickException(str(error)) from error
 
 
-@contextlib.contextmanager
-def signals_ignored() -> Iterator[None]:
+def signals_ignored() -> contextlib.AbstractContextManager[None]:
     """Ignore Ctrl-C and SIGTERM while the block runs: writes that have begun end whole."""
-    previous = {number: signal.signal(number, signal.SIG_IGN) for number in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    return stop_signals_handled(signal.SIG_IGN)
 
 
 @contextlib.contextmanager

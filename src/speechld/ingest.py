@@ -12,7 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import closing, contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
@@ -116,15 +116,21 @@ class Stopper:
         if not self.holding:
             self.interrupt()
 
-    @contextmanager
-    def catching(self) -> Iterator[None]:
+    def catching(self) -> AbstractContextManager[None]:
         """Handle SIGINT and SIGTERM so while the block runs (in the main thread)."""
-        previous = {number: signal.signal(number, self.handle) for number in STOP_SIGNALS}
-        try:
-            yield
-        finally:
-            for number, handler in previous.items():
-                signal.signal(number, handler)
+        return stop_signals_handled(self.handle)
+
+
+@contextmanager
+def stop_signals_handled(handler: Callable[[int, object], None] | int) -> Iterator[None]:
+    """Handle SIGINT and SIGTERM by handler (or ignore them: SIG_IGN) while the block runs,
+    in the main thread; the previous handlers after."""
+    previous = {number: signal.signal(number, handler) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, restored in previous.items():
+            signal.signal(number, restored)
 
 
 class Writer:
