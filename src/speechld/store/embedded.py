@@ -175,6 +175,9 @@ class EmbeddedStore:
         self._retired: list[tuple[float, Lease]] = []
         self._budget = memory.budget() if self.read_only else None
         self._reopened = time.monotonic()  # when the current snapshot was opened
+        self._rest = memory.REST  # seconds before the next reopening for memory
+        self._judging = False  # whether the last reopening for memory is yet to be judged
+        self._before = 0  # the memory held when it was decided
         self._generation = 0.0
         self._unpublished = False
         self._failed = False  # a write failed (and said so): closing need not say it again
@@ -225,23 +228,29 @@ class EmbeddedStore:
         memory than its budget even with the free memory given back."""
         assert self.path is not None and self._lease is not None
         name = current(self.path)
-        if (name is not None and name != self._lease.snapshot.name) or self._over_budget(now):
+        newer = name is not None and name != self._lease.snapshot.name
+        if self._reopen_for_memory(now) or newer:
             store, lease = open_snapshot(self.path)
             self._retired.append((now, self._lease))
             self._store, self._lease = store, lease
-            self._reopened = now
+            self._reopened, self._judging = now, not newer
         while self._retired and now - self._retired[0][0] > GRACE:
             self._retired.pop(0)[1].release()
 
-    def _over_budget(self, now: float) -> bool:
-        if self._budget is None:
+    def _reopen_for_memory(self, now: float) -> bool:
+        """Whether to open the snapshot afresh for memory: over budget, and not too soon
+        after the last time (the longer if that one did not bring the memory under)."""
+        held = None if self._budget is None else memory.held(self._budget)
+        if held is None or self._budget is None:
             return False
-        held = memory.anonymous()
-        if held is None or held <= self._budget:
-            return False
-        memory.give_back()  # what a snapshot opened afresh before held, freed since
-        held = memory.anonymous()
-        return held is not None and held > self._budget and now - self._reopened > memory.REST
+        over = held > self._budget
+        if self._judging:  # helped if under budget now, or down by a quarter at least
+            helped = not over or held < self._before * 3 // 4
+            self._rest, self._judging = memory.rest_after(self._rest, helped), False
+        if over and now - self._reopened > self._rest:
+            self._before = held
+            return True
+        return False
 
     def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
         """Replace each named graph by its new content, each all or nothing, then publish.

@@ -1,10 +1,10 @@
 """A reader's memory, bounded.
 
-RocksDB keeps the index and filter blocks of every file of the store that a process has
-read, for as long as the store is open: about 200 MiB in each process for a store of a
-million speeches, and Oxigraph has no setting to bound it. A reader whose anonymous
-memory passes its budget therefore opens its snapshot afresh; what the old one held goes
-back to the system once the requests still reading it have ended.
+RocksDB keeps in memory the blocks of the store that a process has read, for as long as
+the store is open: about 200 MiB in each process that reads much of a store of a million
+speeches, and Oxigraph has no setting to bound it. A reader whose anonymous memory passes
+its budget therefore opens its snapshot afresh; what the old one held goes back to the
+system once the requests still reading it have ended.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from speechld.errors import StoreError
 
 VARIABLE = "SPEECHLD_READER_MEMORY"  # MiB a reader process may hold; 0 for no bound
 DEFAULT = 128  # MiB: a web or SPARQL worker holds 40 to 70 after start-up
-REST = 1.0  # seconds at least between two reopenings for memory
+REST = 0.5  # seconds at least between two reopenings for memory
+LONGEST = 300.0  # seconds at most between two, while reopening does not help
 
 
 def budget(environ: dict[str, str] | None = None) -> int | None:
@@ -45,6 +46,27 @@ def anonymous() -> int | None:
     except (OSError, ValueError, IndexError):
         return None
     return None
+
+
+def held(budget: int) -> int | None:
+    """This process's anonymous memory in bytes, the C library's free memory given back
+    first if it is over budget; None where unknown."""
+    used = anonymous()
+    if used is not None and used > budget:
+        give_back()
+        used = anonymous()
+    return used
+
+
+def rest_after(rest: float, helped: bool) -> float:
+    """The wait before the next reopening for memory: REST if the last one freed much,
+    else twice the last wait, up to LONGEST (the memory is held by something other than
+    the store, and reopening only costs time).
+
+    >>> rest_after(8.0, True), rest_after(1.0, False), rest_after(256.0, False)
+    (0.5, 2.0, 300.0)
+    """
+    return REST if helped else min(rest * 2, LONGEST)
 
 
 @cache
