@@ -126,3 +126,27 @@ def test_a_bad_memory_budget_is_named(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv(memory.VARIABLE, "lots")
     with pytest.raises(StoreError, match="SPEECHLD_READER_MEMORY='lots': not a whole number"):
         EmbeddedStore(root, read_only=True)
+
+
+def test_a_reader_reopens_less_often_while_that_frees_no_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embedded_module, "RECHECK", 0.0)
+    monkeypatch.setattr(memory, "REST", 0.01)
+    root = tmp_path / "store"
+    writer = EmbeddedStore(root)
+    writer.replace([graph(1)])
+    writer.close()
+    monkeypatch.setenv(memory.VARIABLE, "1")  # 1 MiB: no reopening gets this process under
+    reader = EmbeddedStore(root, read_only=True)
+    try:
+        seen, started = [reader.store], time.monotonic()
+        while time.monotonic() - started < 0.3:
+            if reader.store is not seen[-1]:
+                seen.append(reader.store)
+            time.sleep(0.002)
+        # At a fixed 0.01 s, about 30 reopenings; waits doubling from 0.01 s, about 5.
+        assert 2 <= len(seen) <= 8
+        assert count(reader) == 1
+    finally:
+        reader.close()
