@@ -251,7 +251,7 @@ def remove_command(
     dry_run: bool,
     sources: tuple[str, ...],
 ) -> None:
-    """Remove pages from the store: each source's named graph whole, at once.
+    """Remove pages from the store: each source's named graph whole.
 
     SOURCE is a page's source as the store records it (its URL or name), or a path: a
     file, JSON-lines file or directory removes the pages that ingesting it stores, and

@@ -12,11 +12,11 @@ from pyoxigraph import Literal
 from rdflib.namespace import DCTERMS
 
 from speechld.errors import SpeechldError
-from speechld.ingest import prune_shared
+from speechld.ingest import BATCH, prune_shared
 from speechld.inputs import STDIN, Page, decoded, read_items
 from speechld.mapper import source_key
 from speechld.store import GraphStore, dataset_base
-from speechld.store.base import GRAPH_PATH
+from speechld.store.base import GRAPH_PATH, in_chunks
 from speechld.vocab import Minter
 
 # A URI's scheme: two letters at least, so that a path is never taken for one.
@@ -83,7 +83,8 @@ def remove(
     dry_run: bool = False,
     hold: Callable[[], AbstractContextManager[None]] = nullcontext,
 ) -> Removal:
-    """Drop the graph of every source the arguments name, then what no page names any more.
+    """Drop the graph of every source the arguments name, BATCH graphs a transaction (a
+    transaction holds its changes in memory), then what no page names any more.
 
     An argument that names no source in the store is an error, raised before anything
     is removed. The writes run within `hold` (which may keep stop signals out).
@@ -103,7 +104,8 @@ def remove(
     removal = Removal(sorted(graphs))
     if not dry_run:
         with hold():
-            store.remove(sorted(graphs.values()), publish=False)
+            for chunk in in_chunks(sorted(graphs.values()), BATCH):
+                store.remove(chunk, publish=False)
             removal.pruned = prune_shared(store, mint)
             store.publish()
     return removal
