@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+from collections.abc import Callable
 from functools import cache
 
 from speechld.errors import StoreError
@@ -70,7 +71,8 @@ def rest_after(rest: float, helped: bool) -> float:
 
 
 @cache
-def _trim() -> ctypes._NamedFuncPointer | None:
+def _trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None under another C library."""
     name = ctypes.util.find_library("c")
     try:
         return ctypes.CDLL(name).malloc_trim if name else None
