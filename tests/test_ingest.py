@@ -375,25 +375,11 @@ def test_ingest_while_serving(tmp_path: Path) -> None:
         stop_server(server)
 
 
-def test_quiet_without_a_terminal_and_a_progress_line_on_one(tmp_path: Path) -> None:
-    inputs = write_pages(tmp_path / "pages", 5)
-    quiet = subprocess.run(
-        [*CLI, "ingest", "--store", str(tmp_path / "a"), str(inputs)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
-    assert quiet.returncode == 0 and quiet.stderr == ""
-    assert quiet.stdout.startswith("5 read, 5 stored")
-
+def on_terminal(*args: str) -> tuple[bytes, bytes]:
+    """Run a speechld command whose stderr is a terminal; what it wrote to stdout and to
+    the terminal. Fails on a non-zero exit."""
     main, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [*CLI, "ingest", "--store", str(tmp_path / "b"), str(inputs)],
-        stdout=subprocess.PIPE,
-        stderr=terminal,
-        cwd=ROOT,
-    )
+    process = subprocess.Popen([*CLI, *args], stdout=subprocess.PIPE, stderr=terminal, cwd=ROOT)
     os.close(terminal)
     shown = b""
     deadline = time.monotonic() + 60
@@ -406,9 +392,27 @@ def test_quiet_without_a_terminal_and_a_progress_line_on_one(tmp_path: Path) -> 
             break
         shown += chunk
     os.close(main)
-    assert process.wait(timeout=30) == 0
-    assert process.stdout is not None and process.stdout.read().startswith(b"5 read, 5 stored")
+    assert process.wait(timeout=30) == 0, shown
+    assert process.stdout is not None
+    out = process.stdout.read()
     process.stdout.close()
+    return out, shown
+
+
+def test_quiet_without_a_terminal_and_a_progress_line_on_one(tmp_path: Path) -> None:
+    inputs = write_pages(tmp_path / "pages", 5)
+    quiet = subprocess.run(
+        [*CLI, "ingest", "--store", str(tmp_path / "a"), str(inputs)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert quiet.stdout.startswith("5 read, 5 stored")
+
+    out, shown = on_terminal("ingest", "--store", str(tmp_path / "b"), str(inputs))
+    assert out.startswith(b"5 read, 5 stored")
     assert b"5 read, 5 stored, 0 failed" in shown and b"pages/s" in shown
 
 

@@ -263,9 +263,17 @@ def remove_command(
         if not dry_run:
             store.close()
             store = open_store(location, update_url=update_url, graph_store_url=graph_store_url)
+        line = RemovalLine()
         try:
-            removal = remove(store, sources, dry_run=dry_run, hold=signals_ignored)
+            removal = remove(
+                store,
+                sources,
+                dry_run=dry_run,
+                hold=signals_ignored,
+                progress=line if sys.stderr.isatty() else None,
+            )
         finally:
+            line.finish()
             store.close()
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
@@ -277,6 +285,22 @@ def remove_command(
     pruned = counted(removal.pruned, "shared description")
     orphans = f", and {pruned} that no page names any more" if removal.pruned else ""
     click.echo(f"removed {counted(len(removal.sources), 'source')}{orphans}")
+
+
+class RemovalLine:
+    """A progress line on a terminal: how many of the pages are gone."""
+
+    def __init__(self) -> None:
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        click.echo(f"\r{done:,} of {total:,} pages removed", nl=False, err=True)
+        self.drawn = True
+
+    def finish(self) -> None:
+        """End the line, if one was drawn."""
+        if self.drawn:
+            click.echo(err=True)
 
 
 def counted(count: int, noun: str) -> str:

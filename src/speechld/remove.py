@@ -82,12 +82,14 @@ def remove(
     *,
     dry_run: bool = False,
     hold: Callable[[], AbstractContextManager[None]] = nullcontext,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Removal:
     """Drop the graph of every source the arguments name, BATCH graphs a transaction (a
     transaction holds its changes in memory), then what no page names any more.
 
     An argument that names no source in the store is an error, raised before anything
-    is removed. The writes run within `hold` (which may keep stop signals out).
+    is removed. The writes run within `hold` (which may keep stop signals out);
+    `progress` hears how many graphs of how many are gone after each transaction.
     """
     base = dataset_base(store)
     if base is None:
@@ -104,8 +106,11 @@ def remove(
     removal = Removal(sorted(graphs))
     if not dry_run:
         with hold():
-            for chunk in in_chunks(sorted(graphs.values()), BATCH):
+            names = sorted(graphs.values())
+            for done, chunk in enumerate(in_chunks(names, BATCH)):
                 store.remove(chunk, publish=False)
+                if progress is not None:
+                    progress(min((done + 1) * BATCH, len(names)), len(names))
             removal.pruned = prune_shared(store, mint)
             store.publish()
     return removal
