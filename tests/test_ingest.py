@@ -498,19 +498,21 @@ def test_stats_text_and_missing_store(seeded: Path, tmp_path: Path) -> None:
 
 
 def test_a_second_writer_is_refused_clearly(tmp_path: Path) -> None:
-    writer = EmbeddedStore(tmp_path / "store")
+    store = tmp_path / "store"
+    EmbeddedStore(store).close()
+    ingest_seed = ["ingest", "--store", str(store), str(SEED)]
+    writer = EmbeddedStore(store)
     try:
-        done = subprocess.run(
-            [*CLI, "ingest", "--store", str(tmp_path / "store"), str(SEED)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=ROOT,
-        )
+        refused = [
+            subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=60, cwd=ROOT)
+            for args in (ingest_seed, ["remove", "--store", str(store), str(SEED)])
+        ]
     finally:
         writer.close()
-    assert done.returncode == 1
-    assert "another ingest" in done.stderr and "Traceback" not in done.stderr
+    for done in refused:
+        assert done.returncode == 1
+        assert "another ingest or removal is writing to it" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
 
 
 def test_serve_refuses_a_base_other_than_the_stores_clearly(seeded: Path) -> None:

@@ -230,7 +230,7 @@ def test_a_file_is_not_a_store(tmp_path: Path) -> None:
 def test_a_second_writer_is_told_another_ingest_writes(tmp_path: Path) -> None:
     first = EmbeddedStore(tmp_path / "store")
     try:
-        with pytest.raises(StoreError, match="another ingest is writing to it"):
+        with pytest.raises(StoreError, match="another ingest or removal is writing to it"):
             EmbeddedStore(tmp_path / "store")
     finally:
         first.close()

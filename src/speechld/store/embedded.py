@@ -194,7 +194,7 @@ class EmbeddedStore:
         try:
             store = Store(str(self.path))
         except OSError as error:
-            why = "another ingest is writing to it" if is_locked(error) else cause(error)
+            why = "another ingest or removal is writing to it" if is_locked(error) else cause(error)
             raise StoreError(f"{self.path}: cannot open the store for writing: {why}") from error
         publish_snapshot(store, self.path)
         return store
