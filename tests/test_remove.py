@@ -107,6 +107,7 @@ def test_a_directory_takes_every_page_under_it_even_one_deleted_since(tmp_path: 
     assert counts(store)["speeches"] == 2
     run("ingest", "--store", str(store), str(others))
     assert counts(store)["speeches"] == 2
+    assert run("remove", "--store", str(store), others.as_uri()).startswith("removed 2 sources")
 
 
 def test_remove_on_each_store_drops_the_graph_and_what_no_page_names(

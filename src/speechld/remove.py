@@ -46,13 +46,15 @@ class Removal:
 
 
 def named(argument: str) -> Named:
-    """The sources an argument names: a URI or a source's name as such; a path also the
-    sources ingesting it gives (if it exists) and any file once read under it."""
+    """The sources an argument names: a URI or a source's name as such (a file: URL also
+    any file under it); a path also the sources ingesting it gives (if it exists) and any
+    file once read under it."""
     if argument == STDIN:
         return Named(frozenset(read_sources([argument])))
     path = Path(argument)
-    if _SCHEME.match(argument) and not path.exists():
-        return Named(frozenset([argument]))
+    if _SCHEME.match(argument) and not path.exists():  # a file: URL names a folder's too
+        under = argument.rstrip("/") + "/" if argument.startswith("file:") else None
+        return Named(frozenset([argument]), under)
     uri = path.resolve().as_uri()
     given = read_sources([path]) if path.exists() else set()
     return Named(frozenset({argument, uri} | given), uri + "/")
