@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import pytest
+from pyoxigraph import Store
 
 from speechld.errors import StoreError
 from speechld.ingest import dataset_graph
 from speechld.store import EmbeddedStore, SourceGraph, memory, open_store
 from speechld.store import embedded as embedded_module
-from speechld.store.snapshots import SNAPSHOTS, current
+from speechld.store.snapshots import SNAPSHOTS, Lease, current, open_leased
 from speechld.vocab import Minter
 
 TRIPLE = '<http://x/id/speech/{n}> <http://www.w3.org/2000/01/rdf-schema#label> "{n}" .\n'
@@ -114,6 +116,18 @@ def test_a_reader_past_its_memory_budget_opens_its_snapshot_afresh(
         time.sleep(0.01)
         assert bounded.store is not first and count(bounded) == 1  # the same data, afresh
         assert unbounded.store is kept and count(unbounded) == 1
+        reopened: list[Lease] = []
+
+        def counted(held: Lease) -> Store:
+            reopened.append(held)
+            return open_leased(held)
+
+        monkeypatch.setattr(embedded_module, "open_leased", counted)
+        files = len(os.listdir("/proc/self/fd"))
+        for _ in range(50):
+            bounded.store  # noqa: B018 - each access reopens: REST is 0
+        assert len(reopened) == 50
+        assert len(os.listdir("/proc/self/fd")) < files + 10  # no lease or file kept per reopening
     finally:
         bounded.close()
         unbounded.close()

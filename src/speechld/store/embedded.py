@@ -39,7 +39,7 @@ from speechld.store.base import (
     stated_digest,
 )
 from speechld.store.directory import cause, check, claim, is_locked
-from speechld.store.snapshots import Lease, current, open_snapshot
+from speechld.store.snapshots import Lease, current, open_leased, open_snapshot
 from speechld.store.snapshots import publish as publish_snapshot
 
 RECHECK = 0.1  # seconds between a reader's checks for a newer snapshot and of its memory
@@ -228,12 +228,14 @@ class EmbeddedStore:
         memory than its budget even with the free memory given back."""
         assert self.path is not None and self._lease is not None
         name = current(self.path)
-        newer = name is not None and name != self._lease.snapshot.name
-        if self._reopen_for_memory(now) or newer:
+        afresh = self._reopen_for_memory(now)
+        if name is not None and name != self._lease.snapshot.name:
             store, lease = open_snapshot(self.path)
             self._retired.append((now, self._lease))
-            self._store, self._lease = store, lease
-            self._reopened, self._judging = now, not newer
+            self._store, self._lease, self._reopened = store, lease, now
+        elif afresh:  # the same snapshot, under the same lease
+            self._store = open_leased(self._lease)
+            self._reopened, self._judging = now, True
         while self._retired and now - self._retired[0][0] > GRACE:
             self._retired.pop(0)[1].release()
 

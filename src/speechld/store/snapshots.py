@@ -124,7 +124,16 @@ def open_snapshot(root: Path) -> tuple[Store, Lease]:
     """The current snapshot, opened read-only, with the lease that keeps it."""
     held = lease(root)
     try:
-        return Store.read_only(str(held.snapshot)), held
-    except OSError as error:
+        return open_leased(held), held
+    except StoreError:
         held.release()
+        raise
+
+
+def open_leased(held: Lease) -> Store:
+    """The snapshot a lease keeps, opened read-only."""
+    try:
+        return Store.read_only(str(held.snapshot))
+    except OSError as error:
+        root = held.snapshot.parent.parent
         raise StoreError(f"{root}: cannot open the store: {cause(error)}") from error
