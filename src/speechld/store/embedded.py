@@ -177,7 +177,7 @@ class EmbeddedStore:
         self._reopened = time.monotonic()  # when the current snapshot was opened
         self._rest = memory.REST  # seconds before the next reopening for memory
         self._judging = False  # whether the last reopening for memory is yet to be judged
-        self._before = 0  # the memory held when it was decided
+        self._dipped = False  # whether the memory went under budget since that reopening
         self._generation = 0.0
         self._unpublished = False
         self._failed = False  # a write failed (and said so): closing need not say it again
@@ -241,18 +241,21 @@ class EmbeddedStore:
 
     def _reopen_for_memory(self, now: float) -> bool:
         """Whether to open the snapshot afresh for memory: over budget, and not too soon
-        after the last time (the longer if that one did not bring the memory under)."""
+        after the last time (the longer if the memory has not gone under since)."""
         held = None if self._budget is None else memory.held(self._budget)
         if held is None or self._budget is None:
             return False
-        over = held > self._budget
-        if self._judging:  # helped if under budget now, or down by a quarter at least
-            helped = not over or held < self._before * 3 // 4
-            self._rest, self._judging = memory.rest_after(self._rest, helped), False
-        if over and now - self._reopened > self._rest:
-            self._before = held
-            return True
-        return False
+        if held <= self._budget:
+            self._dipped = True
+            return False
+        if now - self._reopened <= self._rest:
+            return False
+        if self._judging:
+            self._rest, self._judging = memory.rest_after(self._rest, self._dipped), False
+            if now - self._reopened <= self._rest:
+                return False
+        self._dipped = False
+        return True
 
     def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
         """Replace each named graph by its new content, each all or nothing, then publish.

@@ -60,9 +60,9 @@ def held(budget: int) -> int | None:
 
 
 def rest_after(rest: float, helped: bool) -> float:
-    """The wait before the next reopening for memory: REST if the last one freed much,
-    else twice the last wait, up to LONGEST (the memory is held by something other than
-    the store, and reopening only costs time).
+    """The wait before the next reopening for memory: REST if the memory went under
+    budget after the last one, else twice the last wait, up to LONGEST (the memory is
+    held by something other than the store, and reopening only costs time).
 
     >>> rest_after(8.0, True), rest_after(1.0, False), rest_after(256.0, False)
     (0.5, 2.0, 300.0)
