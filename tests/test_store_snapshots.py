@@ -99,18 +99,24 @@ def test_an_interrupted_snapshot_is_cleaned_up(tmp_path: Path) -> None:
     writer.close()
 
 
+def over_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rest: float) -> EmbeddedStore:
+    """A reader of a new one-graph store, over its memory budget of 1 MiB (any process is,
+    and no reopening gets it under), checked at each access, reopening `rest` s apart."""
+    monkeypatch.setattr(embedded_module, "RECHECK", 0.0)
+    monkeypatch.setattr(memory, "REST", rest)
+    writer = EmbeddedStore(tmp_path / "store")
+    writer.replace([graph(1)])
+    writer.close()
+    monkeypatch.setenv(memory.VARIABLE, "1")
+    return EmbeddedStore(tmp_path / "store", read_only=True)
+
+
 def test_a_reader_past_its_memory_budget_opens_its_snapshot_afresh(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(embedded_module, "RECHECK", 0.0)
-    monkeypatch.setattr(memory, "REST", 0.0)
-    root = tmp_path / "store"
-    writer = EmbeddedStore(root)
-    writer.replace([graph(1)])
-    monkeypatch.setenv(memory.VARIABLE, "1")  # 1 MiB: this process holds more
-    bounded = EmbeddedStore(root, read_only=True)
+    bounded = over_budget(tmp_path, monkeypatch, rest=0.0)
     monkeypatch.setenv(memory.VARIABLE, "0")  # no bound
-    unbounded = EmbeddedStore(root, read_only=True)
+    unbounded = EmbeddedStore(tmp_path / "store", read_only=True)
     try:
         first, kept = bounded.store, unbounded.store
         time.sleep(0.01)
@@ -131,7 +137,6 @@ def test_a_reader_past_its_memory_budget_opens_its_snapshot_afresh(
     finally:
         bounded.close()
         unbounded.close()
-        writer.close()
 
 
 def test_a_bad_memory_budget_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,14 +150,7 @@ def test_a_bad_memory_budget_is_named(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_a_reader_reopens_less_often_while_that_frees_no_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(embedded_module, "RECHECK", 0.0)
-    monkeypatch.setattr(memory, "REST", 0.01)
-    root = tmp_path / "store"
-    writer = EmbeddedStore(root)
-    writer.replace([graph(1)])
-    writer.close()
-    monkeypatch.setenv(memory.VARIABLE, "1")  # 1 MiB: no reopening gets this process under
-    reader = EmbeddedStore(root, read_only=True)
+    reader = over_budget(tmp_path, monkeypatch, rest=0.01)
     try:
         seen, started = [reader.store], time.monotonic()
         while time.monotonic() - started < 0.3:
