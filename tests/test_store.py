@@ -297,6 +297,24 @@ def test_a_speaker_no_page_names_any_more_leaves_the_shared_graph(store: GraphSt
     assert stats(store).persons == 1
 
 
+def test_an_ingest_that_changes_nothing_still_drops_what_no_page_names(store: GraphStore) -> None:
+    item = next(iter(synthetic_pages(1, 7, form="export")))
+    speaker = parse_page(item.text, item.source).speaker
+    assert speaker
+    renamed = item.text.replace(speaker, "Ny Talare")
+    shared = str(MINT.graph("shared"))
+    everything = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{shared}> {{ ?s ?p ?o }} }}"
+    ingest(store, [], BASE, items=[(item.source, item.text)])
+    before = store.construct(everything)
+    ingest(store, [], BASE, items=[(item.source, renamed)])
+    # An ingest killed after writing the renamed page, before its last step: the old
+    # speaker is still described, and the next run finds every page unchanged.
+    store.replace([SourceGraph(shared, ntriples(before + store.construct(everything)))])
+    assert {row["n"].value for row in store.select(NAMES)} == {speaker, "Ny Talare"}
+    assert ingest(store, [], BASE, items=[(item.source, renamed)]).unchanged == 1
+    assert {row["n"].value for row in store.select(NAMES)} == {"Ny Talare"}
+
+
 def test_bad_query_is_a_query_error(store: GraphStore) -> None:
     with pytest.raises(QueryError):
         store.query("SELEC * WHERE { ?s ?p ?o }")

@@ -520,7 +520,7 @@ def ingest(
         writer.finish()
         with hold():
             drop_stale_successors(store)
-        if summary.stored > summary.unchanged:
+            # Even when no page changed: an ingest killed before this step left them.
             prune_shared(store, mint)
         store.publish()
     except KeyboardInterrupt:
