@@ -73,6 +73,8 @@ def test_a_page_goes_by_its_url_and_a_source_not_in_the_store_changes_nothing(
     before = store_quads(store)
     message = failing("remove", "--store", str(store), PAGE_URL, "https://example.org/no-page")
     assert "https://example.org/no-page: the store holds no page of this source" in message
+    message = failing("remove", "--store", str(store), "https://example.org/a", PAGE_URL, "b")
+    assert "https://example.org/a, b: the store holds no page of these sources" in message
     assert "'': an empty source names no page" in failing("remove", "--store", str(store), "")
     assert store_quads(store) == before
     speeches = counts(store)["speeches"]

@@ -98,13 +98,18 @@ def remove(
         raise SpeechldError("the store holds no speechld data: there is nothing to remove")
     mint = Minter(base)
     graphs: dict[str, str] = {}
+    missing: list[str] = []
     for argument in arguments:
         if not argument.strip():  # as a path, the working directory: never meant
             raise SpeechldError(f"{argument!r}: an empty source names no page")
         found = matching(store, mint, named(argument))
-        if not found:
-            raise SpeechldError(f"{argument}: the store holds no page of this source")
+        missing += [] if found else [argument]
         graphs.update(found)
+    if missing:  # all named at once: a rerun of a removal killed part-way names several
+        these = "this source" if len(missing) == 1 else "these sources"
+        raise SpeechldError(
+            f"{', '.join(missing)}: the store holds no page of {these}; nothing was removed"
+        )
     removal = Removal(sorted(graphs))
     if not dry_run:
         with hold():
