@@ -347,7 +347,7 @@ def test_query_form() -> None:
         query_form("INSERT DATA { <http://a> <http://b> <http://c> }")
 
 
-def test_oversized_graph_goes_by_graph_store_protocol(virtuoso: Virtuoso) -> None:
+def test_oversized_graph_goes_by_graph_store_protocol_or_alone(virtuoso: Virtuoso) -> None:
     virtuoso.clear()
     small = dataclasses.replace(virtuoso.settings, max_request_bytes=2000)
     remote = RemoteStore(small)
@@ -360,9 +360,14 @@ def test_oversized_graph_goes_by_graph_store_protocol(virtuoso: Virtuoso) -> Non
         for row in remote.select(f"SELECT ?label WHERE {{ {SPEECH} {LABEL} ?label }}")
     } == {" big\t" * 1000}
     assert sorted(remote.graphs()) == sorted({G1, G2, str(MINT.graph("dataset"))})
+    virtuoso.clear()
     no_gsp = RemoteStore(dataclasses.replace(small, graph_store_url=None))
-    with pytest.raises(StoreError, match="too large"):
-        no_gsp.replace([SourceGraph(G1, big)])
+    graphs = [SourceGraph(g, content(PERSON, g)) for g in (G2, G3)]
+    no_gsp.replace([dataset_graph(MINT), graphs[0], SourceGraph(G1, big), graphs[1]])
+    assert sorted(no_gsp.graphs()) == sorted([G1, G2, G3, str(MINT.graph("dataset"))])
+    assert len(no_gsp.construct(f"CONSTRUCT WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}")) == len(
+        list(ox.parse(big, ox.RdfFormat.N_TRIPLES))
+    )
     remote.close()
     no_gsp.close()
     virtuoso.clear()

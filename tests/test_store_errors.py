@@ -26,6 +26,7 @@ from speechld.store.directory import MARKER
 
 from .conftest import free_port
 from .paths import ROOT, SEED
+from .virtuoso import Virtuoso
 
 CLI = [sys.executable, "-m", "speechld"]
 SELECT = "SELECT * WHERE { ?s ?p ?o }"
@@ -128,6 +129,84 @@ def test_an_upper_case_http_url_is_a_remote_store(tmp_path: Path) -> None:
     done = speechld("ingest", "--store", location, str(SEED), cwd=tmp_path)
     refused(done, f"{location}: connection refused")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("location", "cause"),
+    [
+        ("http://[::1/sparql", "Invalid IPv6 URL"),
+        ("http://127.0.0.1:99999/sparql", "the port is not a number from 0 to 65535"),
+        ("http://127.0.0.1:abc/sparql", "the port is not a number"),
+        ("http:///sparql", "no host"),
+        ("http://my host/sparql", "a space in it"),
+    ],
+)
+def test_a_malformed_store_url_is_refused_before_anything_is_read(
+    location: str, cause: str, tmp_path: Path
+) -> None:
+    for command in (["stats"], ["ingest", str(SEED)]):
+        done = speechld(*command, "--store", location, cwd=tmp_path)
+        refused(done, f"{location}: not a valid store URL", cause)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_update_and_graph_store_urls_are_checked_before_anything_is_read(tmp_path: Path) -> None:
+    store = f"http://127.0.0.1:{free_port()}/sparql"
+    for option, url in (("--update-url", "notaurl"), ("--graph-store-url", "ftp://x/up")):
+        done = speechld("ingest", "--store", store, option, url, str(tmp_path / "none"))
+        refused(done, f"{url}: not a valid store URL: not an http:// or https:// URL")
+
+
+def test_a_url_pasted_with_spaces_is_still_a_remote_store(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    refused(speechld("ingest", "--store", f" {url} ", str(SEED), cwd=tmp_path), url)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_password_in_a_store_url_is_never_shown(tmp_path: Path) -> None:
+    url = f"http://ann:s3cret@127.0.0.1:{free_port()}/sparql"
+    line = refused(speechld("stats", "--store", url), "connection refused")
+    assert "s3cret" not in line and "127.0.0.1" in line
+    malformed = "http://ann:s3cret@127.0.0.1:abc/sparql"
+    line = refused(speechld("stats", "--store", malformed), "http://ann:***@127.0.0.1:abc/")
+    assert "s3cret" not in line
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SPEECHLD_STORE_TIMEOUT", "0"),
+        ("SPEECHLD_STORE_CONNECT_TIMEOUT", "-3"),
+        ("SPEECHLD_STORE_REQUEST_BYTES", "1.5"),
+        ("SPEECHLD_STORE_TIMEOUT", "abc"),
+    ],
+)
+def test_a_bad_number_for_the_remote_store_names_its_variable(variable: str, value: str) -> None:
+    done = subprocess.run(
+        [*CLI, "stats", "--store", f"http://127.0.0.1:{free_port()}/sparql"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, variable: value},
+    )
+    refused(done, f"{variable}={value!r}: expected a positive number of")
+
+
+def test_credentials_in_the_update_url_are_used(virtuoso: Virtuoso, tmp_path: Path) -> None:
+    settings = virtuoso.settings
+    user, password = settings.user or "", settings.password or ""
+    update = settings.update_url.replace("://", f"://{user}:{password}@", 1)
+    env = {**os.environ, **virtuoso.env(), "SPEECHLD_UPDATE_URL": update}
+    del env["SPEECHLD_STORE_USER"], env["SPEECHLD_STORE_PASSWORD"]
+    done = subprocess.run(
+        [*CLI, "ingest", str(SEED)], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 read, 1 stored" in done.stdout
+    virtuoso.clear()
+
+
+# 2. A disk that fills up while an ingest writes
 
 
 # 2. A disk that fills up while an ingest writes

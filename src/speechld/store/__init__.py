@@ -6,7 +6,6 @@ import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
 
@@ -66,9 +65,7 @@ def check_location(location: str) -> None:
     Traceback (most recent call last):
     speechld.errors.StoreError: ftp://example.org/sparql: not a store location: ...
     """
-    if is_remote(location):
-        if not urlsplit(location).hostname:
-            raise StoreError(f"{location}: not a store location: the URL names no host")
+    if is_remote(location):  # its parts are checked as the remote store opens
         return
     if _URL.match(location) or _MISTYPED_URL.match(location):
         raise StoreError(
@@ -91,6 +88,8 @@ def open_store(
     SPEECHLD_GRAPH_STORE_URL, credentials come from SPEECHLD_STORE_USER/_PASSWORD/_AUTH.
     """
     location = location or default_location()
+    if is_remote(location.strip()):  # pasted with a space: a URL still, not a directory
+        location = location.strip()
     if location == ":memory:":
         return EmbeddedStore(None)
     check_location(location)

@@ -6,9 +6,10 @@ import io
 import os
 import re
 import socket
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
 from pyoxigraph import (
@@ -91,30 +92,92 @@ class RemoteSettings:
     def from_env(
         cls, url: str, update_url: str | None = None, graph_store_url: str | None = None
     ) -> RemoteSettings:
-        """Settings for the endpoint at url; the rest from arguments, else SPEECHLD_* variables."""
+        """Settings for the endpoint at url; the rest from arguments, else SPEECHLD_* variables.
+
+        Credentials in a URL (the first that has some) are taken out of it, and so out of
+        every message, and used as SPEECHLD_STORE_USER and _PASSWORD are where not set.
+        """
         env = os.environ
         auth = env.get("SPEECHLD_STORE_AUTH", "basic").lower()
         if auth not in {"basic", "digest"}:
             raise StoreError(f"SPEECHLD_STORE_AUTH={auth!r}: expected 'basic' or 'digest'")
-        try:
-            timeout = float(env.get("SPEECHLD_STORE_TIMEOUT", "60"))
-            connect_timeout = float(env.get("SPEECHLD_STORE_CONNECT_TIMEOUT", "5"))
-            request_bytes = int(env.get("SPEECHLD_STORE_REQUEST_BYTES", "100000"))
-        except ValueError as error:
-            raise StoreError(
-                f"SPEECHLD_STORE_TIMEOUT/_CONNECT_TIMEOUT/_REQUEST_BYTES: not a number: {error}"
-            ) from error
+        query, user, password = store_url(url)
+        update, *given = store_url(update_url or env.get("SPEECHLD_UPDATE_URL") or url)
+        user, password = (user, password) if user else given
+        graph_store = graph_store_url or env.get("SPEECHLD_GRAPH_STORE_URL") or None
+        if graph_store:
+            graph_store, *given = store_url(graph_store)
+            user, password = (user, password) if user else given
         return cls(
-            query_url=url,
-            update_url=update_url or env.get("SPEECHLD_UPDATE_URL") or url,
-            graph_store_url=graph_store_url or env.get("SPEECHLD_GRAPH_STORE_URL") or None,
-            user=env.get("SPEECHLD_STORE_USER") or None,
-            password=env.get("SPEECHLD_STORE_PASSWORD") or None,
+            query_url=query,
+            update_url=update,
+            graph_store_url=graph_store,
+            user=env.get("SPEECHLD_STORE_USER") or user,
+            password=env.get("SPEECHLD_STORE_PASSWORD") or password,
             auth=auth,
-            timeout=timeout,
-            connect_timeout=connect_timeout,
-            max_request_bytes=request_bytes,
+            timeout=_positive(env, "SPEECHLD_STORE_TIMEOUT", 60.0),
+            connect_timeout=_positive(env, "SPEECHLD_STORE_CONNECT_TIMEOUT", 5.0),
+            max_request_bytes=int(_positive(env, "SPEECHLD_STORE_REQUEST_BYTES", 100_000, int)),
         )
+
+
+def _positive(
+    env: Mapping[str, str], name: str, default: float, kind: type[float] | type[int] = float
+) -> float:
+    """The positive number an environment variable gives, else the default."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = 0
+    if not value > 0 or value == float("inf"):
+        unit = "bytes" if kind is int else "seconds"
+        raise StoreError(f"{name}={text!r}: expected a positive number of {unit}")
+    return value
+
+
+# The password of a URL's user information: what no message may show.
+_PASSWORD = re.compile(r"(//[^/@?#:]*):[^/@?#]*@")
+
+
+def shown(url: str) -> str:
+    """A URL as messages may show it: any password in it masked.
+
+    >>> shown("https://ann:secret@store.example/sparql")
+    'https://ann:***@store.example/sparql'
+    """
+    return _PASSWORD.sub(r"\1:***@", url)
+
+
+def store_url(url: str) -> tuple[str, str | None, str | None]:
+    """An http(s) URL of a store without its credentials, and the user and password it gave.
+
+    >>> store_url("http://ann:p%40ss@127.0.0.1:8890/sparql")
+    ('http://127.0.0.1:8890/sparql', 'ann', 'p@ss')
+    >>> store_url("http://127.0.0.1:99999/sparql")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    speechld.errors.StoreError: http://127.0.0.1:99999/sparql: not a valid store URL: ...
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise StoreError(f"{shown(url)}: not a valid store URL: {error}") from error
+    try:
+        parts.port  # noqa: B018  (raises on a port that is no number or out of range)
+    except ValueError as error:
+        cause = "the port is not a number from 0 to 65535"
+        raise StoreError(f"{shown(url)}: not a valid store URL: {cause}") from error
+    if parts.scheme.lower() not in ("http", "https"):
+        raise StoreError(f"{shown(url)}: not a valid store URL: not an http:// or https:// URL")
+    if not parts.hostname or any(c.isspace() for c in parts.netloc):
+        raise StoreError(f"{shown(url)}: not a valid store URL: no host, or a space in it")
+    if parts.username is None:
+        return url, None, None
+    host = parts.netloc.rpartition("@")[2]
+    user, password = unquote(parts.username), parts.password
+    return urlunsplit(parts._replace(netloc=host)), user, unquote(password or "") or None
 
 
 def session(settings: RemoteSettings) -> requests.Session:
@@ -419,8 +482,8 @@ class RemoteStore:
         url = self.settings.graph_store_url
         if url is None:
             raise StoreError(
-                f"{graph.graph}: too large for one SPARQL Update ({len(graph.ntriples)} "
-                "bytes) or has blank nodes; set a Graph Store URL to store it"
+                f"{graph.graph}: has blank nodes, which some stores refuse in an INSERT DATA; "
+                "set a Graph Store URL to store it"
             )
         response = self._send(
             "PUT",
@@ -437,9 +500,10 @@ class RemoteStore:
 
         Graphs the store holds (one query tells) are deleted and inserted again, one
         DELETE and one INSERT DATA a request; graphs it does not hold yet are inserted
-        alone, which Virtuoso does in half the time. A graph too large for one request,
-        or with blank nodes (which some stores refuse in INSERT DATA), goes alone by Graph
-        Store PUT. Every change is seen at once by every client, so `publish` changes
+        alone, which Virtuoso does in half the time. A graph larger than a request should
+        be goes alone: by Graph Store PUT where there is a Graph Store URL, else in an
+        update of its own; one with blank nodes (which some stores refuse in INSERT DATA)
+        by PUT. Every change is seen at once by every client, so `publish` changes
         nothing.
         """
         if self.read_only:
@@ -450,7 +514,8 @@ class RemoteStore:
         for graph in graphs:
             new = graph.graph not in held
             text = insert_block([graph]) if new else batch_update_text([graph])
-            if len(text) > self.settings.max_request_bytes or _has_blank_nodes(graph.ntriples):
+            oversized = len(text) > self.settings.max_request_bytes
+            if (oversized and self.settings.graph_store_url) or _has_blank_nodes(graph.ntriples):
                 if graph.shared:  # first: a page never names what no graph describes
                     self._update(f"INSERT DATA {{ {shared_blocks([graph], 'GRAPH ')}}}")
                 self._put(graph)
