@@ -284,6 +284,12 @@ def test_a_graph_as_a_dataset_format_is_its_default_graph(server: LiveServer, fm
         (CONSTRUCT, "application/sparql-results+json", None),
         (SELECT, None, "turtle"),
         (None, "application/sparql-results+json", None),  # the service description is RDF
+        (
+            SELECT,
+            "application/*, application/sparql-results+json;q=0, "
+            "application/sparql-results+xml;q=0",
+            None,
+        ),  # refused by name, not by the wildcard
     ],
 )
 def test_an_unacceptable_result_is_406_listing_what_is_available(

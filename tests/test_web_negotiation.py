@@ -56,6 +56,21 @@ CASES: list[tuple[str | None, str | None]] = [
     ("application/n-triples;charset=utf-8, text/turtle;q=0.9", "nt"),
     ("text/turtle;charset=utf-8;q=0", None),
     ("image/png;q=1", None),
+    # The most specific range decides (RFC 9110, 12.5.1), and a wildcard matches the type a
+    # format is sent as, not its other names (text/plain, application/xhtml+xml).
+    ("text/*;q=0.9, text/html;q=0, text/turtle;q=0", None),
+    ("text/*, text/html;q=0.1", "ttl"),
+    (
+        "application/*, application/ld+json;q=0, application/n-triples;q=0, "
+        "application/rdf+xml;q=0",
+        None,
+    ),
+    ("application/*;q=0.5, application/rdf+xml;q=0", "jsonld"),
+    ("text/n3;q=0.8, text/turtle;q=0", None),
+    ("*/*;q=0.1, text/plain", "nt"),
+    ("*", "html"),  # old Java clients
+    ("text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2", "html"),  # Java's default
+    ("TEXT/TURTLE", "ttl"),
 ]
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",

@@ -131,16 +131,6 @@ BY_MEDIA_TYPE: dict[str, Format] = {
 }
 
 
-def offers(formats: tuple[Format, ...]) -> dict[str, Format]:
-    """Every media type (main types first, then aliases) a client may ask for the formats by.
-
-    >>> list(offers((HTML,)))
-    ['text/html', 'application/xhtml+xml']
-    """
-    main = {f.media_type: f for f in formats}
-    return main | {alias: f for f in formats for alias in f.aliases if alias not in main}
-
-
 def by_name(name: str) -> Format:
     """The format a user names, e.g. on the command line.
 

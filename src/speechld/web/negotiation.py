@@ -9,7 +9,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable, NotFound
 from werkzeug.http import parse_accept_header, parse_options_header
 
-from speechld.formats import BY_NAME, BY_SUFFIX, DOCUMENT_FORMATS, Format, offers
+from speechld.formats import BY_NAME, BY_SUFFIX, DOCUMENT_FORMATS, Format
 
 # A client that sends no Accept at all is a program: it gets Turtle.
 DEFAULT = BY_NAME["turtle"]
@@ -34,27 +34,74 @@ def accepted(header: str) -> MIMEAccept:
     """An Accept header as Werkzeug reads it, each media range stripped of its parameters.
 
     Werkzeug matches parameters exactly, so `text/turtle; charset=utf-8` would miss
-    `text/turtle`; q-values, and so the order of preference, are kept.
+    `text/turtle`; q-values, and so the order of preference, are kept. A bare `*` (sent
+    by old Java clients) is `*/*`.
 
     >>> accepted("text/turtle; charset=utf-8, */*;q=0.1").best_match(["text/html", "text/turtle"])
     'text/turtle'
     """
     parsed = parse_accept_header(header, MIMEAccept)
-    return MIMEAccept([(parse_options_header(value)[0], q) for value, q in parsed])
+    ranges = ((parse_options_header(value)[0].lower(), q) for value, q in parsed)
+    return MIMEAccept([("*/*" if value == "*" else value, q) for value, q in ranges])
+
+
+def specificity(media_range: str, media_type: str) -> int:
+    """How closely a media range names a media type: 3 by name, 2 `type/*`, 1 `*/*`, 0 not.
+
+    >>> [specificity(r, "text/turtle") for r in ("text/turtle", "text/*", "*/*", "text/html")]
+    [3, 2, 1, 0]
+    """
+    if media_range == media_type:
+        return 3
+    main, _, sub = media_range.partition("/")
+    if sub != "*":
+        return 0
+    return 1 if main == "*" else 2 if media_type.startswith(main + "/") else 0
+
+
+def preference(accept: MIMEAccept, media_type: str) -> tuple[float, int]:
+    """The quality a client gives a media type, from the most specific range that names it
+    (RFC 9110, 12.5.1: `text/*, text/turtle;q=0` refuses Turtle), and that range's specificity.
+
+    >>> preference(accepted("text/*;q=0.5, text/turtle;q=0"), "text/turtle")
+    (0.0, 3)
+    """
+    ranked = [(s, q) for r, q in accept if (s := specificity(r, media_type))]
+    best, quality = max(ranked, default=(0, 0.0))
+    return float(quality), best
+
+
+def format_preference(accept: MIMEAccept, fmt: Format) -> tuple[float, int]:
+    """The quality a client gives a format: that of its media type, the one it is sent as,
+    unless the client names another name of it (`text/n3` for Turtle) with a higher one;
+    none if it refuses the media type by name. A wildcard matches the media type only.
+
+    >>> from speechld.formats import BY_NAME
+    >>> format_preference(accepted("text/*"), BY_NAME["ntriples"])  # sent as application/n-triples
+    (0.0, 0)
+    >>> format_preference(accepted("text/plain"), BY_NAME["ntriples"])
+    (1.0, 3)
+    """
+    main = preference(accept, fmt.media_type)
+    if main == (0.0, 3):
+        return main
+    named = [(float(q), 3) for r, q in accept if r in fmt.aliases]
+    return max([main, *named])
 
 
 @lru_cache(maxsize=1024)
 def choose(header: str, formats: tuple[Format, ...], default: Format) -> Format | None:
-    """The format an Accept header prefers among those offered (clients send few distinct ones).
+    """The format an Accept header prefers among those offered (clients send few distinct
+    ones): highest quality, then the most specific range, then the first offered.
 
     No Accept gets the default if it is offered, else the first format offered.
     """
     accept = accepted(header)
     if not accept:
         return default if default in formats else formats[0]
-    table = offers(formats)
-    best = accept.best_match(list(table))
-    return None if best is None else table[best]
+    ranked = [(format_preference(accept, f), -i) for i, f in enumerate(formats)]
+    (quality, _), first = max(ranked)
+    return formats[-first] if quality > 0 else None
 
 
 def split_suffix(
