@@ -190,6 +190,14 @@ def test_an_expensive_query_is_stopped_while_others_are_answered(server: LiveSer
     assert sparql(server, "ASK { ?s ?p ?o }").json()["boolean"] is True
 
 
+def test_a_query_no_acceptable_format_fits_is_406_without_running(server: LiveServer) -> None:
+    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ {EXPENSIVE} }} ?s ?p ?o }}"
+    for query, accept in ((EXPENSIVE, "text/turtle"), (construct, "text/csv")):
+        refused = sparql(server, query, Accept=accept)
+        assert refused.status_code == 406, refused.text  # not the time limit's 504
+        assert "formats available" in refused.text
+
+
 def test_too_many_queries_at_once_get_503_with_retry_after(server: LiveServer) -> None:
     wait_for_workers(server, 2)
     with ThreadPoolExecutor(2) as pool:

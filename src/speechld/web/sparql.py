@@ -40,6 +40,7 @@ from speechld.sparql.limits import TRUNCATED, Limits, limits
 from speechld.sparql.pool import Executor, InlineExecutor, Run, WorkerPool
 from speechld.sparql.syntax import check_query, check_services
 from speechld.store import default_location
+from speechld.store.base import query_form
 from speechld.web import negotiation
 from speechld.web.errors import RETRY_AFTER
 from speechld.web.store import base, get_store, unresponsive
@@ -280,6 +281,7 @@ def endpoint() -> Response | str:
     check_services(query.text, limit.service_allow)
     results = choose(RESULT_OFFERS, query.formats)
     graph = choose(GRAPH_OFFERS, query.formats)
+    refuse_unacceptable(query, results, graph)
     html = HTML in (results, graph)
     cap = min(limit.max_rows or HTML_ROWS, HTML_ROWS) if html else limit.max_rows
     job = Job(
@@ -310,6 +312,19 @@ def endpoint() -> Response | str:
     if head.truncated:
         response.headers[TRUNCATED] = str(head.max_rows)
     return response
+
+
+def refuse_unacceptable(query: Query, results: Format | None, graph: Format | None) -> None:
+    """Refuse with 406, before running the query, one whose form (SELECT, ASK: a table;
+    CONSTRUCT, DESCRIBE: a graph) no acceptable format fits."""
+    try:
+        form = query_form(query.text or "")
+    except QueryError:  # the query's parser will say what is wrong
+        return
+    kind = {"SELECT": "solutions", "ASK": "boolean"}.get(form, "triples")
+    if (graph if kind == "triples" else results) is None:
+        offers = GRAPH_OFFERS if kind == "triples" else RESULT_OFFERS
+        not_acceptable(f"this {RESULT_NAMES[kind]}", offers, query.formats)
 
 
 def respond(run: Run, fmt: Format) -> Response:
