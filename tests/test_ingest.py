@@ -560,7 +560,16 @@ def test_a_page_whose_speech_became_another_links_the_old_speech_to_the_new() ->
         moved = client.get(former.removeprefix(base[:-1]), headers={"Accept": "text/turtle"})
         assert moved.status_code == 301
         assert moved.headers["Location"] == newest.removeprefix(base[:-1])
+        document = former.removeprefix(base[:-1]).replace("/id/", "/doc/", 1)
+        for suffix in ("", ".ttl", ".html"):  # its document too, in the format asked for
+            moved = client.get(document + suffix)
+            assert moved.status_code == 301
+            assert (
+                moved.headers["Location"]
+                == newest.removeprefix(base[:-1]).replace("/id/", "/doc/", 1) + suffix
+            )
     assert client.get(newest.removeprefix(base[:-1])).status_code == 303
+    assert client.get(newest.removeprefix(base[:-1]).replace("/id/", "/doc/", 1)).status_code == 200
     store.close()
 
 

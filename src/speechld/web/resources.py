@@ -146,8 +146,9 @@ def successor(term: NamedNode) -> str | None:
 
 
 @bp.get("/doc/<path:path>")
-def document(path: str) -> Response:
-    """A thing's document: in the format its suffix names, else the negotiated one."""
+def document(path: str) -> BaseResponse:
+    """A thing's document: in the format its suffix names, else the negotiated one; a
+    former speech's, 301 Moved Permanently to its successor's."""
     key, fmt = split_suffix(path)
     negotiated = fmt is None
     page = page_number()
@@ -155,6 +156,11 @@ def document(path: str) -> Response:
     description = describe(
         get_store(), uri, page, current_app.config["PAGE_SIZE"], (summaries(), version())
     )
+    term = node(uri)
+    if page == 1 and not any(t.subject == term for t in description.triples):
+        moved = successor(term)  # a former speech: only its successor names it
+        if moved is not None:
+            return redirect(doc_path(moved.removeprefix(base() + "id/"), fmt), 301)
     if not description.found or (page > 1 and not description.inverse):
         raise NotFound(
             f"{uri} names nothing in this dataset."
