@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import requests
 from rdflib import Graph, Literal, URIRef
@@ -12,7 +16,7 @@ from rdflib.namespace import XSD
 from speechld.parse import parse_page
 from speechld.vocab import SLD, Minter
 
-from .conftest import LiveServer
+from .conftest import LiveServer, start_server, stop_server
 from .paths import SEED
 
 
@@ -62,3 +66,22 @@ def test_seed_speech_as_html(live_server: LiveServer) -> None:
 def test_unknown_speech_is_404(live_server: LiveServer) -> None:
     response = requests.get(f"{live_server.url}id/speech/0000000000000000", timeout=10)
     assert response.status_code == 404
+
+
+def test_a_store_minted_under_another_local_port_is_served_with_a_warning(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    assert "warning:" not in live_server.output()  # minted under the address it serves
+    store = tmp_path / "store"
+    done = subprocess.run(
+        [sys.executable, "-m", "speechld", "ingest", "--store", str(store), str(SEED)],
+        capture_output=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "SPEECHLD_BASE"},
+    )
+    assert done.returncode == 0, done.stderr
+    server = start_server(store)  # on a free port, not the default base's 5000
+    try:
+        assert "warning: the URIs are minted under http://127.0.0.1:5000/" in server.output()
+    finally:
+        stop_server(server)

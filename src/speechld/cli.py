@@ -592,6 +592,8 @@ def serve(
         f"speechld serving {location} at http://{host}:{port}/ (URIs under {base}; "
         f"{workers} worker{'s' if workers > 1 else ''} of {threads} threads)"
     )
+    if (warning := serving.unserved_base(base, host, port)) is not None:
+        click.echo(f"warning: {warning}", err=True)
     os.environ.setdefault("SPEECHLD_STORE", location)
     serving.serve(
         config, host=host, port=port, workers=workers, threads=threads, access_log=access_log

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 from speechld.web.access import WSGIApp
 
@@ -38,6 +39,34 @@ def check(config: dict[str, Any]) -> None:
     with application.app_context():
         get_store().is_empty()
     close_store(application)
+
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::"}
+
+
+def unserved_base(base: str, host: str, port: int) -> str | None:
+    """A warning when the URIs are minted under a local address other than the one served:
+    their links (and JSON-LD's context) would lead nowhere. A public base is left alone
+    (a proxy may serve it).
+
+    >>> unserved_base("http://127.0.0.1:5000/", "127.0.0.1", 5000) is None
+    True
+    >>> unserved_base("http://localhost:5000/", "127.0.0.1", 5182)  # doctest: +ELLIPSIS
+    'the URIs are minted under http://localhost:5000/, ... port 5182): ...'
+    >>> unserved_base("https://data.example.org/", "127.0.0.1", 8080) is None
+    True
+    """
+    parts = urlsplit(base)
+    if parts.hostname not in LOCAL_HOSTS:
+        return None
+    minted = parts.port or (443 if parts.scheme == "https" else 80)
+    if minted == port and (host in LOCAL_HOSTS or host == parts.hostname):
+        return None
+    return (
+        f"the URIs are minted under {base}, a local address this server does not answer at "
+        f"(it listens on {host} port {port}): links in its documents lead there; serve on "
+        "that port, or ingest under the base the data is to be served at (--base)"
+    )
 
 
 def build(config: dict[str, Any], access_log: bool) -> WSGIApp:
