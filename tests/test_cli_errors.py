@@ -101,6 +101,8 @@ def test_a_query_failing_as_its_result_is_written_is_one_error_line(seeded: Path
         ["stats"],
         ["dump"],
         ["parse", str(SEED)],
+        ["ingest", str(SEED)],
+        ["remove", "--dry-run", str(SEED)],
     ],
 )
 def test_a_full_standard_output_is_one_error_line(seeded: Path, command: list[str]) -> None:
@@ -187,3 +189,26 @@ def test_queries_and_their_syntax_errors_are_not_taken_for_updates(
         assert result.exit_code == 0 and result.output == "false"
     else:
         assert result.exit_code == 1 and result.output.startswith(message), result.output
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["parse", "--max-page-size", "9999999999999999999"],
+        ["parse", "--max-page-size", "100000000000"],
+        ["ingest", "--store", "STORE", "--jobs", "99999999999999999999"],
+    ],
+)
+def test_a_number_past_what_can_be_used_is_a_usage_error(tmp_path: Path, option: list[str]) -> None:
+    command = [part.replace("STORE", str(tmp_path / "store")) for part in option]
+    done = subprocess.run(
+        [sys.executable, "-m", "speechld", *command, str(SEED)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert (
+        f"Invalid value for '{option[-2]}'" in done.stderr and "is not in the range" in done.stderr
+    )
+    assert not (tmp_path / "store").exists()

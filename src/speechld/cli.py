@@ -26,6 +26,7 @@ from speechld.errors import NotASpeech, ParseError, QueryError, SpeechldError, S
 from speechld.formats import DUMP_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format, by_name
 from speechld.ingest import (
     BATCH,
+    MAX_JOBS,
     Interrupted,
     Stopper,
     Summary,
@@ -33,7 +34,7 @@ from speechld.ingest import (
     resolve_base,
     stop_signals_handled,
 )
-from speechld.inputs import DEFAULT_LIMIT, Counts, relative_pages, speeches
+from speechld.inputs import DEFAULT_LIMIT, MAX_LIMIT, Counts, relative_pages, speeches
 from speechld.remove import remove
 from speechld.sparql.syntax import is_update
 from speechld.store import GraphStore, default_location, open_store
@@ -95,7 +96,7 @@ limit_option = click.option(
     "limit",
     metavar="BYTES",
     envvar="SPEECHLD_MAX_PAGE_SIZE",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_LIMIT),
     default=DEFAULT_LIMIT,
     show_default=True,
     help="Largest page (or JSON line) read; a larger one is a failed input.",
@@ -180,8 +181,8 @@ class Progress:
 @base_option
 @click.option(
     "--jobs",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
+    type=click.IntRange(min=1, max=MAX_JOBS),
+    default=min(os.cpu_count() or 1, MAX_JOBS),
     show_default="number of cores",
     help="Processes that parse pages, for large inputs.",
 )
@@ -194,6 +195,7 @@ class Progress:
 )
 @limit_option
 @paths_argument
+@writes_stdout
 def ingest_command(
     location: str | None,
     update_url: str | None,
@@ -244,6 +246,7 @@ def ingest_command(
     "--dry-run", is_flag=True, help="List the sources that would be removed; change nothing."
 )
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@writes_stdout
 def remove_command(
     location: str | None,
     update_url: str | None,

@@ -35,6 +35,7 @@ from speechld.store.base import in_chunks
 from speechld.vocab import SLD, Minter
 
 BATCH = 1000  # sources per store transaction (embedded) or per group of update requests
+MAX_JOBS = 256  # worker processes at most
 INLINE = 500  # pages parsed in this process before worker processes are worth starting
 CHUNKSIZE = 50  # pages per task sent to a worker
 IN_FLIGHT = 80  # tasks handed to the workers at a time

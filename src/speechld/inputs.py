@@ -27,6 +27,7 @@ from speechld.errors import NotASpeech, ParseError
 from speechld.record import Speech
 
 DEFAULT_LIMIT = 1_000_000  # bytes of one page (or one JSON line)
+MAX_LIMIT = 1 << 30  # the largest limit taken: a read buffer of that size is set aside
 PAGE_SUFFIXES = frozenset({".txt", ".md"})
 JSONL_SUFFIX = ".jsonl"
 STDIN = "-"
