@@ -409,3 +409,20 @@ def test_an_overloaded_store_is_tried_again_after_a_while() -> None:
         remote.close()
         server.shutdown()
         server.server_close()
+
+
+def test_a_damaged_snapshot_pointer_is_named_and_the_next_ingest_mends_it(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert speechld("ingest", "--store", str(store), str(SEED)).returncode == 0
+    (store / MARKER).write_text("garbage\n", encoding="utf-8")
+    refused(speechld("stats", "--store", str(store)), f"{store}: the snapshot readers open")
+    assert speechld("ingest", "--store", str(store), str(SEED)).returncode == 0
+    assert speeches(store) == 1
+
+
+def test_a_store_missing_its_files_is_called_damaged(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert speechld("ingest", "--store", str(store), str(SEED)).returncode == 0
+    for table in store.glob("*.sst"):
+        table.unlink()
+    refused(speechld("ingest", "--store", str(store), str(SEED)), f"{store}: the store is damaged")

@@ -196,6 +196,8 @@ class EmbeddedStore:
         except OSError as error:
             why = "another ingest or removal is writing to it" if is_locked(error) else cause(error)
             raise StoreError(f"{self.path}: cannot open the store for writing: {why}") from error
+        except RuntimeError as error:  # RocksDB's Corruption: a file of the store is missing
+            raise StoreError(f"{self.path}: the store is damaged: {error}") from error
         publish_snapshot(store, self.path)
         return store
 

@@ -29,14 +29,30 @@ ATTEMPTS = 20  # tries to lease the current snapshot while a writer replaces it
 
 
 def current(root: Path) -> str | None:
-    """The name of the store's newest snapshot, or None if it has none."""
+    """The name of the store's newest snapshot, or None if it has none yet."""
+    for _ in range(ATTEMPTS):
+        name = _pointer(root)
+        if not name or (root / SNAPSHOTS / name).is_dir():
+            return name or None
+        if _pointer(root) == name:  # not a newer one published meanwhile: it is gone
+            raise StoreError(
+                f"{root}: the snapshot readers open, {SNAPSHOTS}/{name[:40]} (named in "
+                f"{CURRENT}), is missing; an ingest into the store (of anything) publishes "
+                "a new one"
+            )
+    raise StoreError(f"{root}: the store changes too fast to open a snapshot of it")
+
+
+def _pointer(root: Path) -> str:
+    """What the store's pointer file names ('' if there is none)."""
     try:
-        name = (root / CURRENT).read_text(encoding="utf-8").strip()
+        return (root / CURRENT).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        return None
+        return ""
     except NotADirectoryError as error:
         raise StoreError(f"{root} is a file, not a store directory") from error
-    return name if name and (root / SNAPSHOTS / name).is_dir() else None
+    except (OSError, UnicodeDecodeError) as error:
+        raise StoreError(f"{root}: cannot read {CURRENT}: {error}") from error
 
 
 def publish(store: Store, root: Path) -> str:
@@ -137,3 +153,6 @@ def open_leased(held: Lease) -> Store:
     except OSError as error:
         root = held.snapshot.parent.parent
         raise StoreError(f"{root}: cannot open the store: {cause(error)}") from error
+    except RuntimeError as error:  # RocksDB's Corruption: a file of the snapshot is missing
+        root = held.snapshot.parent.parent
+        raise StoreError(f"{root}: the store's snapshot is damaged: {error}") from error
