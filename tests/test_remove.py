@@ -12,10 +12,10 @@ import pytest
 import requests
 from bench.synthetic import pages as synthetic_pages
 
-from speechld.errors import SpeechldError
+from speechld.errors import SpeechldError, StoreError
 from speechld.ingest import ingest
 from speechld.remove import remove
-from speechld.store import GraphStore
+from speechld.store import EmbeddedStore, GraphStore
 from speechld.store.stats import stats
 
 from .conftest import start_server, stop_server
@@ -171,3 +171,24 @@ def test_remove_on_virtuoso_from_the_command_line(tmp_path: Path, virtuoso: Virt
         assert json.loads(run("stats", "--format", "json", env=env))["speeches"] == 2
     finally:
         virtuoso.clear()
+
+
+def test_a_removal_it_cannot_publish_says_it_is_stored(tmp_path: Path) -> None:
+    one, two = synthetic_pages(2, 13, form="export")
+    root = tmp_path / "store"
+    store = EmbeddedStore(root)
+    ingest(store, [], BASE, items=[(one.source, one.text), (two.source, two.text)])
+    (root / "snapshots").rename(tmp_path / "kept")
+    (root / "snapshots").write_text("in the way\n")  # no snapshot can be made
+    with pytest.raises(StoreError, match=r"1 source removed, but readers .* see them until"):
+        remove(store, [one.source])
+    (root / "snapshots").unlink()
+    (tmp_path / "kept").rename(root / "snapshots")
+    assert stats(store).speeches == 1  # the writer's view: the removal is stored
+    reader = EmbeddedStore(root, read_only=True)
+    assert stats(reader).speeches == 2  # readers see the last snapshot published
+    reader.close()
+    store.close()  # a writer publishes what it has not as it closes (and as it opens)
+    reader = EmbeddedStore(root, read_only=True)
+    assert stats(reader).speeches == 1
+    reader.close()

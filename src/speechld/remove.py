@@ -11,7 +11,7 @@ from pathlib import Path
 from pyoxigraph import Literal
 from rdflib.namespace import DCTERMS
 
-from speechld.errors import SpeechldError
+from speechld.errors import SpeechldError, StoreError
 from speechld.ingest import BATCH, prune_shared
 from speechld.inputs import STDIN, Page, decoded, read_items
 from speechld.mapper import source_key
@@ -119,5 +119,11 @@ def remove(
                 if progress is not None:
                     progress(min((done + 1) * BATCH, len(names)), len(names))
             removal.pruned = prune_shared(store, mint)
-            store.publish()
+            try:
+                store.publish()
+            except StoreError as error:
+                raise StoreError(
+                    f"{len(graphs)} source{'s' * (len(graphs) != 1)} removed, but readers (serve, "
+                    f"stats, query) see them until the next ingest or removal: {error}"
+                ) from error
     return removal
