@@ -426,3 +426,33 @@ def test_a_store_missing_its_files_is_called_damaged(tmp_path: Path) -> None:
     for table in store.glob("*.sst"):
         table.unlink()
     refused(speechld("ingest", "--store", str(store), str(SEED)), f"{store}: the store is damaged")
+
+
+class WebPage(http.server.BaseHTTPRequestHandler):
+    """Answers every request with a web page, as a URL that is no SPARQL endpoint does."""
+
+    def do_POST(self) -> None:
+        """Answer with HTML."""
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b"<html><body>Welcome</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet."""
+
+
+def test_a_url_that_is_no_sparql_endpoint_is_named() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), WebPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        refused(speechld("stats", "--store", url), f"{url}: the answer to a query is not")
+        line = refused(speechld("dump", "--store", url, "-o", os.devnull), url)
+        assert "'text/html'" in line and "is this a SPARQL endpoint?" in line
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -396,7 +396,10 @@ class RemoteStore:
         response = self._ask_server(query, RESULTS_ACCEPT, dataset)
         fmt = RESULT_TYPES.get(_media_type(response))
         if fmt is None:
-            raise StoreError(f"unexpected query results type {_media_type(response)!r}")
+            raise StoreError(
+                f"{self.settings.query_url}: the answer to a query is not SPARQL results but "
+                f"{_media_type(response) or 'of no type'!r}: is this a SPARQL endpoint?"
+            )
         body = response.content
         if fmt is QueryResultsFormat.JSON:
             body = _canonical_booleans(_VIRTUOSO_BNODE.sub(rb"\1", body))
@@ -409,7 +412,10 @@ class RemoteStore:
         response = self._ask_server(query, GRAPH_ACCEPT, dataset)
         fmt = GRAPH_TYPES.get(_media_type(response))
         if fmt is None:
-            raise StoreError(f"unexpected graph type {_media_type(response)!r}")
+            raise StoreError(
+                f"{self.settings.query_url}: the answer to a query is not an RDF graph but "
+                f"{_media_type(response) or 'of no type'!r}: is this a SPARQL endpoint?"
+            )
         try:
             for quad in parse(response.content, fmt):
                 if isinstance(quad.object, Literal) and quad.object.datatype == BOOLEAN:
