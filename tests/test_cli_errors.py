@@ -4,8 +4,10 @@ traceback, nothing stored."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -212,3 +214,35 @@ def test_a_number_past_what_can_be_used_is_a_usage_error(tmp_path: Path, option:
         f"Invalid value for '{option[-2]}'" in done.stderr and "is not in the range" in done.stderr
     )
     assert not (tmp_path / "store").exists()
+
+
+def reading_a_pipe(pid: int) -> bool:
+    """Whether a process waits on a pipe (Linux: its wait channel says so)."""
+    try:
+        return "pipe" in Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("command", [["parse", "-"], ["remove", "--store", "STORE", "-"]])
+def test_ctrl_c_ends_any_command_with_status_130(seeded: Path, command: list[str]) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "speechld", *(p.replace("STORE", str(seeded)) for p in command)],
+        stdin=subprocess.PIPE,  # open, and nothing comes
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not reading_a_pipe(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert err.endswith("speechld: interrupted\n") and "Aborted!" not in err, err

@@ -125,7 +125,20 @@ def writes_stdout(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-@click.group()
+class Commands(click.Group):
+    """speechld's commands: Ctrl-C ends any of them with exit status 130, as shells expect
+    (click's own ending says 'Aborted!' with status 1)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; interrupted, say so and exit 130."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\nspeechld: interrupted", err=True)
+            raise SystemExit(128 + signal.SIGINT) from None
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="speechld")
 def main() -> None:
     """speechld: Nordic Council plenary speeches as Linked Open Data."""
