@@ -71,11 +71,19 @@ def test_serve_refuses_a_bad_base_before_starting(tmp_path: Path) -> None:
     assert not store.exists()
 
 
-@pytest.mark.parametrize("base", ["https://example.org/nc", "http://127.0.0.1:5000/", "HTTP://a/"])
-def test_good_bases_are_taken(base: str) -> None:
+@pytest.mark.parametrize(
+    ("base", "minted"),
+    [
+        ("https://example.org/nc", "https://example.org/nc"),
+        ("http://127.0.0.1:5000/", "http://127.0.0.1:5000"),
+        ("HTTP://a/", "http://a"),
+        ("https://Data.Example.ORG/NC/", "https://data.example.org/NC"),  # one URI space
+    ],
+)
+def test_good_bases_are_taken(base: str, minted: str) -> None:
     result = CliRunner().invoke(main, ["parse", "--format", "json", "--base", base, str(SEED)])
     assert result.exit_code == 0, result.output
-    assert f'"uri": "{base.rstrip("/")}/id/speech/' in result.stdout
+    assert f'"uri": "{minted}/id/speech/' in result.stdout
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import date
 from functools import lru_cache
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from pyoxigraph import NamedNode
 from rdflib import URIRef
@@ -110,8 +110,8 @@ rdflib.term.URIRef('http://id.loc.gov/vocabulary/iso639-2/und'))
 def check_base(base: str) -> str:
     """The base, if every URI minted under it is a valid IRI; else a ValueError saying why.
 
-    >>> check_base("https://example.org/nc")
-    'https://example.org/nc'
+    >>> check_base("https://example.org/nc"), check_base("HTTP://Example.ORG/NC/")
+    ('https://example.org/nc', 'http://example.org/NC/')
     >>> check_base("example.org/")
     Traceback (most recent call last):
     ...
@@ -123,7 +123,9 @@ def check_base(base: str) -> str:
             "must be an absolute http(s) IRI with no spaces, quotes, '#' or '?' "
             f"(such as https://example.org/nc/), not {base!r}"
         )
-    return base
+    parts = urlsplit(base)  # scheme and host in lower case (RFC 3986, 6.2.2.1): one URI space
+    user, at, host = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=user + at + host.lower()))
 
 
 def _is_base(base: str) -> bool:
