@@ -224,6 +224,21 @@ def test_a_directory_without_page_files_is_an_error(tmp_path: Path) -> None:
     ]
 
 
+def test_page_file_suffixes_count_in_any_case(tmp_path: Path) -> None:
+    (tmp_path / "A.TXT").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "b.Md").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "C.JSONL").write_text(json.dumps({"url": "https://x/", "text": PAGE}))
+    items = list(read_inputs([tmp_path]))
+    assert [item.origin for item in items if isinstance(item, Page)] == [
+        str(tmp_path / "A.TXT"),
+        f"{tmp_path / 'C.JSONL'}:1",
+        str(tmp_path / "b.Md"),
+    ]
+    assert [item.origin for item in read_inputs([tmp_path / "C.JSONL"])] == [
+        f"{tmp_path / 'C.JSONL'}:1"
+    ]
+
+
 def test_linked_directories_are_followed_but_not_round_a_loop(tmp_path: Path) -> None:
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "1.txt").write_text(PAGE, encoding="utf-8")

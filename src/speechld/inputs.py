@@ -358,7 +358,9 @@ def walk(directory: Path, ancestors: frozenset[str] = frozenset()) -> Iterator[P
         return
     subdirectories = [Path(e.path) for e in entries if is_directory(e)]
     for entry in entries:
-        if not is_directory(entry) and Path(entry.name).suffix in PAGE_SUFFIXES | {JSONL_SUFFIX}:
+        if not is_directory(entry) and Path(entry.name).suffix.lower() in PAGE_SUFFIXES | {
+            JSONL_SUFFIX
+        }:
             yield Path(entry.path)
     for subdirectory in subdirectories:
         yield from walk(subdirectory, ancestors | {real})
@@ -390,7 +392,7 @@ def read_directory(directory: Path, limit: int) -> Iterator[Item]:
         found = True
         if isinstance(file, ParseError):
             yield file
-        elif file.suffix == JSONL_SUFFIX:
+        elif file.suffix.lower() == JSONL_SUFFIX:
             yield from read_jsonl_file(file, limit)
         else:
             yield read_page_file(file, limit)
@@ -432,7 +434,7 @@ def read_items(
             continue
         if stat.S_ISDIR(mode):
             yield from read_directory(path, limit)
-        elif path.suffix == JSONL_SUFFIX:
+        elif path.suffix.lower() == JSONL_SUFFIX:
             yield from read_jsonl_file(path, limit)
         else:
             yield read_page_file(path, limit)
