@@ -142,9 +142,10 @@ def test_a_reader_past_its_memory_budget_opens_its_snapshot_afresh(
 def test_a_bad_memory_budget_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "store"
     EmbeddedStore(root).close()
-    monkeypatch.setenv(memory.VARIABLE, "lots")
-    with pytest.raises(StoreError, match="SPEECHLD_READER_MEMORY='lots': not a whole number"):
-        EmbeddedStore(root, read_only=True)
+    for value in ("lots", "-1", "1.5"):
+        monkeypatch.setenv(memory.VARIABLE, value)
+        with pytest.raises(StoreError, match=f"SPEECHLD_READER_MEMORY='{value}': not a whole"):
+            EmbeddedStore(root, read_only=True)
 
 
 def test_a_reader_reopens_less_often_while_that_frees_no_memory(

@@ -26,14 +26,16 @@ LONGEST = 300.0  # seconds at most between two, while reopening does not help
 def budget(environ: dict[str, str] | None = None) -> int | None:
     """The bytes of anonymous memory a reader may hold, or None for no bound.
 
-    >>> budget({}), budget({VARIABLE: "0"}), budget({VARIABLE: "64"})
-    (134217728, None, 67108864)
+    >>> budget({}), budget({VARIABLE: ""}), budget({VARIABLE: "0"}), budget({VARIABLE: "64"})
+    (134217728, 134217728, None, 67108864)
     """
-    value = (os.environ if environ is None else environ).get(VARIABLE, str(DEFAULT))
+    value = (os.environ if environ is None else environ).get(VARIABLE, "").strip()
     try:
-        mib = int(value)
+        mib = int(value or DEFAULT)  # empty, as unset
     except ValueError:
-        raise StoreError(f"{VARIABLE}={value!r}: not a whole number of MiB") from None
+        mib = -1
+    if mib < 0:
+        raise StoreError(f"{VARIABLE}={value!r}: not a whole number of MiB (0: no bound)")
     return mib * 2**20 if mib > 0 else None
 
 
