@@ -101,12 +101,14 @@ def cannot_write(error: OSError, name: str | Path) -> str:
     'no space left on device while writing /d/x.nq'
     >>> cannot_write(FileNotFoundError(errno.ENOENT, "No such file"), Path("/d/x.nq"))
     'the directory /d does not exist'
+    >>> cannot_write(FileNotFoundError(errno.ENOENT, "No such file"), Path("/proc/x.nq"))
+    'cannot write /proc/x.nq: no such file'
     >>> cannot_write(PermissionError(errno.EACCES, "Permission denied"), Path("/d/x.nq"))
     'cannot write /d/x.nq: permission denied'
     """
     if error.errno == errno.ENOSPC:
         return f"no space left on device while writing {name}"
-    if error.errno == errno.ENOENT and isinstance(name, Path):
+    if error.errno == errno.ENOENT and isinstance(name, Path) and not name.parent.is_dir():
         return f"the directory {name.parent} does not exist"
     reason = error.strerror or str(error)
     return f"cannot write {name}: {reason[:1].lower()}{reason[1:]}"
