@@ -257,6 +257,10 @@ def test_list_pages(client: FlaskClient) -> None:
     assert 'href="/list/speech?page=2"' in first
     assert client.get("/list/person").text.count("<li>") == 4
     assert client.get("/list/nothing").status_code == 404
+    past = client.get("/list/person?page=2", headers={"Accept": "text/plain"})
+    assert past.status_code == 404 and "The list of kind 'person' has 1 page, not 2." in past.text
+    unserved = client.get("/list/speech.nq", headers={"Accept": "text/plain"})
+    assert unserved.status_code == 404 and "a list is served as .html, .ttl" in unserved.text
 
 
 def test_a_kinds_folder_uri_leads_to_its_list(client: FlaskClient) -> None:

@@ -72,9 +72,9 @@ def listing(kind: str) -> Response:
     size: int = current_app.config["PAGE_SIZE"]
     page = page_number()
     shown = everything[(page - 1) * size : page * size]
-    if not shown:
-        raise NotFound(f"There are no things of kind {kind!r} (page {page}) in this dataset.")
     last = -(-len(everything) // size)
+    if not shown:
+        raise NotFound(unlisted(kind, page, last))
     near = {rel: n for rel, n in (("next", page + 1), ("previous", page - 1)) if 1 <= n <= last}
     if fmt is HTML:
         body = listing_page(kind, len(everything), shown, page, near).encode()
@@ -91,6 +91,20 @@ def listing(kind: str) -> Response:
         body = serialize_graph(triples, fmt, base() + "context.jsonld")
     response = Response(body, content_type=fmt.content_type)
     return document_headers(response, kind, fmt, negotiated, page, "next" in near, prefix="list")
+
+
+def unlisted(kind: str, page: int, last: int) -> str:
+    """Why a page of a list does not exist: past the last page, or no things of the kind.
+
+    >>> unlisted("speech", 3, 2)
+    "The list of kind 'speech' has 2 pages, not 3."
+    >>> unlisted("speech.nq", 1, 0)  # doctest: +ELLIPSIS
+    "There are no things of kind 'speech.nq' in this dataset (a list is served as .html, ...)."
+    """
+    if last:
+        return f"The list of kind {kind!r} has {last} page{'s' * (last != 1)}, not {page}."
+    suffixes = ", ".join(f".{f.suffix}" for f in DOCUMENT_FORMATS)
+    return f"There are no things of kind {kind!r} in this dataset (a list is served as {suffixes})."
 
 
 def listing_page(
