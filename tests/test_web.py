@@ -251,6 +251,12 @@ def test_home_sends_rdf_clients_to_void(client: FlaskClient) -> None:
     assert response.headers["Location"] == "/.well-known/void.ttl"
 
 
+@pytest.mark.parametrize("path", ["/id/speech/%ZZ", "/id/person/a%E9", "/doc/speech/%ZZ.ttl"])
+def test_a_uri_no_iri_can_be_made_of_is_400(client: FlaskClient, path: str) -> None:
+    response = client.get(path, headers={"Accept": "text/plain"})
+    assert response.status_code == 400 and "is not a valid IRI" in response.text
+
+
 def test_list_pages(client: FlaskClient) -> None:
     first = client.get("/list/speech").text
     assert first.count("<li>") == PAGE_SIZE

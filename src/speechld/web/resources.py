@@ -32,12 +32,13 @@ _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
 def thing_uri(key: str, space: str = "id") -> str:
-    """The URI of the thing at /{space}/{key} (/id/ by default); 404 if no IRI can be made of it."""
+    """The URI of the thing at /{space}/{key} (/id/ by default); 400 if no IRI can be made
+    of it (a malformed percent-encoding, say)."""
     uri = f"{base()}{space}/" + _NOT_IN_IRI.sub(lambda m: f"%{ord(m.group()):02X}", key)
     try:
         node(uri)
     except ValueError as error:
-        raise NotFound(f"{uri} is not a valid IRI: {error}") from error
+        raise BadRequest(f"{uri} is not a valid IRI: {error}") from error
     return uri
 
 
