@@ -84,6 +84,18 @@ def test_ask_and_construct_as_html(live_server: LiveServer) -> None:
     assert "rdf:type" in construct.text and "sld:Speech" in construct.text
 
 
+def test_the_form_keeps_the_dataset_the_request_named(live_server: LiveServer) -> None:
+    vocabulary = f"{live_server.url}graph/vocabulary"
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    page = get(live_server, query=query, **{"default-graph-uri": vocabulary})
+    assert page.status_code == 200
+    form = page.text[page.text.index("<form") : page.text.index("</form>")]
+    assert f'<input type="hidden" name="default-graph-uri" value="{vocabulary}">' in form
+    assert f"default graph {vocabulary}" in form
+    assert 'name="named-graph-uri"' not in form
+    assert 'type="hidden"' not in get(live_server, query=query).text
+
+
 def test_an_error_shows_on_the_page_with_the_query_kept(live_server: LiveServer) -> None:
     page = get(live_server, query="SELECT * WHERE { ?s ?p")
     assert page.status_code == 400
