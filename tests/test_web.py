@@ -257,6 +257,24 @@ def test_a_uri_no_iri_can_be_made_of_is_400(client: FlaskClient, path: str) -> N
     assert response.status_code == 400 and "is not a valid IRI" in response.text
 
 
+@pytest.mark.parametrize(
+    ("path", "to"),
+    [
+        ("/list/speech/", "/list/speech"),
+        ("/sparql/?query=ASK%7B%7D", "/sparql?query=ASK%7B%7D"),
+        ("/.well-known/void/", "/.well-known/void"),
+        ("/ontology/", "/ontology"),
+    ],
+)
+def test_a_trailing_slash_too_many_moves_to_the_path_without(
+    client: FlaskClient, path: str, to: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 308 and response.headers["Location"] == to
+    assert client.post("/sparql/", data={"query": "ASK {}"}).status_code == 308
+    assert client.get("/nothing/").status_code == 404
+
+
 def test_list_pages(client: FlaskClient) -> None:
     first = client.get("/list/speech").text
     assert first.count("<li>") == PAGE_SIZE

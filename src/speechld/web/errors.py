@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.wrappers import Response as BaseResponse
 
 from speechld.errors import SpeechldError, StoreError
 from speechld.web.negotiation import accepted
@@ -18,7 +19,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(SpeechldError, handle_speechld)
 
 
-def handle_speechld(error: SpeechldError) -> Response:
+def handle_speechld(error: SpeechldError) -> BaseResponse:
     """A speechld failure while answering: the store unavailable (503) or a fault (500)."""
     current_app.logger.error("%s %s: %s", request.method, request.path, error)
     if isinstance(error, StoreError):
@@ -27,9 +28,11 @@ def handle_speechld(error: SpeechldError) -> Response:
     return handle_http(InternalServerError(f"The server could not answer: {error}"))
 
 
-def handle_http(error: HTTPException) -> Response:
+def handle_http(error: HTTPException) -> BaseResponse:
     """The error as HTML for people, JSON or plain text for programs; its headers kept."""
     code = error.code or 500
+    if code == 404 and (moved := without_slash()) is not None:
+        return moved
     name = error.name
     message = error.description or name
     accept = accepted(request.headers.get("Accept", ""))
@@ -49,3 +52,19 @@ def handle_http(error: HTTPException) -> Response:
             response.headers[key] = value
     response.vary.add("Accept")
     return response
+
+
+def without_slash() -> BaseResponse | None:
+    """308 to the path without its trailing slash (`/sparql/`, `/list/speech/`), when no route
+    took the path and one takes it without the slash; else None."""
+    path = request.path
+    if request.url_rule is not None or len(path) < 2 or not path.endswith("/"):
+        return None
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(
+            path.rstrip("/"), method=request.method
+        )
+    except HTTPException:
+        return None
+    query = request.query_string.decode("latin-1")
+    return redirect(request.script_root + path.rstrip("/") + (f"?{query}" if query else ""), 308)
