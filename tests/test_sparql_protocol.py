@@ -7,6 +7,7 @@ holding `<dataN.rdf> a foaf:Document`, and send each request as the manifest giv
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from collections.abc import Iterator
@@ -300,6 +301,18 @@ def test_an_unacceptable_result_is_406_listing_what_is_available(
     response = requests.get(f"{server.url}sparql", params=params, headers=headers, timeout=30)
     assert response.status_code == 406
     assert "available" in response.text
+
+
+def test_a_compressed_body_is_415_naming_the_coding_taken(server: LiveServer) -> None:
+    response = requests.post(
+        f"{server.url}sparql",
+        data=gzip.compress(b"ASK {}"),
+        headers={"Content-Type": DIRECT, "Content-Encoding": "gzip"},
+        timeout=30,
+    )
+    assert response.status_code == 415 and "Content-Encoding gzip" in response.text
+    assert response.headers["Accept-Encoding"] == "identity"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
 @pytest.mark.parametrize(

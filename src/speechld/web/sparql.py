@@ -10,13 +10,13 @@ import json
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse, serialize
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from speechld.errors import (
     Overloaded,
@@ -200,6 +200,14 @@ def parameters(data: bytes, where: str) -> list[tuple[str, str]]:
         raise QueryError(f"{where} is not valid UTF-8 once %-decoded: {error}") from error
 
 
+class EncodingRefused(UnsupportedMediaType):
+    """415 for a body in a content coding the endpoint does not decode (gzip, say)."""
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        """The usual headers, and the one coding taken (RFC 9110, 15.5.16)."""
+        return [*super().get_headers(*args, **kwargs), ("Accept-Encoding", "identity")]
+
+
 def check_content_type() -> None:
     """Refuse a POST that is not a query: an update, another media type or charset."""
     if request.mimetype == UPDATE:
@@ -210,6 +218,9 @@ def check_content_type() -> None:
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         abort(415, f"charset {charset} is not accepted: send the query as UTF-8")
+    coding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if coding not in ("identity", ""):  # RFC 9110, 15.5.16: say which coding is taken
+        raise EncodingRefused(f"Content-Encoding {coding} is not accepted: send the body as is")
 
 
 def read_body(limit: int) -> bytes:
@@ -502,8 +513,12 @@ def query_failed(error: SpeechldError) -> Response:
 
 @bp.errorhandler(HTTPException)
 def protocol_error(error: HTTPException) -> Response:
-    """A malformed request (media type, size, acceptable formats)."""
-    return error_response(error.code or 400, error.description or error.name)
+    """A malformed request (media type, size, acceptable formats), its headers kept."""
+    response = error_response(error.code or 400, error.description or error.name)
+    for key, value in error.get_headers():
+        if key.lower() != "content-type":
+            response.headers[key] = value
+    return response
 
 
 def error_response(status: int, message: str) -> Response:
