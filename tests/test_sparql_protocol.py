@@ -319,6 +319,10 @@ def test_a_compressed_body_is_415_naming_the_coding_taken(server: LiveServer) ->
     ("method", "params", "body", "content_type", "status", "message"),
     [
         ("GET", [("query", "SELECT * {")], None, None, 400, "error at 1:"),
+        ("GET", [("query", "SELECT * {\n ?s foo:bar ?o }")], None, None, 400,
+         "error at 2:12: the prefix foo: is not declared (add PREFIX foo: <namespace IRI>)"),
+        ("GET", [("query", "ASK {} OFFSET 99999999999999999999")], None, None, 400,
+         "the query offset should be a non negative integer"),
         ("GET", [("query", "ASK {}"), ("format", "yaml")], None, None, 400, "format 'yaml'"),
         # A format known, but for the other kind of result: not acceptable, not unknown.
         ("GET", [("query", SELECT), ("format", "nquads")], None, None, 406,

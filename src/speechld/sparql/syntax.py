@@ -137,3 +137,38 @@ def check_query(query: str) -> None:
         )
     if not query.strip():
         raise QueryError("the query is empty")
+
+
+_EXPECTED = re.compile(r"(error at (\d+):(\d+)): expected one of (.*)", re.S)
+_PREFIXED_END = re.compile(r"([A-Za-z][\w.-]*)?:\S*$")
+
+
+def readable_error(query: str, message: str) -> str:
+    """Oxigraph's syntax error with the sentence it lists among the tokens it expected
+    brought out: an undeclared prefix named, a bad OFFSET said in words.
+
+    >>> readable_error("SELECT * { ?s foo:bar ?o }", "error at 1:22: expected one of Prefix not "
+    ...     "found, ['%'], [':']")
+    'error at 1:22: the prefix foo: is not declared (add PREFIX foo: <namespace IRI>)'
+    >>> readable_error("ASK {} OFFSET -1", "error at 1:15: expected one of The query offset "
+    ...     "should be a non negative integer, ['0'..='9']")
+    'error at 1:15: the query offset should be a non negative integer'
+    >>> readable_error("SELECT", "error at 1:7: expected one of '(', '*', ['$' | '?']")
+    "error at 1:7: expected one of '(', '*', ['$' | '?']"
+    """
+    found = _EXPECTED.match(message)
+    if found is None:
+        return message
+    where, line, column, expected = found[1], int(found[2]), int(found[3]), found[4]
+    sentences = [s for s in expected.split(", ") if " " in s and s[0].isalpha() and s[0].isupper()]
+    if not sentences:
+        return message
+    if sentences[0] == "Prefix not found":
+        lines = query.splitlines()
+        text = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
+        name = _PREFIXED_END.search(text)
+        if name is not None:
+            prefix = name[1] or ""
+            declare = f"add PREFIX {prefix}: <namespace IRI>"
+            return f"{where}: the prefix {prefix}: is not declared ({declare})"
+    return f"{where}: {sentences[0][:1].lower()}{sentences[0][1:]}"

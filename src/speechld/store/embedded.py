@@ -26,7 +26,7 @@ from pyoxigraph import (
 )
 
 from speechld.errors import QueryError, StoreError
-from speechld.sparql.syntax import has_dataset_clause
+from speechld.sparql.syntax import has_dataset_clause, readable_error
 from speechld.store import memory
 from speechld.store.base import (
     CONTENT_DIGEST,
@@ -368,7 +368,8 @@ class EmbeddedStore:
             union = not has_dataset_clause(query)
             return self.store.query(query, base_iri=base_iri, use_default_graph_as_union=union)
         except SyntaxError as error:
-            raise QueryError(f"the query is not valid SPARQL: {error}") from error
+            message = readable_error(query, str(error))
+            raise QueryError(f"the query is not valid SPARQL: {message}") from error
         except OSError as error:
             raise StoreError(f"the query failed: {error}") from error
 
