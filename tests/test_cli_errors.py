@@ -254,3 +254,21 @@ def test_ctrl_c_ends_any_command_with_status_130(seeded: Path, command: list[str
             process.communicate(timeout=30)
     assert process.returncode == 130, err
     assert err.endswith("speechld: interrupted\n") and "Aborted!" not in err, err
+
+
+@pytest.mark.parametrize("command", ["ingest", "remove"])
+def test_remote_endpoint_options_for_an_embedded_store_are_refused(
+    tmp_path: Path, command: str
+) -> None:
+    store = tmp_path / "store"
+    done = speechld(
+        command, "--store", str(store), "--update-url", "http://127.0.0.1:1/update", str(SEED)
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"--update-url is for a remote store, but the store is {store}" in done.stderr
+    assert not store.exists()
+    # from the environment, as for every command of a session, they wait for a remote store
+    done = speechld(
+        "ingest", "--store", str(store), str(SEED), env={"SPEECHLD_UPDATE_URL": "http://x/u"}
+    )
+    assert done.returncode == 0, done.stderr

@@ -37,7 +37,7 @@ from speechld.ingest import (
 from speechld.inputs import DEFAULT_LIMIT, MAX_LIMIT, Counts, relative_pages, speeches
 from speechld.remove import remove
 from speechld.sparql.syntax import is_update
-from speechld.store import GraphStore, default_location, open_store
+from speechld.store import GraphStore, default_location, is_remote, open_store
 from speechld.store.base import QueryResult
 from speechld.store.stats import stats
 from speechld.vocab import check_base
@@ -107,6 +107,24 @@ paths_argument = click.argument("paths", nargs=-1, required=True, metavar="PATH.
 def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that say which store to use and how to reach it."""
     return store_option(update_option(graph_store_option(command)))
+
+
+def check_remote_options(location: str | None) -> None:
+    """Refuse --update-url or --graph-store-url on the command line for an embedded store:
+    the data would go to a store on this machine, not to the remote one meant."""
+    context = click.get_current_context()
+    given = [
+        f"--{name.replace('_', '-')}"
+        for name in ("update_url", "graph_store_url")
+        if context.get_parameter_source(name) is ParameterSource.COMMANDLINE
+    ]
+    where = location or default_location()
+    if given and not is_remote(where.strip()):
+        raise click.UsageError(
+            f"{' and '.join(given)} {'is' if len(given) == 1 else 'are'} for a remote store, "
+            f"but the store is {where}, an embedded one: give --store the remote store's "
+            "SPARQL endpoint URL"
+        )
 
 
 def writes_stdout(command: Callable[..., None]) -> Callable[..., None]:
@@ -224,6 +242,7 @@ def ingest_command(
     PATH is a page file (.txt, .md), a JSON-lines file (.jsonl), a directory searched
     recursively, or - for standard input.
     """
+    check_remote_options(location)
     show = Progress(sys.stderr.isatty())
     stop = Stopper()
     summary = Summary()
@@ -274,6 +293,7 @@ def remove_command(
     any page once read from a file under it. A SOURCE that names no page in the store is
     an error, and then nothing is removed.
     """
+    check_remote_options(location)
     try:
         store = open_store(location, read_only=True)  # a missing store: refused, not created
         if not dry_run:
