@@ -254,7 +254,7 @@ def test_linked_directories_are_followed_but_not_round_a_loop(tmp_path: Path) ->
         str(top / "linked" / "1.txt"),
     ]
     assert errors(items) == [
-        f"{top / 'loop.txt'}: cannot read: Too many levels of symbolic links",
+        f"{top / 'loop.txt'}: a symbolic link loop (too many levels of symbolic links)",
         f"{top / 'a' / 'back'}: a symbolic link loop (back to {top}): not followed",
     ]
 
@@ -373,3 +373,19 @@ def test_speeches_name_where_each_page_was_read(tmp_path: Path) -> None:
         str(bad) == f"{tmp_path / 'p.jsonl'}:3 (https://x/empty-title): the page has no speech text"
     )
     assert isinstance(seed, Speech) and seed.source == SEED.resolve().as_uri()
+
+
+def test_a_utf16_json_lines_file_is_one_error_saying_so(tmp_path: Path) -> None:
+    path = tmp_path / "pages.jsonl"
+    line = json.dumps({"url": "https://x/", "text": PAGE}, ensure_ascii=False) + "\n"
+    path.write_text(line * 3, encoding="utf-16")
+    assert errors(list(read_inputs([path]))) == [
+        f"{path}: the file is UTF-16; JSON lines are UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)"
+    ]
+
+
+def test_a_broken_link_found_in_a_directory_is_called_so(tmp_path: Path) -> None:
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    assert errors(list(read_inputs([tmp_path]))) == [
+        f"{tmp_path / 'gone.txt'}: a broken symbolic link (its target does not exist)"
+    ]

@@ -215,7 +215,7 @@ def read_page_file(path: Path, limit: int) -> Page | ParseError:
         with path.open("rb") as stream:
             data = stream.read(limit + 1)
     except OSError as error:
-        return ParseError(origin, f"cannot read: {error.strerror or error}")
+        return ParseError(origin, unfound(path, error))
     if not data:
         return ParseError(origin, "the file is empty")
     if len(data) > limit:
@@ -292,6 +292,9 @@ def read_jsonl(stream: LineSource, name: str, limit: int) -> Iterator[Page | Par
     return map(decoded, jsonl_lines(stream, name, limit))
 
 
+UTF16_LINES = "the file is UTF-16; JSON lines are UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)"
+
+
 def read_jsonl_file(path: Path, limit: int) -> Iterator[Line | ParseError]:
     """The lines of a JSON-lines file, undecoded."""
     try:
@@ -299,9 +302,12 @@ def read_jsonl_file(path: Path, limit: int) -> Iterator[Line | ParseError]:
             yield ParseError(str(path), "not a regular file")
             return
         with path.open("rb") as stream:
+            if stream.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                yield ParseError(str(path), UTF16_LINES)
+                return
             yield from jsonl_lines(stream, str(path), limit)
     except OSError as error:
-        yield ParseError(str(path), f"cannot read: {error.strerror or error}")
+        yield ParseError(str(path), unfound(path, error))
 
 
 def read_stdin(stream: BinaryIO, limit: int) -> Iterator[Item]:
