@@ -87,6 +87,7 @@ def test_bad_inputs_fail_one_by_one_and_the_batch_goes_on(tmp_path: Path) -> Non
         '{"url": "https://x/1", "text": "Tak"\n' + CORPUS.read_text("utf-8").splitlines()[3] + "\n",
         encoding="utf-8",
     )
+    (tmp_path / "lines.txt").write_text(CORPUS.read_text("utf-8").splitlines()[3] + "\n")
     run = speechld("parse", "--format", "json", str(tmp_path), str(SEED), str(tmp_path / "no"))
     assert run.returncode == 1
     assert len(run.stdout.splitlines()) == 2
@@ -94,9 +95,11 @@ def test_bad_inputs_fail_one_by_one_and_the_batch_goes_on(tmp_path: Path) -> Non
     assert errors == [
         f"error: {tmp_path / 'dump.jsonl'}:1: malformed JSON at column 37: Expecting ',' delimiter",
         f"error: {tmp_path / 'empty.txt'}: the file is empty",
+        f"error: {tmp_path / 'lines.txt'}: the file holds JSON lines: name it .jsonl to read each "
+        "line",
         f"error: {tmp_path / 'no'}: no such file or directory",
     ]
-    assert run.stderr.splitlines()[-1] == "5 read, 0 skipped, 3 failed"
+    assert run.stderr.splitlines()[-1] == "6 read, 0 skipped, 4 failed"
 
 
 def test_standard_input_and_the_readable_summary() -> None:
