@@ -9,6 +9,8 @@ import pytest
 from speechld.errors import NotASpeech, ParseError
 from speechld.parse import parse_page
 
+from .paths import SEED
+
 TEXT = "Takk, president! Jeg vil gjerne si noe om dette forslaget fra utvalget for vekst."
 SWEDISH = "Tack, president! Jag vill gärna säga något om förslaget från utskottet för tillväxt."
 DANISH = (
@@ -247,3 +249,11 @@ def test_pathological_pages_are_read_in_linear_time(text: str) -> None:
     # A backtracking regular expression would take hours here instead of milliseconds.
     with pytest.raises(ParseError):
         parse_page(text, "huge.txt")
+
+
+def test_control_characters_go_and_the_lines_stay() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    dirty = text.replace("Menneskehandel", "Menneske\x01handel\x7f", 1)
+    dirty = dirty.replace("\n\n", "\n\x0c", 3).replace("\n", "\x1e", 1)  # line ends of str
+    assert dirty != text
+    assert parse_page(dirty, SEED.name) == parse_page(text, SEED.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from speechld.errors import ParseError
 from speechld.parse import export, pagetext
@@ -22,6 +23,7 @@ def parse_page(text: str, source: str) -> Speech:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
         raise ParseError(source, "the text is not valid Unicode (a lone surrogate)") from error
+    text = without_controls(text)
     if holds_json_lines(text):
         raise ParseError(source, "the file holds JSON lines: name it .jsonl to read each line")
     if export.looks_like(text):
@@ -45,3 +47,20 @@ def holds_json_lines(text: str) -> bool:
     except ValueError:
         return False
     return isinstance(line, dict) and "text" in line
+
+
+# Characters XML 1.0 cannot carry, even escaped, and no speech means: C0 controls but tab
+# and line ends, DEL, and the non-characters U+FFFE and U+FFFF. The C0 controls that
+# str.splitlines reads as line ends (vertical tab, form feed, file/group/record separator)
+# become plain ones, so that the page's lines stay as they were.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f\ufffe\uffff]")
+_LINE_ENDS = re.compile("[\x0b\x0c\x1c-\x1e]")
+
+
+def without_controls(text: str) -> str:
+    r"""A page's text without the control characters that XML formats cannot carry.
+
+    >>> without_controls("Tak\x01 for ordet\x0bNæste")
+    'Tak for ordet\nNæste'
+    """
+    return _LINE_ENDS.sub("\n", _CONTROLS.sub("", text))
