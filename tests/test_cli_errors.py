@@ -272,3 +272,21 @@ def test_remote_endpoint_options_for_an_embedded_store_are_refused(
         "ingest", "--store", str(store), str(SEED), env={"SPEECHLD_UPDATE_URL": "http://x/u"}
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "command"),
+    [
+        ("SPEECHLD_MAX_PAGE_SIZE", "foo", ["parse", str(SEED)]),
+        ("SPEECHLD_MAX_ROWS", "-1", ["serve", "--store", "STORE", "--port", "0"]),
+        ("SPEECHLD_QUERY_TIMEOUT", "soon", ["serve", "--store", "STORE", "--port", "0"]),
+    ],
+)
+def test_a_bad_value_from_the_environment_names_its_variable(
+    tmp_path: Path, variable: str, value: str, command: list[str]
+) -> None:
+    store = tmp_path / "store"
+    done = speechld(*(p.replace("STORE", str(store)) for p in command), env={variable: value})
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"(from {variable})" in done.stderr
+    assert not store.exists()

@@ -44,10 +44,28 @@ from speechld.vocab import check_base
 
 DEFAULT_BASE = "http://127.0.0.1:5000/"
 
+
+class EnvOption(click.Option):
+    """An option that may come from an environment variable, and names it in the error a
+    bad value from there gets (click names only the option)."""
+
+    def process_value(self, ctx: click.Context, value: Any) -> Any:
+        """The value, converted and checked; a bad one from the environment says so."""
+        try:
+            return super().process_value(ctx, value)
+        except click.BadParameter as error:
+            source = ctx.get_parameter_source(self.name or "")
+            if source is ParameterSource.ENVIRONMENT and isinstance(self.envvar, str):
+                message = f"{error.message} (from {self.envvar})"
+                raise click.BadParameter(message, ctx, self) from error
+            raise
+
+
 store_option = click.option(
     "--store",
     "location",
     metavar="PATH|URL",
+    cls=EnvOption,
     envvar="SPEECHLD_STORE",
     default=None,
     help="Store: a directory (embedded), ':memory:', or a SPARQL endpoint URL "
@@ -56,6 +74,7 @@ store_option = click.option(
 update_option = click.option(
     "--update-url",
     metavar="URL",
+    cls=EnvOption,
     envvar="SPEECHLD_UPDATE_URL",
     default=None,
     help="SPARQL Update URL of a remote store (default: the endpoint URL).",
@@ -63,6 +82,7 @@ update_option = click.option(
 graph_store_option = click.option(
     "--graph-store-url",
     metavar="URL",
+    cls=EnvOption,
     envvar="SPEECHLD_GRAPH_STORE_URL",
     default=None,
     help="Graph Store Protocol URL of a remote store, for graphs too large for one update.",
@@ -76,14 +96,13 @@ def valid_base(ctx: click.Context, param: click.Parameter, base: str | None) -> 
     try:
         return check_base(base)
     except ValueError as error:
-        source = ctx.get_parameter_source(param.name or "")
-        where = " (from SPEECHLD_BASE)" if source is ParameterSource.ENVIRONMENT else ""
-        raise click.BadParameter(f"{error}{where}", ctx, param) from error
+        raise click.BadParameter(str(error), ctx, param) from error
 
 
 base_option = click.option(
     "--base",
     metavar="URL",
+    cls=EnvOption,
     envvar="SPEECHLD_BASE",
     default=None,
     callback=valid_base,
@@ -95,6 +114,7 @@ limit_option = click.option(
     "--max-page-size",
     "limit",
     metavar="BYTES",
+    cls=EnvOption,
     envvar="SPEECHLD_MAX_PAGE_SIZE",
     type=click.IntRange(min=1, max=MAX_LIMIT),
     default=DEFAULT_LIMIT,
@@ -536,6 +556,7 @@ def prepare(location: str, base: str | None, default_base: str, config: dict[str
 @click.option(
     "--query-timeout",
     type=click.FloatRange(min=0),
+    cls=EnvOption,
     envvar="SPEECHLD_QUERY_TIMEOUT",
     metavar="SECONDS",
     help="Stop a SPARQL query after this long (default 30; 0: no limit).",
@@ -543,18 +564,21 @@ def prepare(location: str, base: str | None, default_base: str, config: dict[str
 @click.option(
     "--max-rows",
     type=click.IntRange(min=0),
+    cls=EnvOption,
     envvar="SPEECHLD_MAX_ROWS",
     help="Cut SPARQL results after this many rows (default 10000; 0: no cap).",
 )
 @click.option(
     "--max-concurrent-queries",
     type=click.IntRange(min=0),
+    cls=EnvOption,
     envvar="SPEECHLD_MAX_CONCURRENT_QUERIES",
     help="SPARQL queries run at once, one worker process each (default: 2 to 4 by CPUs).",
 )
 @click.option(
     "--max-query-size",
     type=click.IntRange(min=0),
+    cls=EnvOption,
     envvar="SPEECHLD_MAX_QUERY_BYTES",
     metavar="BYTES",
     help="Refuse SPARQL requests larger than this (default 131072; 0: no limit).",
@@ -562,6 +586,7 @@ def prepare(location: str, base: str | None, default_base: str, config: dict[str
 @click.option(
     "--service-allow",
     multiple=True,
+    cls=EnvOption,
     envvar="SPEECHLD_SERVICE_ALLOW",
     metavar="URL",
     help="An endpoint SPARQL SERVICE may call (repeatable; default: none).",
@@ -577,6 +602,7 @@ def prepare(location: str, base: str | None, default_base: str, config: dict[str
     "--license",
     "license_uri",
     metavar="URL",
+    cls=EnvOption,
     envvar="SPEECHLD_LICENSE",
     default=None,
     help="Licence of the dataset, stated in VoID (default: CC BY 4.0).",
