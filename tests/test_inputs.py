@@ -389,3 +389,9 @@ def test_a_broken_link_found_in_a_directory_is_called_so(tmp_path: Path) -> None
     assert errors(list(read_inputs([tmp_path]))) == [
         f"{tmp_path / 'gone.txt'}: a broken symbolic link (its target does not exist)"
     ]
+
+
+def test_standard_input_named_twice_is_read_once() -> None:
+    items = list(read_inputs(["-", "-"], stdin=io.BytesIO(PAGE.encode("utf-8"))))
+    assert isinstance(items[0], Page)
+    assert errors(items) == ["<stdin>: - is named twice: standard input is read once"]

@@ -424,14 +424,18 @@ def read_items(
     paths: Iterable[str | Path], limit: int = DEFAULT_LIMIT, stdin: BinaryIO | None = None
 ) -> Iterator[Item]:
     """What read_inputs reads, with JSON lines left undecoded (as Line) for the caller."""
+    read_stdin_once = False
     for name in paths:
         path = Path(name)
         if str(name) == STDIN:
             stream = stdin or standard_input()
-            if stream is None:
+            if read_stdin_once:
+                yield ParseError(STDIN_NAME, f"{STDIN} is named twice: standard input is read once")
+            elif stream is None:
                 yield ParseError(STDIN_NAME, "standard input is closed")
             else:
                 yield from read_stdin(stream, limit)
+            read_stdin_once = True
             continue
         try:
             mode = path.stat().st_mode
