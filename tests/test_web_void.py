@@ -86,3 +86,10 @@ def test_temporal_coverage_spans_the_sittings(client: FlaskClient) -> None:
         date.fromisoformat(days[0]),
         date.fromisoformat(days[-1]),
     )
+
+
+def test_every_rdf_format_served_is_a_void_feature(client: FlaskClient) -> None:
+    features = set(void_graph(client).objects(DATASET, VOID.feature))
+    names = {"Turtle", "JSON-LD", "N-Triples", "RDF_XML", "N-Quads", "TriG"}
+    assert features == {URIRef(f"http://www.w3.org/ns/formats/{name}") for name in names}
+    assert client.get("/graph/vocabulary.trig").status_code == 200  # where TriG is served

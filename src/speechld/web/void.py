@@ -11,7 +11,7 @@ from rdflib import RDF, RDFS, XSD
 from rdflib.namespace import DCTERMS
 
 from speechld.dump import file_name
-from speechld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, HTML, Format
+from speechld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, HTML, NAMED_GRAPH_FORMATS, Format
 from speechld.vocab import ONTOLOGY
 from speechld.web import terms
 from speechld.web.documents import serialize_graph
@@ -31,6 +31,7 @@ FEATURE_NAMES = {
     "ntriples": "N-Triples",
     "rdfxml": "RDF_XML",
     "nquads": "N-Quads",
+    "trig": "TriG",
 }
 SOURCE = "https://www.norden.org/"
 LICENCE_NAMES = {
@@ -177,7 +178,7 @@ def void_triples(stats: Statistics, things: Catalogue, license_uri: str) -> list
         add(dataset, VOID + "exampleResource", NamedNode(example))
     for namespace in vocabularies(stats):
         add(dataset, VOID + "vocabulary", NamedNode(namespace))
-    for fmt in dict.fromkeys((*DOCUMENT_FORMATS, *DUMP_FORMATS)):
+    for fmt in dict.fromkeys((*DOCUMENT_FORMATS, *NAMED_GRAPH_FORMATS, *DUMP_FORMATS)):
         if fmt.name in FEATURE_NAMES:
             add(dataset, VOID + "feature", NamedNode(FEATURES + FEATURE_NAMES[fmt.name]))
     for i, (cls, n) in enumerate(stats.classes, 1):
