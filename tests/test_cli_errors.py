@@ -101,6 +101,7 @@ def test_a_query_failing_as_its_result_is_written_is_one_error_line(seeded: Path
     assert done.returncode == 1
     assert done.stderr.startswith("Error: the query failed: ") and "port 1" in done.stderr
     assert done.stderr.count("\n") == 1
+    assert done.stdout == ""  # not the start of a result: a small one is held until whole
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import io
 import json
 import os
 import signal
@@ -14,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import click
 from click.core import ParameterSource
@@ -458,12 +459,53 @@ def query_command(location: str | None, name: str | None, sparql: str) -> None:
             "this is a SPARQL Update; `speechld query` runs queries only (ingest changes the data)"
         )
     store = open_reader(location)
+    held = Held(sys.stdout.buffer)
     try:
-        write_result(store.query(sparql), name, sys.stdout.buffer)
+        write_result(store.query(sparql), name, cast(BinaryIO, held))
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
     finally:
         store.close()
+    held.release()
+
+
+class Held(io.RawIOBase):
+    """An output that holds back the first HELD bytes until the writing ends well, so
+    that a query failing part-way leaves nothing on the output, unless it is large."""
+
+    HELD = 1 << 20
+
+    def __init__(self, out: BinaryIO) -> None:
+        super().__init__()
+        self.out = out
+        self.start: bytearray | None = bytearray()  # None once writing through
+
+    def writable(self) -> bool:
+        """Whether it takes writes: it does."""
+        return True
+
+    def write(self, data: Any) -> int:
+        """Hold the data, or write it (and what was held) once past HELD bytes."""
+        size = len(data)
+        if self.start is not None:
+            self.start += data
+            if len(self.start) <= self.HELD:
+                return size
+            data, self.start = bytes(self.start), None
+        self.out.write(data)  # a buffered output: all of it, or an error
+        return size
+
+    def flush(self) -> None:
+        """Flush the output once writing through (the serialiser flushes as it goes)."""
+        if self.start is None:
+            self.out.flush()
+
+    def release(self) -> None:
+        """Write what is held, the writing having ended well, and flush the output."""
+        if self.start:
+            self.out.write(bytes(self.start))
+            self.start = bytearray()
+        self.out.flush()
 
 
 def write_result(result: QueryResult, name: str | None, out: BinaryIO) -> None:
