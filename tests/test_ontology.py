@@ -171,6 +171,8 @@ def test_rdfs_reasoning_makes_no_speech_type_a_class(closure: Graph) -> None:
     assert len(types) == 6
     assert all((t, RDF.type, RDFS.Class) not in closure for t in types)
     assert not [c for c in closure.subjects(RDF.type, RDFS.Class) if str(c).startswith(BASE)]
+    # nor an instance's type: nothing is of a class minted under the base
+    assert not [c for c in closure.objects(None, RDF.type) if str(c).startswith(BASE)]
 
 
 def test_rdfs_reasoning_makes_no_string_an_agent(closure: Graph) -> None:
