@@ -23,6 +23,7 @@ from .paths import ROOT
 
 BASE = "https://data.example.org/nordic/"
 MINT = Minter(BASE)
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 QUERIES = readme_queries()
 SPEECHES = distinct_speeches()
 
@@ -253,3 +254,13 @@ def test_uris_survive_a_reingest_and_a_new_store(store: GraphStore) -> None:
         assert rows(again, size) == before
     finally:
         again.close()
+
+
+def test_every_resource_under_the_uri_space_has_an_rdfs_label(store: GraphStore) -> None:
+    unlabelled = f"""SELECT DISTINCT ?s WHERE {{
+      ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BASE}id/"))
+      FILTER NOT EXISTS {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }}
+    }}"""
+    assert [row["s"].value for row in store.select(unlabelled)] == []
+    schemes = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{SKOS}ConceptScheme> }}"
+    assert int(next(iter(store.select(schemes)))["n"].value) == 3  # they were checked too

@@ -38,8 +38,19 @@ def scheme_triples(base: str, sources: Iterable[Traversable]) -> list[ox.Quad]:
     return triples
 
 
+PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def with_labels(triples: list[ox.Quad]) -> list[ox.Quad]:
+    """The triples, and an rdfs:label for each skos:prefLabel: SKOS makes it one, and
+    clients that do no reasoning read rdfs:label (every resource here carries one)."""
+    labels = [ox.Quad(t.subject, LABEL, t.object) for t in triples if t.predicate == PREF_LABEL]
+    return triples + labels
+
+
 def vocabulary_graph(mint: Minter, sources: Iterable[Traversable] | None = None) -> SourceGraph:
     """The named graph `{base}graph/vocabulary` holding every concept scheme, for the store."""
-    triples = scheme_triples(mint.base, scheme_files() if sources is None else sources)
+    triples = with_labels(scheme_triples(mint.base, scheme_files() if sources is None else sources))
     text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
     return SourceGraph(str(mint.graph("vocabulary")), bytes(text or b"").decode("utf-8"))
