@@ -248,7 +248,7 @@ def test_external_speaker_and_missing_fields() -> None:
         SLD.source,
     }
     assert graph.value(uri, DCTERMS.language) == URIRef("http://id.loc.gov/vocabulary/iso639-2/und")
-    assert graph.value(uri, RDFS.label) == Literal(f"Speech {bare.id}")
+    assert graph.value(uri, RDFS.label) == Literal(f"Speech {bare.id}", lang="en")
 
 
 @pytest.mark.parametrize(

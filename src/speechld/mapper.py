@@ -100,8 +100,11 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
     translations: the page's own (shared_triples describes the speaker and the sitting)."""
     uri = NamedNode(mint.speech(speech.id))
     label = speech_label(speech)
-    # The label is in the type label's language only when it has a type label to be in.
-    label_language = speech.type_label_language if speech.type_label else None
+    # The label is in the type label's language only when it has a type label to be in;
+    # with neither speaker nor type it is our English "Speech ...".
+    label_language = (
+        speech.type_label_language if speech.type_label else (None if speech.speaker else "en")
+    )
     yield Triple(uri, rdf.type, sld.Speech)
     yield Triple(uri, rdfs.label, Literal(label, language=label_language))
     yield Triple(uri, sld.text, Literal(speech.text, language=speech.language))
