@@ -257,3 +257,20 @@ def test_control_characters_go_and_the_lines_stay() -> None:
     dirty = dirty.replace("\n\n", "\n\x0c", 3).replace("\n", "\x1e", 1)  # line ends of str
     assert dirty != text
     assert parse_page(dirty, SEED.name) == parse_page(text, SEED.name)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("29.10.2019 - 14:05", datetime(2019, 10, 29, 14, 5)),  # norden.org's own form
+        ("29.10.2019, 14:05", datetime(2019, 10, 29, 14, 5)),
+        ("31.02.2019 10:00", None),  # impossible: no date, and not text either
+    ],
+)
+def test_a_date_field_in_any_published_form(value: str, expected: datetime | None) -> None:
+    page = (
+        "Anna Ljunggren (Hovedindlæg)\n\nSpeech number\n211\nType\nHovedindlæg\n"
+        f"Speaker\nAnna Ljunggren\nDate\n{value}\n\nFru president! Det er godt.\n"
+    )
+    speech = parse_page(page, "https://www.norden.org/en/speech/1")
+    assert (speech.date, speech.text) == (expected, "Fru president! Det er godt.")

@@ -18,7 +18,7 @@ TITLE = re.compile(
 )
 DATE = re.compile(
     r"^\s*(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{2}|[0-9]{4})"
-    r"(?:\s+(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2}))?\s*$"
+    r"(?:(?:\s*[-\u2013,]\s*|\s+)(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2}))?\s*$"
 )
 ISO_DATE = re.compile(
     r"^\s*(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?:[T ](?P<H>[0-9]{2}):(?P<M>[0-9]{2}))?"
@@ -67,7 +67,8 @@ def read_title(line: str) -> Title | None:
 
 
 def parse_date(value: str, today: date | None = None) -> datetime | date | None:
-    """A page's `DD.MM.YY HH:MM` (or ISO 8601) date, or None if it is not one.
+    """A page's `DD.MM.YY HH:MM` (also `DD.MM.YYYY - HH:MM`, or ISO 8601) date, or None
+    if it is not one.
 
     With a time it is a datetime (local, no time zone); without one a date, since no time
     was published. A two-digit year is in this century unless that is more than a year
@@ -75,8 +76,8 @@ def parse_date(value: str, today: date | None = None) -> datetime | date | None:
 
     >>> parse_date("31.10.12 18:58"), parse_date("05.03.98 10:15")
     (datetime.datetime(2012, 10, 31, 18, 58), datetime.datetime(1998, 3, 5, 10, 15))
-    >>> parse_date("2019-10-29"), parse_date("soon")
-    (datetime.date(2019, 10, 29), None)
+    >>> parse_date("2019-10-29"), parse_date("soon"), parse_date("29.10.2019 - 14:05")
+    (datetime.date(2019, 10, 29), None, datetime.datetime(2019, 10, 29, 14, 5))
     """
     match = DATE.match(value) or ISO_DATE.match(value)
     if not match:
@@ -112,14 +113,19 @@ def is_short_value(value: str, limit: int = 200) -> bool:
 def acceptable(field: str, line: str) -> bool:
     """Whether a line is a plausible value of a field; the block ends at the first that is not.
 
+    A date need only be shaped like one: an impossible one (31.02.2019) is the field's
+    value still, read as no date, not the first line of the text.
+
     >>> acceptable("date", "Takk for redegjørelsen."), acceptable("number", "306")
     (False, True)
+    >>> acceptable("date", "31.02.2019 10:00")
+    True
     """
     value = clean_value(line)
     if field == "number":
         return NUMBER.fullmatch(value) is not None
     if field == "date":
-        return parse_date(value) is not None
+        return bool(DATE.match(value) or ISO_DATE.match(value))
     return is_short_value(value, 80 if field == "type" else 200)
 
 
