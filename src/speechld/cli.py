@@ -86,7 +86,7 @@ graph_store_option = click.option(
     cls=EnvOption,
     envvar="SPEECHLD_GRAPH_STORE_URL",
     default=None,
-    help="Graph Store Protocol URL of a remote store, for graphs too large for one update.",
+    help="Graph Store Protocol URL of a remote store, for graphs with blank nodes.",
 )
 
 

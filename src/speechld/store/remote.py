@@ -292,10 +292,12 @@ class Request:
         self.graphs.append(graph)
         self.size += size
 
-    def text(self) -> str:
-        """The request: one INSERT DATA for new graphs, one DELETE and one INSERT DATA for
-        held ones (Virtuoso refuses a request of a few hundred DROP statements)."""
-        return insert_block(self.graphs) if self.new else batch_update_text(self.graphs)
+    def updates(self) -> list[str]:
+        """The requests: one INSERT DATA for new graphs; for held ones a DELETE, then an
+        INSERT DATA (Virtuoso refuses a request of a few hundred DROP statements)."""
+        if self.new:
+            return [insert_block(self.graphs)]
+        return [delete_text([g.graph for g in self.graphs]), insert_block(self.graphs)]
 
 
 def _canonical_booleans(body: bytes) -> bytes:
@@ -504,12 +506,15 @@ class RemoteStore:
     def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
         """Replace each graph whole: SPARQL Update requests of many graphs each.
 
-        Graphs the store holds (one query tells) are deleted and inserted again, one
-        DELETE and one INSERT DATA a request; graphs it does not hold yet are inserted
+        Graphs the store holds (one query tells) are deleted, then inserted again: a
+        DELETE request, then an INSERT DATA request, for many graphs each (in one request,
+        Virtuoso's recovery after a crash dropped the triples a page's old and new content
+        share, and its digest then said the page was whole; between the two, a page is
+        absent, and the next ingest writes it); graphs it does not hold yet are inserted
         alone, which Virtuoso does in half the time. A graph larger than a request should
-        be goes alone: by Graph Store PUT where there is a Graph Store URL, else in an
-        update of its own; one with blank nodes (which some stores refuse in INSERT DATA)
-        by PUT. Every change is seen at once by every client, so `publish` changes
+        be goes in requests of its own (Virtuoso's Graph Store refuses a literal over
+        about 64 kB); one with blank nodes (which some stores refuse in INSERT DATA) by
+        Graph Store PUT. Every change is seen at once by every client, so `publish` changes
         nothing.
         """
         if self.read_only:
@@ -520,8 +525,7 @@ class RemoteStore:
         for graph in graphs:
             new = graph.graph not in held
             text = insert_block([graph]) if new else batch_update_text([graph])
-            oversized = len(text) > self.settings.max_request_bytes
-            if (oversized and self.settings.graph_store_url) or _has_blank_nodes(graph.ntriples):
+            if _has_blank_nodes(graph.ntriples):
                 if graph.shared:  # first: a page never names what no graph describes
                     self._update(f"INSERT DATA {{ {shared_blocks([graph], 'GRAPH ')}}}")
                 self._put(graph)
@@ -529,12 +533,14 @@ class RemoteStore:
             request = filling[new]
             full = request.size + len(text) > self.settings.max_request_bytes
             if request.graphs and (full or len(request.graphs) == VALUES_MAX):
-                self._update(request.text())
+                for update in request.updates():
+                    self._update(update)
                 request = filling[new] = Request(new=new)
             request.add(graph, len(text))
         for request in filling.values():
             if request.graphs:
-                self._update(request.text())
+                for update in request.updates():
+                    self._update(update)
 
     def remove(self, graphs: Sequence[str], *, publish: bool = True) -> None:
         """Delete every quad of these named graphs: a request a thousand graphs, each graph
