@@ -192,3 +192,19 @@ def test_a_removal_it_cannot_publish_says_it_is_stored(tmp_path: Path) -> None:
     reader = EmbeddedStore(root, read_only=True)
     assert stats(reader).speeches == 1
     reader.close()
+
+
+def test_removing_thousands_of_pages_drops_every_description_they_alone_named(
+    each_store: GraphStore,
+) -> None:
+    pages = list(synthetic_pages(3000, 17, form="export"))
+    ingest(each_store, [], BASE, items=[(p.source, p.text) for p in pages])
+    removal = remove(each_store, [p.source for p in pages])
+    assert removal.pruned > 1000  # speakers and sittings: in one query's list, Virtuoso refused
+    after = stats(each_store)
+    assert (after.speeches, after.persons) == (0, 0)
+    left = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BASE}graph/shared> {{ ?s ?p ?o }} }}"
+    assert int(next(iter(each_store.select(left)))["n"].value) == 0
+    one = pages[0]
+    ingest(each_store, [], BASE, items=[(one.source, one.text)])
+    assert stats(each_store).speeches == 1

@@ -401,20 +401,15 @@ ORPHANS = """SELECT DISTINCT ?x WHERE {{
   GRAPH <{shared}> {{ ?x ?p ?o }}
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?link ?x }} FILTER(?g != <{shared}>) }}
 }}"""
-SHARED_KEPT = """CONSTRUCT {{ ?x ?p ?o }} WHERE {{
-  GRAPH <{shared}> {{ ?x ?p ?o }} FILTER(?x NOT IN ({orphans}))
-}}"""
 
 
 def prune_shared(store: GraphStore, mint: Minter) -> int:
     """Drop from the shared graph what no page names any more (a corrected speaker name,
     say); the number of resources whose description went."""
     shared = str(mint.graph("shared"))
-    orphans = [row["x"] for row in store.select(ORPHANS.format(shared=shared))]
-    if orphans:
-        listed = ", ".join(str(o) for o in orphans)
-        kept = store.construct(SHARED_KEPT.format(shared=shared, orphans=listed))
-        store.replace([SourceGraph(shared, ntriples(kept))], publish=False)
+    rows = store.select(ORPHANS.format(shared=shared))
+    orphans = sorted({row["x"].value for row in rows if isinstance(row["x"], NamedNode)})
+    store.forget(shared, orphans, publish=False)
     return len(orphans)
 
 

@@ -152,6 +152,9 @@ class GraphStore(Protocol):
     def remove(self, graphs: Sequence[str], *, publish: bool = True) -> None:
         """Drop these named graphs, each all or nothing (all at once where the store can)."""
 
+    def forget(self, graph: str, subjects: Sequence[str], *, publish: bool = True) -> None:
+        """Delete what one named graph says of these subjects (IRIs)."""
+
     def publish(self) -> None:
         """Show every change made so far to readers in other processes."""
 

@@ -34,6 +34,7 @@ from speechld.store.base import (
     SourceGraph,
     Subject,
     graph_prefix,
+    in_chunks,
     pattern_query,
     shared_blocks,
     stated_digest,
@@ -87,6 +88,20 @@ def delete_text(graphs: Iterable[str]) -> str:
     return (
         f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {names} }} "
         "GRAPH ?g { ?s ?p ?o } }"
+    )
+
+
+def forget_text(graph: str, subjects: Iterable[str]) -> str:
+    """One SPARQL Update deleting what a named graph says of these subjects.
+
+    >>> print(forget_text("http://g/s", ["http://x/1"]))  # doctest: +NORMALIZE_WHITESPACE
+    DELETE { GRAPH <http://g/s> { ?x ?p ?o } } WHERE { VALUES ?x { <http://x/1> }
+    GRAPH <http://g/s> { ?x ?p ?o } }
+    """
+    names = " ".join(f"<{s}>" for s in subjects)
+    return (
+        f"DELETE {{ GRAPH <{graph}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x {{ {names} }} "
+        f"GRAPH <{graph}> {{ ?x ?p ?o }} }}"
     )
 
 
@@ -287,6 +302,16 @@ class EmbeddedStore:
         if graphs:
             with self._writing(publish):
                 self._store.update(drop_text(graphs))
+
+    def forget(self, graph: str, subjects: Sequence[str], *, publish: bool = True) -> None:
+        """Delete what one named graph says of these subjects, in one transaction."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is open read-only")
+        if subjects:
+            with self._writing(publish):
+                self._store.update(
+                    " ;\n".join(forget_text(graph, chunk) for chunk in in_chunks(subjects))
+                )
 
     @contextmanager
     def _writing(self, publish: bool) -> Iterator[None]:

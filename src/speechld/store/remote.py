@@ -48,7 +48,13 @@ from speechld.store.base import (
     sizes_query,
     stated_digest,
 )
-from speechld.store.embedded import batch_update_text, delete_text, insert_block, latest
+from speechld.store.embedded import (
+    batch_update_text,
+    delete_text,
+    forget_text,
+    insert_block,
+    latest,
+)
 
 # JSON first: pyoxigraph's XML results parser trims the whitespace around literal values.
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
@@ -549,6 +555,13 @@ class RemoteStore:
             raise StoreError(f"{self.settings.query_url}: the store is open read-only")
         for chunk in in_chunks(graphs):
             self._update(delete_text(chunk))
+
+    def forget(self, graph: str, subjects: Sequence[str], *, publish: bool = True) -> None:
+        """Delete what one named graph says of these subjects: a request a thousand."""
+        if self.read_only:
+            raise StoreError(f"{self.settings.query_url}: the store is open read-only")
+        for chunk in in_chunks(subjects):
+            self._update(forget_text(graph, chunk))
 
     def _held(self, graphs: Sequence[str]) -> set[str]:
         """Which of these graphs the store holds (any triple at all), in a query a thousand."""
