@@ -429,3 +429,29 @@ def test_changed_pages_stay_whole_when_virtuoso_recovers_from_a_crash(tmp_path: 
         reference.close()
     finally:
         virtuoso_server.stop(server)
+
+
+def test_graphs_and_dump_read_past_what_one_sorted_result_may_hold(virtuoso: Virtuoso) -> None:
+    """Virtuoso refuses an OFFSET past 10,000 rows of a sorted result: the graph list and
+    the dump must read more graphs, and more quads a chunk, than that."""
+    virtuoso.clear()
+    remote = RemoteStore(virtuoso.settings)
+    many = [
+        SourceGraph(str(MINT.graph(f"g{i:05d}")), f'<{BASE}id/speech/{i}> {LABEL} "{i}" .\n')
+        for i in range(10_500)
+    ]
+    big = [  # 200 graphs of 60 triples: one dump chunk's query would fill a page
+        SourceGraph(
+            str(MINT.graph(f"b{i:03d}")),
+            "".join(f'<{BASE}id/speech/b{i}> {LABEL} "{n}" .\n' for n in range(60)),
+        )
+        for i in range(200)
+    ]
+    remote.replace([dataset_graph(MINT), *big, *many])
+    names = list(remote.graphs())
+    assert len(names) == len(set(names)) == 1 + 200 + 10_500
+    dumped = b"".join(remote.dump(ox.RdfFormat.N_QUADS))
+    quads = list(ox.parse(dumped, ox.RdfFormat.N_QUADS))
+    assert len(quads) == len(set(quads)) == 2 + 200 * 60 + 10_500
+    remote.close()
+    virtuoso.clear()

@@ -8,6 +8,7 @@ import re
 import socket
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import count
 from typing import cast
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -609,41 +610,43 @@ class RemoteStore:
         return self._prefix
 
     def graphs(self) -> Iterator[str]:
-        """The names of our graphs, read a page at a time."""
+        """The names of our graphs, read a page at a time, each after the last name read
+        (an OFFSET past 10,000 rows in sorted results is refused by Virtuoso)."""
         prefix = self.prefix()
         if prefix is None:
             return
-        offset = 0
+        after = ""
         while True:
             rows = list(
                 self.select(
                     "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                    f"FILTER(STRSTARTS(STR(?g), {_literal(prefix)})) }} "
-                    f"ORDER BY ?g LIMIT {PAGE} OFFSET {offset}"
+                    f"FILTER(STRSTARTS(STR(?g), {_literal(prefix)}) "
+                    f"&& STR(?g) > {_literal(after)}) }} ORDER BY STR(?g) LIMIT {PAGE}"
                 )
             )
             for row in rows:
                 yield str(row["g"].value)
             if len(rows) < PAGE:
                 return
-            offset += PAGE
+            after = str(rows[-1]["g"].value)
 
     def _quads(self, graphs: list[str]) -> Iterator[Quad]:
+        """The quads of these graphs: one query if its result is under a page, else half
+        the graphs at a time (a graph of a page's size or more, by OFFSET)."""
         values = " ".join(f"<{g}>" for g in graphs)
-        offset = 0
-        while True:
-            rows = list(
-                self.select(
-                    f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} "
-                    "GRAPH ?g { ?s ?p ?o } } "
-                    f"ORDER BY ?g ?s ?p ?o LIMIT {PAGE} OFFSET {offset}"
-                )
-            )
-            for row in rows:
-                yield Quad(row["s"], row["p"], row["o"], row["g"])
-            if len(rows) < PAGE:
-                return
-            offset += PAGE
+        query = f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        rows = list(self.select(f"{query} LIMIT {PAGE}"))
+        if len(rows) < PAGE:
+            yield from (Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)
+        elif len(graphs) > 1:
+            yield from self._quads(graphs[: len(graphs) // 2])
+            yield from self._quads(graphs[len(graphs) // 2 :])
+        else:  # one graph of a page's size or more
+            for offset in count(0, PAGE):
+                rows = list(self.select(f"{query} ORDER BY ?s ?p ?o LIMIT {PAGE} OFFSET {offset}"))
+                yield from (Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)
+                if len(rows) < PAGE:
+                    return
 
     def dump(self, format: RdfFormat) -> Iterator[bytes]:
         """Our graphs' quads (or, for triple formats, triples) serialised in chunks."""
