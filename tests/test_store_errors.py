@@ -456,3 +456,43 @@ def test_a_url_that_is_no_sparql_endpoint_is_named() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class Deadlocking(http.server.BaseHTTPRequestHandler):
+    """Answers the first two requests as Virtuoso does a deadlocked transaction, then an
+    empty SELECT result."""
+
+    requests = 0
+
+    def do_POST(self) -> None:
+        """Count the request and answer it."""
+        type(self).requests += 1
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if type(self).requests <= 2:
+            body = b"Virtuoso 40001 Error SR172: Transaction deadlocked"
+            self.send_response(500)
+            self.send_header("Content-Type", "text/plain")
+        else:
+            body = json.dumps(ANSWER).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet."""
+
+
+def test_a_deadlocked_request_is_sent_again() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Deadlocking)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
+    try:
+        assert list(remote.select(SELECT)) == []
+        assert Deadlocking.requests == 3
+    finally:
+        remote.close()
+        server.shutdown()
+        server.server_close()

@@ -6,6 +6,7 @@ import io
 import os
 import re
 import socket
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import count
@@ -76,6 +77,7 @@ PAGE = 10_000  # rows asked for at a time: within the result limit most stores s
 DUMP_GRAPHS = 200  # graphs whose quads one dump request reads
 CHUNK = 50_000  # quads serialised at a time by dump()
 CONNECT_RETRIES = 1  # a failed connection is tried once more, without waiting
+DEADLOCK_RETRIES = 5  # a request rolled back as deadlocked is sent again, after a while
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,13 @@ def _innermost(error: BaseException) -> BaseException:
         error = inner
 
 
+def deadlocked(response: requests.Response) -> bool:
+    """Whether the store rolled the request back as one of two deadlocked transactions
+    (SQLSTATE 40001; Virtuoso's SR172): it succeeds when sent again, every request of
+    speechld's being idempotent."""
+    return response.status_code >= 500 and b"40001" in response.content[:2000]
+
+
 def _message(response: requests.Response) -> str:
     text = re.sub(r"<[^>]+>", " ", response.text)
     text = " ".join(text.split())
@@ -364,16 +373,20 @@ class RemoteStore:
     ) -> requests.Response:
         connect = self.settings.connect_timeout
         timeout = self.settings.timeout if timeout is None else timeout
-        try:
-            response = self.http.request(
-                method,
-                url,
-                timeout=(min(connect, timeout), timeout),
-                **kwargs,  # type: ignore[arg-type]
-            )
-        except requests.RequestException as error:
-            reason = unreachable(error, timeout, min(connect, timeout))
-            raise StoreError(f"{url}: {reason}") from error
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            try:
+                response = self.http.request(
+                    method,
+                    url,
+                    timeout=(min(connect, timeout), timeout),
+                    **kwargs,  # type: ignore[arg-type]
+                )
+            except requests.RequestException as error:
+                reason = unreachable(error, timeout, min(connect, timeout))
+                raise StoreError(f"{url}: {reason}") from error
+            if not deadlocked(response) or attempt == DEADLOCK_RETRIES:
+                break
+            time.sleep(0.25 * 2**attempt)  # the other transaction ends meanwhile
         if response.status_code in (401, 403):
             raise StoreError(
                 f"{url}: access refused ({response.status_code}); set SPEECHLD_STORE_USER, "
