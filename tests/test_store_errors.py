@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 from bench.synthetic import pages as synthetic_pages
 
-from speechld.errors import StoreError
+from speechld.errors import QueryError, StoreError
 from speechld.store import EmbeddedStore, RemoteSettings, RemoteStore, SourceGraph, open_store
 from speechld.store.directory import MARKER
 
@@ -492,6 +492,38 @@ def test_a_deadlocked_request_is_sent_again() -> None:
     try:
         assert list(remote.select(SELECT)) == []
         assert Deadlocking.requests == 3
+    finally:
+        remote.close()
+        server.shutdown()
+        server.server_close()
+
+
+class Refusing(http.server.BaseHTTPRequestHandler):
+    """Answers 400 with a plain-text error naming IRIs, in UTF-8 without saying so."""
+
+    def do_POST(self) -> None:
+        """Refuse the query."""
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = "SP030: bad query near <http://example.org/a> for Sigrún".encode()
+        self.send_response(400)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet."""
+
+
+def test_a_refused_query_gives_the_store_s_words_whole() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
+    try:
+        with pytest.raises(QueryError) as error:
+            remote.select(SELECT)
+        assert str(error.value) == f"{url}: SP030: bad query near <http://example.org/a> for Sigrún"
     finally:
         remote.close()
         server.shutdown()

@@ -245,8 +245,8 @@ def _innermost(error: BaseException) -> BaseException:
     what was being handled when it happened (a request made by an error handler)."""
     while True:
         inner = getattr(error, "reason", None) or error.__cause__
-        if inner is None and error.args and isinstance(error.args[0], BaseException):
-            inner = error.args[0]
+        if inner is None:  # urllib3's ProtocolError("Connection aborted.", the error)
+            inner = next((a for a in error.args if isinstance(a, BaseException)), None)
         if not isinstance(inner, BaseException) or inner is error:
             return error
         error = inner
@@ -260,7 +260,16 @@ def deadlocked(response: requests.Response) -> bool:
 
 
 def _message(response: requests.Response) -> str:
-    text = re.sub(r"<[^>]+>", " ", response.text)
+    """What the store said, in one line: its page's text without markup (an HTML page), its
+    plain text as it is (IRIs in angle brackets kept), as UTF-8 unless it says otherwise."""
+    body = response.content[:20_000]
+    charset = requests.utils.get_encoding_from_headers(response.headers)
+    try:
+        text = body.decode("utf-8" if charset in (None, "ISO-8859-1") else charset)
+    except (UnicodeDecodeError, LookupError):
+        text = body.decode("latin-1")
+    if "html" in _media_type(response):
+        text = re.sub(r"<[^>]+>", " ", text)
     text = " ".join(text.split())
     return text[:500] or response.reason
 
@@ -404,7 +413,7 @@ class RemoteStore:
             headers={"Accept": accept},
         )
         if response.status_code == 400:
-            raise QueryError(_message(response))
+            raise QueryError(f"{self.settings.query_url}: {_message(response)}")
         if not response.ok:
             raise StoreError(
                 f"{self.settings.query_url}: query failed ({response.status_code}): "
@@ -521,7 +530,9 @@ class RemoteStore:
             headers={"Content-Type": "application/n-triples; charset=utf-8"},
         )
         if not response.ok:
-            raise StoreError(f"{url}: PUT {graph.graph} refused ({response.status_code})")
+            raise StoreError(
+                f"{url}: PUT {graph.graph} refused ({response.status_code}): {_message(response)}"
+            )
 
     def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
         """Replace each graph whole: SPARQL Update requests of many graphs each.
