@@ -369,48 +369,6 @@ def test_an_unreachable_store_fails_at_once_and_says_why() -> None:
         remote.close()
 
 
-class Overloaded(http.server.BaseHTTPRequestHandler):
-    """Answers 503 to the first two requests, then an empty SELECT result."""
-
-    requests = 0
-
-    def do_POST(self) -> None:
-        """Count the request and answer it."""
-        type(self).requests += 1
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if type(self).requests <= 2:
-            self.send_response(503)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        body = json.dumps(ANSWER).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet."""
-
-
-def test_an_overloaded_store_is_tried_again_after_a_while() -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Overloaded)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
-    try:
-        started = time.monotonic()
-        assert list(remote.select(SELECT)) == []
-        assert Overloaded.requests == 3
-        assert time.monotonic() - started >= 0.5  # backed off before the third try
-    finally:
-        remote.close()
-        server.shutdown()
-        server.server_close()
-
-
 def test_a_damaged_snapshot_pointer_is_named_and_the_next_ingest_mends_it(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert speechld("ingest", "--store", str(store), str(SEED)).returncode == 0
@@ -428,103 +386,77 @@ def test_a_store_missing_its_files_is_called_damaged(tmp_path: Path) -> None:
     refused(speechld("ingest", "--store", str(store), str(SEED)), f"{store}: the store is damaged")
 
 
-class WebPage(http.server.BaseHTTPRequestHandler):
-    """Answers every request with a web page, as a URL that is no SPARQL endpoint does."""
+class Answering(http.server.BaseHTTPRequestHandler):
+    """A stand-in for a store: answers the n-th POST as `answers` says (the last answer
+    for every later one), and stays quiet."""
 
-    def do_POST(self) -> None:
-        """Answer with HTML."""
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = b"<html><body>Welcome</body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet."""
-
-
-def test_a_url_that_is_no_sparql_endpoint_is_named() -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), WebPage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        refused(speechld("stats", "--store", url), f"{url}: the answer to a query is not")
-        line = refused(speechld("dump", "--store", url, "-o", os.devnull), url)
-        assert "'text/html'" in line and "is this a SPARQL endpoint?" in line
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class Deadlocking(http.server.BaseHTTPRequestHandler):
-    """Answers the first two requests as Virtuoso does a deadlocked transaction, then an
-    empty SELECT result."""
-
+    answers: tuple[tuple[int, str, bytes], ...] = ()  # status, media type, body
     requests = 0
 
     def do_POST(self) -> None:
         """Count the request and answer it."""
         type(self).requests += 1
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if type(self).requests <= 2:
-            body = b"Virtuoso 40001 Error SR172: Transaction deadlocked"
-            self.send_response(500)
-            self.send_header("Content-Type", "text/plain")
-        else:
-            body = json.dumps(ANSWER).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
+        status, media_type, body = self.answers[min(self.requests, len(self.answers)) - 1]
+        self.send_response(status)
+        self.send_header("Content-Type", media_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet."""
+
+
+@contextmanager
+def answering(*answers: tuple[int, str, bytes]) -> Iterator[tuple[str, type[Answering]]]:
+    """A stand-in store on 127.0.0.1 giving these answers: its URL and its handler class."""
+    handler = type("Answers", (Answering,), {"answers": answers, "requests": 0})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+EMPTY_RESULT = (200, "application/sparql-results+json", json.dumps(ANSWER).encode())
+
+
+def test_an_overloaded_store_is_tried_again_after_a_while() -> None:
+    busy = (503, "text/plain", b"")
+    with answering(busy, busy, EMPTY_RESULT) as (url, handler):
+        remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
+        started = time.monotonic()
+        assert list(remote.select(SELECT)) == []
+        assert handler.requests == 3
+        assert time.monotonic() - started >= 0.5  # backed off before the third try
+        remote.close()
 
 
 def test_a_deadlocked_request_is_sent_again() -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Deadlocking)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
-    try:
+    deadlock = (500, "text/plain", b"Virtuoso 40001 Error SR172: Transaction deadlocked")
+    with answering(deadlock, deadlock, EMPTY_RESULT) as (url, handler):
+        remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
         assert list(remote.select(SELECT)) == []
-        assert Deadlocking.requests == 3
-    finally:
+        assert handler.requests == 3
         remote.close()
-        server.shutdown()
-        server.server_close()
 
 
-class Refusing(http.server.BaseHTTPRequestHandler):
-    """Answers 400 with a plain-text error naming IRIs, in UTF-8 without saying so."""
-
-    def do_POST(self) -> None:
-        """Refuse the query."""
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = "SP030: bad query near <http://example.org/a> for Sigrún".encode()
-        self.send_response(400)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet."""
+def test_a_url_that_is_no_sparql_endpoint_is_named() -> None:
+    page = (200, "text/html; charset=utf-8", b"<html><body>Welcome</body></html>")
+    with answering(page) as (url, _):
+        refused(speechld("stats", "--store", url), f"{url}: the answer to a query is not")
+        line = refused(speechld("dump", "--store", url, "-o", os.devnull), url)
+        assert "'text/html'" in line and "is this a SPARQL endpoint?" in line
 
 
 def test_a_refused_query_gives_the_store_s_words_whole() -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
-    try:
+    words = "SP030: bad query near <http://example.org/a> for Sigrún"
+    with answering((400, "text/plain", words.encode())) as (url, _):  # UTF-8, unsaid
+        remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
         with pytest.raises(QueryError) as error:
             remote.select(SELECT)
-        assert str(error.value) == f"{url}: SP030: bad query near <http://example.org/a> for Sigrún"
-    finally:
+        assert str(error.value) == f"{url}: {words}"
         remote.close()
-        server.shutdown()
-        server.server_close()
