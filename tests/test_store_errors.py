@@ -23,6 +23,7 @@ from bench.synthetic import pages as synthetic_pages
 from speechld.errors import QueryError, StoreError
 from speechld.store import EmbeddedStore, RemoteSettings, RemoteStore, SourceGraph, open_store
 from speechld.store.directory import MARKER
+from speechld.store.stats import stats
 
 from .conftest import free_port
 from .paths import ROOT, SEED
@@ -460,3 +461,28 @@ def test_a_refused_query_gives_the_store_s_words_whole() -> None:
             remote.select(SELECT)
         assert str(error.value) == f"{url}: {words}"
         remote.close()
+
+
+def test_a_page_the_remote_store_refuses_fails_alone_naming_its_file(
+    virtuoso: Virtuoso, tmp_path: Path
+) -> None:
+    virtuoso.clear()
+    pages = write_pages(tmp_path / "pages", 2)
+    big = pages / "big.txt"
+    text = SEED.read_text(encoding="utf-8")
+    words = "Menneskehandel er grenseoverskridende"
+    big.write_text(text.replace(words, "Tak for ordet. " * 800_000 + words, 1), encoding="utf-8")
+    done = subprocess.run(  # 12 MB: Virtuoso refuses a request that large
+        [*CLI, "ingest", "--max-page-size", "20000000", str(pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **virtuoso.env()},
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"{big}: " in done.stderr and "update refused (500)" in done.stderr
+    assert "3 read, 2 stored, 0 skipped, 1 failed" in done.stdout + done.stderr
+    remote = RemoteStore(virtuoso.settings)
+    assert stats(remote).speeches == 2
+    remote.close()
+    virtuoso.clear()

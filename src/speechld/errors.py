@@ -36,6 +36,11 @@ class StoreError(SpeechldError):
     """The graph store could not be opened, read or written."""
 
 
+class WriteRefused(StoreError):
+    """The store answered a write with an error about what was sent (too large, say), not
+    about itself: the pages sent alone tell which of them it refuses."""
+
+
 class OutputError(SpeechldError, OSError):
     """A file or stream could not be written; the message names it and the cause."""
 

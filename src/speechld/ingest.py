@@ -23,7 +23,7 @@ from pyoxigraph import NamedNode
 from rdflib.namespace import DCTERMS
 
 from speechld import __version__
-from speechld.errors import NotASpeech, ParseError, SpeechldError
+from speechld.errors import NotASpeech, ParseError, SpeechldError, WriteRefused
 from speechld.inputs import DEFAULT_LIMIT, Item, Page, decoded, read_items
 from speechld.mapper import page_graph
 from speechld.parse import parse_page
@@ -199,6 +199,18 @@ def source_graph(speech: Speech, mint: Minter, ingested: datetime) -> SourceGrap
     )
 
 
+def replaced(store: GraphStore, graphs: list[SourceGraph], publish: bool) -> list[tuple[str, str]]:
+    """Write the graphs; if the store refuses the batch, each alone: (graph, message) for
+    each it refuses, the message naming where the page was read."""
+    try:
+        store.replace(graphs, publish=publish)
+        return []
+    except WriteRefused as error:
+        if len(graphs) == 1:
+            return [(graphs[0].graph, f"{graphs[0].origin or graphs[0].graph}: {error}")]
+    return [refusal for graph in graphs for refusal in replaced(store, [graph], publish)]
+
+
 def with_digest(graph: SourceGraph) -> SourceGraph:
     """A graph of fixed content (dataset, vocabulary) stating the digest of its text."""
     digest = hashlib.sha256(graph.ntriples.encode("utf-8")).hexdigest()
@@ -302,7 +314,8 @@ def convert_page(page: Page | ParseError, mint: Minter, ingested: datetime) -> O
     if isinstance(page, ParseError):
         return "failed", str(page)
     try:
-        return "stored", source_graph(parse_page(page.text, page.source), mint, ingested)
+        graph = source_graph(parse_page(page.text, page.source), mint, ingested)
+        return "stored", graph._replace(origin=page.where)
     except NotASpeech as error:
         return "skipped", str(NotASpeech(page.where, error.kind))
     except ParseError as error:
@@ -481,9 +494,10 @@ def ingest(
         same, changed = unchanged(store, graphs)
         due = time.monotonic() - published >= PUBLISH_EVERY
         written = with_successors(store, [g for g in graphs if g.graph not in same], changed)
-        store.replace(written, publish=due)
+        refused = replaced(store, written, due)
+        summary.failed += [message for _, message in refused]
         published = time.monotonic() if due else published
-        summary.stored += len(new)
+        summary.stored += len(new - {graph for graph, _ in refused})
         summary.unchanged += len(same & new)
 
     hold = stop.held if stop is not None else nullcontext

@@ -62,6 +62,7 @@ class SourceGraph(NamedTuple):
     shared: str = ""  # N-Triples for the shared graph
     shared_graph: str = ""  # the shared graph's name
     subject: str = ""  # the speech the page gives, if it gives one
+    origin: str = ""  # where the page was read (a file, a file's line), for messages
 
 
 def shared_blocks(graphs: Iterable[SourceGraph], keyword: str = "") -> str:

@@ -35,7 +35,7 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from speechld.errors import QueryError, StoreError
+from speechld.errors import QueryError, StoreError, WriteRefused
 from speechld.store.base import (
     VALUES_MAX,
     QueryResult,
@@ -78,6 +78,9 @@ DUMP_GRAPHS = 200  # graphs whose quads one dump request reads
 CHUNK = 50_000  # quads serialised at a time by dump()
 CONNECT_RETRIES = 1  # a failed connection is tried once more, without waiting
 DEADLOCK_RETRIES = 5  # a request rolled back as deadlocked is sent again, after a while
+# Answers to a write that are about what was sent, not the store's state (Virtuoso
+# answers 500 to a request too large to compile).
+WRITE_REFUSED = frozenset({400, 413, 414, 415, 422, 500})
 
 
 @dataclass(frozen=True)
@@ -510,7 +513,8 @@ class RemoteStore:
             headers={"Content-Type": "application/sparql-update; charset=utf-8"},
         )
         if not response.ok:
-            raise StoreError(
+            refused = WriteRefused if response.status_code in WRITE_REFUSED else StoreError
+            raise refused(
                 f"{self.settings.update_url}: update refused ({response.status_code}): "
                 f"{_message(response)}"
             )
