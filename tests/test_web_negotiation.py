@@ -37,6 +37,7 @@ CASES: list[tuple[str | None, str | None]] = [
     ("text/n3", "ttl"),
     ("application/x-turtle", "ttl"),
     ("application/xml", "rdf"),
+    ("text/xml", "rdf"),
     (RDFLIB, "ttl"),  # all equally preferred: our order decides
     ("text/turtle;q=0.5, application/rdf+xml;q=0.9", "rdf"),
     ("application/ld+json;q=0.1, text/turtle;q=0.2", "ttl"),

@@ -71,7 +71,7 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         RdfFormat.RDF_XML,
         iri=W3C + "RDF_XML",
         also=("rdf+xml", "xml"),
-        aliases=("application/xml",),
+        aliases=("application/xml", "text/xml"),
         title="RDF/XML",
     ),
     Format(
