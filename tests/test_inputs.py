@@ -14,6 +14,7 @@ import pytest
 
 from speechld.errors import NotASpeech, ParseError
 from speechld.inputs import Page, decode, read_inputs, read_jsonl, speeches
+from speechld.parse import parse_page
 from speechld.record import Speech
 
 from .paths import SEED
@@ -394,3 +395,15 @@ def test_standard_input_named_twice_is_read_once() -> None:
     items = list(read_inputs(["-", "-"], stdin=io.BytesIO(PAGE.encode("utf-8"))))
     assert isinstance(items[0], Page)
     assert errors(items) == ["<stdin>: - is named twice: standard input is read once"]
+
+
+def test_a_stray_control_character_is_text_and_the_parser_drops_it(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    (tmp_path / "bell.txt").write_text(text.replace("Menneskehandel", "Menneske\x07handel", 1))
+    line = json.dumps({"url": "https://x/", "text": text.replace(" er ", " er\x85", 1)})
+    (tmp_path / "pages.jsonl").write_text(line + "\n")
+    pages = list(read_inputs([tmp_path / "bell.txt", tmp_path / "pages.jsonl"]))
+    assert all(isinstance(page, Page) for page in pages)
+    clean = parse_page(text, "x").text
+    assert parse_page(pages[0].text, "x").text == clean  # type: ignore[union-attr]
+    assert "\x85" not in parse_page(pages[1].text, "x").text  # type: ignore[union-attr]

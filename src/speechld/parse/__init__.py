@@ -49,12 +49,12 @@ def holds_json_lines(text: str) -> bool:
     return isinstance(line, dict) and "text" in line
 
 
-# Characters XML 1.0 cannot carry, even escaped, and no speech means: C0 controls but tab
-# and line ends, DEL, and the non-characters U+FFFE and U+FFFF. The C0 controls that
-# str.splitlines reads as line ends (vertical tab, form feed, file/group/record separator)
-# become plain ones, so that the page's lines stay as they were.
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f\ufffe\uffff]")
-_LINE_ENDS = re.compile("[\x0b\x0c\x1c-\x1e]")
+# Characters no speech means, most of which XML 1.0 cannot carry even escaped: C0 controls
+# but tab and line ends, DEL, C1 controls and the non-characters U+FFFE and U+FFFF. The
+# controls that str.splitlines reads as line ends (vertical tab, form feed, file, group
+# and record separators, next line) become plain ones, so the page's lines stay as they were.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_LINE_ENDS = re.compile("[\x0b\x0c\x1c-\x1e\x85]")
 
 
 def without_controls(text: str) -> str:
