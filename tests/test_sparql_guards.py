@@ -24,6 +24,7 @@ TIMEOUT = 2.0  # the server's query time limit, seconds
 MAX_ROWS = 3
 # A cross product of the seed speech's ~17 triples, eight times over: hours of work.
 PATTERNS = " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(8))
+DEAD_SERVICE = "http://127.0.0.1:1/sparql"  # allowed, and nothing listens there
 EXPENSIVE = f"SELECT (COUNT(*) AS ?n) WHERE {{ {PATTERNS} }}"
 ANSWERS = {  # a SPARQL service's answer, in the format the caller accepts
     b"json": (
@@ -115,6 +116,7 @@ def server(
         "--workers", "1",  # one web worker: the limit of 2 is all its own
         "--max-query-size", "2000",
         "--service-allow", allowed.url,
+        "--service-allow", DEAD_SERVICE,
         env=env,
         log_dir=directory,
     )  # fmt: skip
@@ -307,6 +309,14 @@ def test_service_on_the_allow_list_is_called(server: LiveServer, allowed: Listen
     if isinstance(server.store, Path):  # a remote store rewrites the query it sends on
         remote = [{"x": {"type": "literal", "value": "remote"}}]
         assert response.json()["results"]["bindings"] == remote
+
+
+def test_a_service_that_does_not_answer_is_502_not_the_store(server: LiveServer) -> None:
+    response = sparql(server, f"SELECT ?x WHERE {{ SERVICE <{DEAD_SERVICE}> {{ ?x ?p ?o }} }}")
+    assert response.status_code == 502, response.text
+    assert "a SERVICE call of the query failed" in response.text
+    assert "Retry-After" not in response.headers
+    assert sparql(server, "ASK { ?s ?p ?o }").json()["boolean"] is True  # the store is well
 
 
 def test_the_service_description_tells_the_limits(server: LiveServer, allowed: Listener) -> None:

@@ -53,6 +53,10 @@ class QueryRefused(QueryError):
     """A query asks for something this endpoint does not allow (an update, a SERVICE call)."""
 
 
+class ServiceFailed(SpeechldError):
+    """A query's SERVICE call failed: the other endpoint, not this store, did not answer."""
+
+
 class QueryTimeout(SpeechldError):
     """A query ran past its time limit and was stopped."""
 

@@ -26,6 +26,7 @@ from speechld.errors import (
     QueryError,
     QueryRefused,
     QueryTimeout,
+    ServiceFailed,
     SpeechldError,
     StoreError,
 )
@@ -40,6 +41,7 @@ ERRORS: dict[str, Callable[[str], SpeechldError]] = {
     "query": QueryError,
     "refused": QueryRefused,
     "failed": lambda message: StoreError(f"the query could not be answered: {message}"),
+    "service": lambda message: ServiceFailed(f"a SERVICE call of the query failed: {message}"),
     "store": lambda message: StoreError(f"the query workers cannot open the store: {message}"),
 }
 
@@ -298,7 +300,7 @@ class InlineExecutor:
                 record(b"")
                 record(("fail", str(error)))
             else:
-                record(("error", error_kind(error), str(error)))
+                record(("error", error_kind(error, job), str(error)))
         return Run(replay, 0, lambda clean: None)
 
     def retry_after(self) -> int:

@@ -13,8 +13,9 @@ import signal
 import sys
 from multiprocessing.connection import Connection
 
-from speechld.errors import QueryError, QueryRefused, SpeechldError
+from speechld.errors import QueryError, QueryRefused, SpeechldError, StoreError
 from speechld.sparql.execute import Head, Job, Sink, run
+from speechld.sparql.syntax import mentions_service
 from speechld.store import GraphStore, open_store
 
 
@@ -48,12 +49,15 @@ def serve(conn: Connection, location: str, parent: int) -> None:
         answer(store, job, conn)
 
 
-def error_kind(error: Exception) -> str:
-    """How the parent should report an error raised before a result started."""
+def error_kind(error: Exception, job: Job) -> str:
+    """How the parent should report an error raised before a result started: a store's
+    failure in a query that calls a SERVICE is taken for the call's."""
     if isinstance(error, QueryRefused):
         return "refused"
     if isinstance(error, QueryError | SyntaxError):
         return "query"
+    if isinstance(error, StoreError | OSError) and mentions_service(job.query):
+        return "service"
     return "failed"
 
 
@@ -84,7 +88,7 @@ def answer(store: GraphStore, job: Job, conn: Connection) -> None:
     except Exception as error:  # every failure is reported to the parent, none kills the worker
         message = str(error) or type(error).__name__
         if not streaming:  # nothing of the body sent yet: the query failed as a whole
-            conn.send(("error", error_kind(error), message))
+            conn.send(("error", error_kind(error, job), message))
         else:
             conn.send_bytes(b"")
             conn.send(("fail", message))

@@ -23,6 +23,7 @@ from speechld.errors import (
     QueryError,
     QueryRefused,
     QueryTimeout,
+    ServiceFailed,
     SpeechldError,
     StoreError,
 )
@@ -486,6 +487,7 @@ STATUS: tuple[tuple[type[SpeechldError], int], ...] = (
     (QueryRefused, 403),
     (QueryError, 400),
     (QueryTimeout, 504),
+    (ServiceFailed, 502),
     (Overloaded, 503),
     (StoreError, 503),
     (SpeechldError, 500),
