@@ -166,3 +166,9 @@ def test_a_speech_page_is_described_by_its_speaker_type_and_date(client: FlaskCl
     person = parsed(client, "/doc/person/per-many?page=2")
     assert person.title == "Per Many, page 2 · speechld"
     assert "with 25 linked resources" in meta(person, "description")[0]
+
+
+def test_a_method_http_does_not_define_is_501_and_a_known_one_405(client: FlaskClient) -> None:
+    unknown = client.open("/", method="FOO", headers={"Accept": "text/plain"})
+    assert unknown.status_code == 501 and "FOO" in unknown.text
+    assert client.delete("/").status_code == 405

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, redirect, render_template, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -13,10 +22,23 @@ READABLE = ["text/html", "application/json", "text/plain"]
 RETRY_AFTER = 10  # seconds a client is told to wait when the store is not available
 
 
+# The request methods HTTP defines (RFC 9110, 9.3, and PATCH): any other is 501, not 405.
+METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}
+)
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers on the app."""
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(SpeechldError, handle_speechld)
+    app.before_request(refuse_unknown_method)
+
+
+def refuse_unknown_method() -> None:
+    """501 Not Implemented for a method HTTP does not define (RFC 9110, 9.1)."""
+    if request.method not in METHODS:
+        abort(501, f"The method {request.method[:20]} is not one this server knows.")
 
 
 def handle_speechld(error: SpeechldError) -> BaseResponse:
