@@ -55,6 +55,7 @@ def holds_json_lines(text: str) -> bool:
 # and record separators, next line) become plain ones, so the page's lines stay as they were.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _LINE_ENDS = re.compile("[\x0b\x0c\x1c-\x1e\x85]")
+_EITHER = re.compile(f"{_CONTROLS.pattern}|{_LINE_ENDS.pattern}")
 
 
 def without_controls(text: str) -> str:
@@ -63,4 +64,6 @@ def without_controls(text: str) -> str:
     >>> without_controls("Tak\x01 for ordet\x0bNæste")
     'Tak for ordet\nNæste'
     """
+    if _EITHER.search(text) is None:  # the usual case: one scan, not two
+        return text
     return _LINE_ENDS.sub("\n", _CONTROLS.sub("", text))
