@@ -486,3 +486,19 @@ def test_a_page_the_remote_store_refuses_fails_alone_naming_its_file(
     assert stats(remote).speeches == 2
     remote.close()
     virtuoso.clear()
+
+
+def test_a_store_that_refuses_every_write_stops_the_ingest(
+    virtuoso: Virtuoso, tmp_path: Path
+) -> None:
+    virtuoso.clear()
+    pages = write_pages(tmp_path / "pages", 5)
+    env = {**os.environ, **virtuoso.env(), "SPEECHLD_UPDATE_URL": virtuoso.settings.query_url}
+    done = subprocess.run(  # Virtuoso's /sparql refuses updates from anyone (SR186)
+        [*CLI, "ingest", str(pages)], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "update refused (500)" in errors[0], done.stderr
+    assert "stopped after: " in done.stderr
+    virtuoso.clear()

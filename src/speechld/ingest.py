@@ -201,14 +201,21 @@ def source_graph(speech: Speech, mint: Minter, ingested: datetime) -> SourceGrap
 
 def replaced(store: GraphStore, graphs: list[SourceGraph], publish: bool) -> list[tuple[str, str]]:
     """Write the graphs; if the store refuses the batch, each alone: (graph, message) for
-    each it refuses, the message naming where the page was read."""
+    each it refuses, the message naming where the page was read. If it refuses the first
+    two alone as well, it refuses anything (a wrong update URL, say): that is raised."""
     try:
         store.replace(graphs, publish=publish)
         return []
     except WriteRefused as error:
         if len(graphs) == 1:
             return [(graphs[0].graph, f"{graphs[0].origin or graphs[0].graph}: {error}")]
-    return [refusal for graph in graphs for refusal in replaced(store, [graph], publish)]
+        refusal = error
+    refused: list[tuple[str, str]] = []
+    for number, graph in enumerate(graphs, 1):
+        refused += replaced(store, [graph], publish)
+        if number == 2 and len(refused) == 2:
+            raise refusal
+    return refused
 
 
 def with_digest(graph: SourceGraph) -> SourceGraph:
