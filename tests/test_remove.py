@@ -17,6 +17,7 @@ from speechld.ingest import ingest
 from speechld.remove import remove
 from speechld.store import EmbeddedStore, GraphStore
 from speechld.store.stats import stats
+from speechld.vocab import SLD
 
 from .conftest import start_server, stop_server
 from .paths import ROOT, SEED
@@ -24,6 +25,7 @@ from .test_ingest import CLI, by_graph, on_terminal, run, store_quads, write_pag
 from .virtuoso import Virtuoso
 
 BASE = "https://data.example.org/"
+GONE = "http://www.w3.org/ns/prov#invalidatedAtTime"
 PAGE_URL = "https://www.norden.org/da/speech/12-maria-stockhaus-replik"  # in pages.jsonl
 FOAF = "http://xmlns.com/foaf/0.1/"
 NAMES = f"SELECT ?n WHERE {{ ?p a <{FOAF}Person> ; <{FOAF}name> ?n }}"
@@ -59,10 +61,14 @@ def test_removing_a_page_leaves_the_store_an_ingest_without_it_gives(
     assert out.startswith("removed 1 source, and 2 shared descriptions")  # speaker, sitting
     page.unlink()
     run("ingest", "--store", str(clean), str(corpus))
-    assert by_graph(store_quads(store)) == by_graph(store_quads(clean))
+    graphs = by_graph(store_quads(store))
+    (left,) = [g for g, quads in graphs.items() if {q.predicate.value for q in quads} == {GONE}]
+    subjects = {q.subject.value for q in graphs.pop(left)}
+    assert graphs == by_graph(store_quads(clean))  # and the removed page's graph says when
+    assert left in subjects and len(subjects) == 2  # it and its speech were removed
     after = counts(store)
     assert (after["speeches"], after["persons"]) == (before["speeches"] - 1, before["persons"] - 1)
-    assert after["graphs"] == before["graphs"] - 1
+    assert after["graphs"] == before["graphs"]
 
 
 def test_a_page_goes_by_its_url_and_a_source_not_in_the_store_changes_nothing(
@@ -124,7 +130,7 @@ def test_remove_on_each_store_drops_the_graph_and_what_no_page_names(
     removal = remove(each_store, [one.source])
     assert removal.sources == [one.source] and removal.pruned >= 1
     after = stats(each_store)
-    assert (after.speeches, after.persons, after.graphs) == (1, 1, before.graphs - 1)
+    assert (after.speeches, after.persons, after.graphs) == (1, 1, before.graphs)  # one left
     assert {row["n"].value for row in each_store.select(NAMES)} < names
     with pytest.raises(SpeechldError, match="holds no page of this source"):
         remove(each_store, [one.source])
@@ -148,7 +154,10 @@ def test_a_running_server_stops_serving_a_removed_speech(tmp_path: Path) -> None
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and requests.get(server.url + gone, timeout=10).ok:
             time.sleep(0.2)
-        assert requests.get(server.url + gone, timeout=10).status_code == 404
+        removed = requests.get(server.url + gone, timeout=10, headers={"Accept": "text/plain"})
+        assert removed.status_code == 410 and "was removed from this dataset on " in removed.text
+        document = server.url + gone.replace("id/", "doc/", 1) + ".ttl"
+        assert requests.get(document, timeout=10).status_code == 410
         assert requests.get(server.url + kept, timeout=10).ok
     finally:
         stop_server(server)
@@ -208,3 +217,25 @@ def test_removing_thousands_of_pages_drops_every_description_they_alone_named(
     one = pages[0]
     ingest(each_store, [], BASE, items=[(one.source, one.text)])
     assert stats(each_store).speeches == 1
+
+
+def test_a_speech_is_gone_only_when_no_page_gives_it_and_back_when_one_does(
+    each_store: GraphStore,
+) -> None:
+    danish, swedish = (f"https://www.norden.org/{lang}/speech/seed" for lang in ("da", "sv"))
+    text = SEED.read_text(encoding="utf-8")
+    ingest(each_store, [], BASE, items=[(danish, text), (swedish, text)])
+    said = f"SELECT ?s WHERE {{ ?s <{GONE}> ?when }}"
+    (speech,) = {
+        row["s"].value for row in each_store.select(f"SELECT ?s WHERE {{ ?s a <{SLD.Speech}> }}")
+    }
+
+    def gone() -> set[str]:
+        return {row["s"].value for row in each_store.select(said)} - set(each_store.graphs())
+
+    remove(each_store, [danish])
+    assert gone() == set()  # the Swedish page gives it still
+    remove(each_store, [swedish])
+    assert gone() == {speech} and stats(each_store).speeches == 0
+    ingest(each_store, [], BASE, items=[(swedish, text)])
+    assert gone() == set() and stats(each_store).speeches == 1

@@ -176,18 +176,6 @@ def test_five_thousand_graphs_are_written_and_checked_at_once(store: GraphStore)
     assert store.sizes(str(MINT.graph("")))[0] == 5000
 
 
-def test_remove_drops_whole_graphs_and_no_other(store: GraphStore) -> None:
-    digest = "https://w3id.org/speechld/ontology#contentDigest"
-    names = [str(MINT.graph(f"g{i}")) for i in range(1500)]  # more than one request's 1,000
-    store.replace([SourceGraph(g, f'<{g}> <{digest}> "d" .\n', "d") for g in names])
-    fill(store)
-    kept = {q for q in quads(store) if graph_of(q) not in {G1, *names[1:]}}
-    store.remove([G1, *names[1:], G3])  # G3 was never there
-    assert quads(store) == kept
-    assert store.digests(names[:2]) == {names[0]: "d"}
-    assert store.sizes(str(MINT.graph("")))[1] == 3  # names[0], G2 and the dataset's
-
-
 def test_a_page_two_ingests_wrote_at_once_is_written_again_whole(virtuoso: Virtuoso) -> None:
     # A remote store has no writer's lock: two ingests may both find a page new and both
     # insert it. The embedded store's lock lets one ingest write at a time.

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pyoxigraph import Literal
@@ -15,9 +16,9 @@ from speechld.errors import SpeechldError, StoreError
 from speechld.ingest import BATCH, prune_shared
 from speechld.inputs import STDIN, Page, decoded, read_items
 from speechld.mapper import source_key
-from speechld.store import GraphStore, dataset_base
-from speechld.store.base import GRAPH_PATH, in_chunks
-from speechld.vocab import Minter
+from speechld.store import GraphStore, SourceGraph, dataset_base
+from speechld.store.base import GRAPH_PATH, INVALIDATED, in_chunks
+from speechld.vocab import SLD, Minter
 
 # A URI's scheme: two letters at least, so that a path is never taken for one.
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
@@ -27,6 +28,14 @@ SOURCES_UNDER = (
     "SELECT ?g ?source WHERE {{ GRAPH ?g {{ ?g <{p}> ?source }} "
     "FILTER(STRSTARTS(STR(?g), {graphs}) && STRSTARTS(STR(?source), {prefix})) }}"
 )
+
+
+# The speeches some page graphs give, and the graphs that give some speeches.
+GIVES = "SELECT DISTINCT ?g ?s WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s a <{speech}> }} }}"
+GIVEN_BY = (
+    "SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {speeches} }} GRAPH ?g {{ ?s a <{speech}> }} }}"
+)
+DATE_TIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,31 @@ def matching(store: GraphStore, mint: Minter, name: Named) -> dict[str, str]:
     return found
 
 
+def only_given_by(
+    store: GraphStore, graphs: Sequence[str], removed: set[str]
+) -> dict[str, set[str]]:
+    """The speeches each of these graphs gives that no graph but the removed ones gives."""
+    gives: dict[str, set[str]] = {}
+    names = " ".join(f"<{g}>" for g in graphs)
+    for row in store.select(GIVES.format(graphs=names, speech=SLD.Speech)):
+        gives.setdefault(row["g"].value, set()).add(row["s"].value)
+    speeches = sorted(set().union(*gives.values()))
+    kept = set()
+    for chunk in in_chunks(speeches):
+        listed = " ".join(f"<{s}>" for s in chunk)
+        rows = store.select(GIVEN_BY.format(speeches=listed, speech=SLD.Speech))
+        kept |= {row["s"].value for row in rows if row["g"].value not in removed}
+    return {graph: given - kept for graph, given in gives.items()}
+
+
+def left_behind(graph: str, speeches: Iterable[str], when: datetime) -> SourceGraph:
+    """What a removed page's graph says once its page is gone: that it, and the speeches
+    only it gave, were invalidated then (their URIs answer 410 Gone)."""
+    stamp = f'"{when.isoformat()}"^^<{DATE_TIME}>'
+    subjects = [graph, *sorted(speeches)]
+    return SourceGraph(graph, "".join(f"<{s}> <{INVALIDATED}> {stamp} .\n" for s in subjects))
+
+
 def remove(
     store: GraphStore,
     arguments: Sequence[str],
@@ -86,8 +120,10 @@ def remove(
     hold: Callable[[], AbstractContextManager[None]] = nullcontext,
     progress: Callable[[int, int], None] | None = None,
 ) -> Removal:
-    """Drop the graph of every source the arguments name, BATCH graphs a transaction (a
-    transaction holds its changes in memory), then what no page names any more.
+    """Replace the graph of every source the arguments name by what it leaves behind (that
+    it, and the speeches only it gave, are gone, and since when), BATCH graphs a
+    transaction (a transaction holds its changes in memory), then drop what no page names
+    any more.
 
     An argument that names no source in the store is an error, raised before anything
     is removed. The writes run within `hold` (which may keep stop signals out);
@@ -114,8 +150,11 @@ def remove(
     if not dry_run:
         with hold():
             names = sorted(graphs.values())
+            when = datetime.now(UTC).replace(microsecond=0)
             for done, chunk in enumerate(in_chunks(names, BATCH)):
-                store.remove(chunk, publish=False)
+                given = only_given_by(store, chunk, set(names))
+                gone = [left_behind(g, given.get(g, ()), when) for g in chunk]
+                store.replace(gone, publish=False)
                 if progress is not None:
                     progress(min((done + 1) * BATCH, len(names)), len(names))
             removal.pruned = prune_shared(store, mint)

@@ -29,6 +29,8 @@ VALUES_MAX = 1000
 
 CONTENT_DIGEST = "https://w3id.org/speechld/ontology#contentDigest"  # sld:contentDigest
 INGEST_TIME = "http://purl.org/dc/terms/modified"  # when an ingest wrote a graph
+# When a removed page's graph, and the speeches only it gave, were taken out.
+INVALIDATED = "http://www.w3.org/ns/prov#invalidatedAtTime"
 # The digests and ingest times each graph states: one ingest writes one of each (two
 # ingests that write a new page into a remote store at once, two). Counted by the caller:
 # on Virtuoso a GROUP BY takes a third longer.
@@ -149,9 +151,6 @@ class GraphStore(Protocol):
 
         With publish=False, readers elsewhere may see the change only at the next publish().
         """
-
-    def remove(self, graphs: Sequence[str], *, publish: bool = True) -> None:
-        """Drop these named graphs, each all or nothing (all at once where the store can)."""
 
     def forget(self, graph: str, subjects: Sequence[str], *, publish: bool = True) -> None:
         """Delete what one named graph says of these subjects (IRIs)."""

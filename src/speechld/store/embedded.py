@@ -105,16 +105,6 @@ def forget_text(graph: str, subjects: Iterable[str]) -> str:
     )
 
 
-def drop_text(graphs: Iterable[str]) -> str:
-    """One SPARQL Update dropping these named graphs.
-
-    >>> print(drop_text(["http://g/1", "http://g/2"]))
-    DROP SILENT GRAPH <http://g/1> ;
-    DROP SILENT GRAPH <http://g/2>
-    """
-    return " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
-
-
 def insert_block(graphs: list[SourceGraph]) -> str:
     """One INSERT DATA of graphs the store does not hold yet, and what they add to shared ones.
 
@@ -294,14 +284,6 @@ class EmbeddedStore:
                 self._store.update(changed)
             for run in bulk_batches(new):
                 self._store.bulk_load(trig_text(run), format=RdfFormat.TRIG, lenient=True)
-
-    def remove(self, graphs: Sequence[str], *, publish: bool = True) -> None:
-        """Drop these named graphs, all in one transaction, then publish."""
-        if self.read_only:
-            raise StoreError(f"{self.path}: the store is open read-only")
-        if graphs:
-            with self._writing(publish):
-                self._store.update(drop_text(graphs))
 
     def forget(self, graph: str, subjects: Sequence[str], *, publish: bool = True) -> None:
         """Delete what one named graph says of these subjects, in one transaction."""

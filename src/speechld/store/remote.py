@@ -577,14 +577,6 @@ class RemoteStore:
                 for update in request.updates():
                     self._update(update)
 
-    def remove(self, graphs: Sequence[str], *, publish: bool = True) -> None:
-        """Delete every quad of these named graphs: a request a thousand graphs, each graph
-        all or nothing (a store keeps no empty graph, or lists it empty)."""
-        if self.read_only:
-            raise StoreError(f"{self.settings.query_url}: the store is open read-only")
-        for chunk in in_chunks(graphs):
-            self._update(delete_text(chunk))
-
     def forget(self, graph: str, subjects: Sequence[str], *, publish: bool = True) -> None:
         """Delete what one named graph says of these subjects: a request a thousand."""
         if self.read_only:

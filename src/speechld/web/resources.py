@@ -6,12 +6,13 @@ import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode, Triple
 from rdflib.namespace import DCTERMS
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest, Gone, NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from speechld.formats import DOCUMENT_FORMATS, HTML, Format
+from speechld.store.base import INVALIDATED as INVALIDATED_IRI
 from speechld.vocab import SLD
 from speechld.web import views
 from speechld.web.describe import Description, count_inverse, describe, node, source_graphs
@@ -25,6 +26,8 @@ bp = Blueprint("resources", __name__)
 TOTALS = "speechld.totals"  # the app's link counts of paged resources, by (URI, data version)
 TOTALS_KEPT = 1024  # counts kept before they are all dropped
 SUCCESSOR = f"SELECT ?new WHERE {{{{ ?new <{DCTERMS.replaces}> {{old}} ; a <{SLD.Speech}> }}}}"
+INVALIDATED = NamedNode(INVALIDATED_IRI)
+GONE_PEEK = 8  # a thing's triples read to tell: a live speech has more than one of its own
 LAST_PAGE = 10**9  # far past any page, yet its offset is well within the store's range
 SAFE = "/:@!$&'()*+,;=~"  # kept as they are in the paths we write
 # Characters an IRI may not hold: percent-encoded when a request path is read as a URI.
@@ -120,7 +123,9 @@ def thing(key: str) -> BaseResponse:
     things (/id/person/), 303 to their list."""
     uri = thing_uri(key)
     term, store = node(uri), get_store()
-    if not store.triples(term, limit=1):
+    own = store.triples(term, limit=GONE_PEEK)
+    gone(uri, own)
+    if not own:
         moved = successor(term)
         if moved is not None:
             return redirect(local_path("id", moved.removeprefix(base() + "id/")), 301)
@@ -130,6 +135,13 @@ def thing(key: str) -> BaseResponse:
                 return see_other(local_path("list", kind))
             raise NotFound(f"{uri} names nothing in this dataset.")
     return see_other(doc_path(key, negotiate()))
+
+
+def gone(uri: str, own: list[Triple]) -> None:
+    """410 Gone for a speech whose page was removed: all it still says is when."""
+    if own and all(t.predicate == INVALIDATED for t in own):
+        stamps = [t.object.value[:10] for t in own if isinstance(t.object, Literal)]
+        raise Gone(f"{uri} was removed from this dataset on {min(stamps, default='a day')}.")
 
 
 def see_other(path: str) -> BaseResponse:
@@ -158,7 +170,9 @@ def document(path: str) -> BaseResponse:
         get_store(), uri, page, current_app.config["PAGE_SIZE"], (summaries(), version())
     )
     term = node(uri)
-    if page == 1 and not any(t.subject == term for t in description.triples):
+    own = [t for t in description.triples if t.subject == term]
+    gone(uri, own)
+    if page == 1 and not own:
         moved = successor(term)  # a former speech: only its successor names it
         if moved is not None:
             return redirect(doc_path(moved.removeprefix(base() + "id/"), fmt), 301)
