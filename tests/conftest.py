@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,8 +76,14 @@ def start_server(
     environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     environment.pop("SPEECHLD_BASE", None)
     log = (log_dir or Path(store).parent) / f"serve-{port}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)
+    with log.open("wb") as out:  # a session of its own: stop_server ends every process in it
+        process = subprocess.Popen(
+            command,
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     server = LiveServer(f"http://127.0.0.1:{port}/", store, process, log)
     url = server.url
     deadline = time.monotonic() + timeout
@@ -92,13 +100,15 @@ def start_server(
 
 
 def stop_server(server: LiveServer) -> None:
-    """Stop a server started by start_server."""
-    server.process.terminate()
-    try:
+    """Stop a server started by start_server, and every process it started: a web worker
+    left behind by a main process that had to be killed would serve on, orphaned."""
+    with suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGTERM)
+    with suppress(subprocess.TimeoutExpired):
         server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    with suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGKILL)
+    server.process.wait()
 
 
 @pytest.fixture(scope="session")
