@@ -13,7 +13,7 @@ from pyoxigraph import Literal
 from rdflib.namespace import DCTERMS
 
 from speechld.errors import SpeechldError, StoreError
-from speechld.ingest import BATCH, prune_shared
+from speechld.ingest import BATCH, GIVEN, prune_shared
 from speechld.inputs import STDIN, Page, decoded, read_items
 from speechld.mapper import source_key
 from speechld.store import GraphStore, SourceGraph, dataset_base
@@ -30,11 +30,8 @@ SOURCES_UNDER = (
 )
 
 
-# The speeches some page graphs give, and the graphs that give some speeches.
+# The speeches some page graphs give (ingest's GIVEN: the graphs that give some speeches).
 GIVES = "SELECT DISTINCT ?g ?s WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s a <{speech}> }} }}"
-GIVEN_BY = (
-    "SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {speeches} }} GRAPH ?g {{ ?s a <{speech}> }} }}"
-)
 DATE_TIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
@@ -99,8 +96,8 @@ def only_given_by(
     kept = set()
     for chunk in in_chunks(speeches):
         listed = " ".join(f"<{s}>" for s in chunk)
-        rows = store.select(GIVEN_BY.format(speeches=listed, speech=SLD.Speech))
-        kept |= {row["s"].value for row in rows if row["g"].value not in removed}
+        rows = store.select(GIVEN.format(speeches=listed))
+        kept |= {row["old"].value for row in rows if row["h"].value not in removed}
     return {graph: given - kept for graph, given in gives.items()}
 
 
@@ -150,9 +147,9 @@ def remove(
     if not dry_run:
         with hold():
             names = sorted(graphs.values())
-            when = datetime.now(UTC).replace(microsecond=0)
+            removed, when = set(names), datetime.now(UTC).replace(microsecond=0)
             for done, chunk in enumerate(in_chunks(names, BATCH)):
-                given = only_given_by(store, chunk, set(names))
+                given = only_given_by(store, chunk, removed)
                 gone = [left_behind(g, given.get(g, ()), when) for g in chunk]
                 store.replace(gone, publish=False)
                 if progress is not None:

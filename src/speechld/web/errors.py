@@ -69,10 +69,17 @@ def handle_http(error: HTTPException) -> BaseResponse:
     else:
         response = Response(f"{code} {name}: {message}\n", content_type="text/plain; charset=utf-8")
     response.status_code = code
+    with_headers_of(error, response)
+    response.vary.add("Accept")
+    return response
+
+
+def with_headers_of(error: HTTPException, response: Response) -> Response:
+    """The response with the headers the error carries (Retry-After, Allow, ...), but for
+    its Content-Type."""
     for key, value in error.get_headers():
         if key.lower() != "content-type":
             response.headers[key] = value
-    response.vary.add("Accept")
     return response
 
 

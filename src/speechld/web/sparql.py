@@ -43,7 +43,7 @@ from speechld.sparql.syntax import check_query, check_services
 from speechld.store import default_location
 from speechld.store.base import query_form
 from speechld.web import negotiation
-from speechld.web.errors import RETRY_AFTER
+from speechld.web.errors import RETRY_AFTER, with_headers_of
 from speechld.web.store import base, get_store, unresponsive
 from speechld.web.terms import PREFIXES
 
@@ -516,11 +516,9 @@ def query_failed(error: SpeechldError) -> Response:
 @bp.errorhandler(HTTPException)
 def protocol_error(error: HTTPException) -> Response:
     """A malformed request (media type, size, acceptable formats), its headers kept."""
-    response = error_response(error.code or 400, error.description or error.name)
-    for key, value in error.get_headers():
-        if key.lower() != "content-type":
-            response.headers[key] = value
-    return response
+    return with_headers_of(
+        error, error_response(error.code or 400, error.description or error.name)
+    )
 
 
 def error_response(status: int, message: str) -> Response:
