@@ -239,3 +239,6 @@ def test_a_speech_is_gone_only_when_no_page_gives_it_and_back_when_one_does(
     assert gone() == {speech} and stats(each_store).speeches == 0
     ingest(each_store, [], BASE, items=[(swedish, text)])
     assert gone() == set() and stats(each_store).speeches == 1
+    remove(each_store, [swedish])
+    ingest(each_store, [], BASE, items=[(danish, text)])  # another page gives it again
+    assert gone() == set() and stats(each_store).speeches == 1

@@ -31,7 +31,7 @@ from speechld.rdf import ntriples
 from speechld.record import Speech
 from speechld.schemes import vocabulary_graph
 from speechld.store import GraphStore, SourceGraph, dataset_base
-from speechld.store.base import in_chunks
+from speechld.store.base import INVALIDATED, in_chunks
 from speechld.vocab import SLD, Minter
 
 BATCH = 1000  # sources per store transaction (embedded) or per group of update requests
@@ -433,6 +433,24 @@ def prune_shared(store: GraphStore, mint: Minter) -> int:
     return len(orphans)
 
 
+# What removed pages' graphs still say of speeches a page gives again.
+REVIVED = f"""SELECT DISTINCT ?g ?s WHERE {{
+  GRAPH ?g {{ ?s <{INVALIDATED}> ?when }} FILTER(?s != ?g)
+  FILTER EXISTS {{ GRAPH ?h {{ ?s a <{SLD.Speech}> }} }}
+}}"""
+
+
+def revive_given(store: GraphStore) -> int:
+    """Drop the removal records of speeches some page gives again (one with another
+    source, say); the number of records dropped."""
+    records: dict[str, list[str]] = {}
+    for row in store.select(REVIVED):
+        records.setdefault(row["g"].value, []).append(row["s"].value)
+    for graph, speeches in sorted(records.items()):
+        store.forget(graph, sorted(speeches), publish=False)
+    return sum(map(len, records.values()))
+
+
 def resolve_base(store: GraphStore, requested: str | None, default: str) -> str:
     """The base to mint under: the store's own; a different requested base is an error."""
     requested = requested if requested is None or requested.endswith("/") else requested + "/"
@@ -539,6 +557,7 @@ def ingest(
             drop_stale_successors(store)
             # Even when no page changed: an ingest killed before this step left them.
             prune_shared(store, mint)
+            revive_given(store)
         store.publish()
     except KeyboardInterrupt:
         writer.stop()
