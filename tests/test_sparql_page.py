@@ -53,8 +53,26 @@ def corpus() -> GraphStore:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.title for e in EXAMPLES])
 def test_every_example_answers_on_the_corpus(corpus: GraphStore, example: tuple[str, str]) -> None:
-    rows = list(corpus.select(example[1]))
+    rows = [tuple(row) for row in corpus.select(example[1])]
     assert rows and all(row[0] is not None for row in rows)
+    assert len(set(rows)) == len(rows)  # a speech read from two pages is one row
+
+
+def test_a_speakers_speeches_read_from_two_pages_are_a_row_each(corpus: GraphStore) -> None:
+    twice = (
+        "SELECT ?name (COUNT(DISTINCT ?s) AS ?speeches) WHERE { ?s "
+        "<https://w3id.org/speechld/ontology#speaker>/<http://xmlns.com/foaf/0.1/name> ?name "
+        "{ SELECT ?s WHERE { GRAPH ?g { ?s a <https://w3id.org/speechld/ontology#Speech> } } "
+        "GROUP BY ?s HAVING(COUNT(?g) > 1) } } GROUP BY ?name ORDER BY ?name LIMIT 3"
+    )
+    speakers = list(corpus.select(twice))
+    assert speakers  # the corpus has speeches read from pages in two languages
+    example = next(e.query for e in EXAMPLES if e.title == "Speeches by a speaker")
+    for speaker in speakers:
+        name = speaker["name"].value
+        rows = list(corpus.select(example.replace('"Anna Ljunggren"', f'"{name}"')))
+        assert len(rows) >= int(speaker["speeches"].value)
+        assert len(rows) == len({row["speech"] for row in rows}), name
 
 
 @pytest.mark.parametrize("title", ["Speeches by a speaker", "Speeches whose text contains a word"])

@@ -23,14 +23,18 @@ EXAMPLES: tuple[Example, ...] = (
         "Speeches by a speaker",
         PROLOGUE
         + """
-SELECT ?speech ?date ?type ?role WHERE {
+# A speech read from pages in two languages is in two graphs: one row a speech.
+SELECT ?speech (SAMPLE(?when) AS ?date) (SAMPLE(?n) AS ?number) (SAMPLE(?name) AS ?type)
+       (GROUP_CONCAT(DISTINCT ?said; separator=" / ") AS ?role) WHERE {
   ?speech a sld:Speech ;
           sld:speaker/foaf:name "Anna Ljunggren" .
-  OPTIONAL { ?speech sld:dateTime ?date }
-  OPTIONAL { ?speech sld:typeLabel ?type }
-  OPTIONAL { ?speech sld:speakerRole ?role }
+  OPTIONAL { ?speech sld:dateTime ?when }
+  OPTIONAL { ?speech sld:speechNumber ?n }
+  OPTIONAL { ?speech sld:speechType/skos:prefLabel ?name FILTER(LANG(?name) = "en") }
+  OPTIONAL { ?speech sld:speakerRole ?said }
 }
-ORDER BY ?date
+GROUP BY ?speech
+ORDER BY ?date ?number
 """,
     ),
     Example(
