@@ -55,6 +55,10 @@ def test_json_lines_have_exactly_the_contract_keys(
         "social-democratic",
     )
     assert first["source"] == "https://norden.org/en/node/19737/printable/print"
+    guests = [obj for obj in objects if obj["external_speaker"]]
+    assert guests and all(obj["external_speaker"] is False for obj in objects if obj not in guests)
+    functions = {obj["function"] for obj in objects} - {None}
+    assert {"prime-minister", "minister"} <= functions, functions
     with_translation = next(obj for obj in objects if obj["translations"])
     assert set(with_translation["translations"][0]) == {"language", "text"}
 

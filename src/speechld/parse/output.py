@@ -22,6 +22,10 @@ KEYS = (
     "translations",
     "source",
     "status",
+    "function",
+    "external_speaker",
+    "type_conflict",
+    "type_label_language",
 )
 
 
@@ -42,6 +46,10 @@ def as_json(speech: Speech, uri: str) -> dict[str, object]:
         "translations": [{"language": t.language, "text": t.text} for t in speech.translations],
         "source": speech.source,
         "status": speech.status,
+        "function": speech.function,
+        "external_speaker": speech.external_speaker,
+        "type_conflict": speech.type_conflict,
+        "type_label_language": speech.type_label_language,
     }
 
 
