@@ -153,6 +153,10 @@ def test_jsonld_is_compact_under_our_published_context(client: FlaskClient) -> N
     speech = nodes[FIXTURE_SPEECH]
     assert speech["speaker"] == f"{BASE}id/person/maria-holm"
     assert speech["@type"] == "Speech"
+    # numbers and truth values as JSON's own, which plain JSON clients sort and test right
+    assert speech["speechNumber"] == 12
+    guest = client.get(doc(f"{BASE}id/speech/fixture-2", ".jsonld")).get_json()["@graph"][0]
+    assert (guest["externalSpeaker"], guest["nonAttached"]) == (True, True)
     context = client.get("/context.jsonld")
     assert context.status_code == 200
     assert context.get_json()["@context"]["speaker"] == {"@id": "sld:speaker", "@type": "@id"}

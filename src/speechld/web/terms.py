@@ -162,6 +162,10 @@ def label(iri: str) -> str:
     return labels().get(iri) or curie(iri)
 
 
+# Values JSON writes as they are (a string, a number, true or false): no @type for them.
+NATIVE = {str(XSD.string), str(XSD.integer), str(XSD.boolean)}
+
+
 @cache
 def jsonld_context() -> dict[str, Any]:
     """The JSON-LD context of our documents: the prefixes and a term per ontology term."""
@@ -171,7 +175,7 @@ def jsonld_context() -> dict[str, Any]:
             context[term.name] = f"sld:{term.name}"
         elif term.kind == "object property":
             context[term.name] = {"@id": f"sld:{term.name}", "@type": "@id"}
-        elif term.range and term.range.startswith(str(XSD)) and term.range != str(XSD.string):
+        elif term.range and term.range.startswith(str(XSD)) and term.range not in NATIVE:
             # a plain string needs no @type: with one, compaction would never use the term
             context[term.name] = {"@id": f"sld:{term.name}", "@type": curie(term.range)}
         else:
