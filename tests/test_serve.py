@@ -11,7 +11,7 @@ from pathlib import Path
 import requests
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
 
 from speechld.parse import parse_page
 from speechld.vocab import SLD, Minter
@@ -52,6 +52,26 @@ def test_seed_speech_as_turtle_and_jsonld(live_server: LiveServer) -> None:
     text = turtle.value(speech, SLD.text)
     assert isinstance(text, Literal) and text.language == "nb"
     assert "slik at de blir mindre sårbare for rekruttering" in text
+
+
+def test_a_speech_document_links_the_graphs_that_record_its_provenance(
+    live_server: LiveServer,
+) -> None:
+    uri = speech_uri(live_server)
+    response = requests.get(uri, headers={"Accept": "text/turtle"}, timeout=10)
+    document = Graph().parse(data=response.content, format="turtle")
+    doc = document.value(predicate=FOAF.primaryTopic, object=URIRef(uri))
+    derived = set(document.objects(doc, PROV.wasDerivedFrom))
+    query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{uri}> a <{SLD.Speech}> }} }}"
+    rows = requests.get(
+        f"{live_server.url}sparql", params={"query": query, "format": "json"}, timeout=10
+    ).json()["results"]["bindings"]
+    assert derived == {URIRef(row["g"]["value"]) for row in rows} and derived
+    sources = {str(source) for source in document.objects(URIRef(uri), SLD.source)}
+    for graph in derived:
+        record = fetch(str(graph), "text/turtle", "turtle")
+        assert record.value(graph, PROV.generatedAtTime) is not None
+        assert str(record.value(graph, DCTERMS.source)) in sources
 
 
 def test_seed_speech_as_html(live_server: LiveServer) -> None:

@@ -19,6 +19,7 @@ from speechld.web.terms import PREFIXES, jsonld_context
 
 HYDRA = PREFIXES["hydra"]
 VOID = PREFIXES["void"]
+PROV_DERIVED = PREFIXES["prov"] + "wasDerivedFrom"
 INTEGER = NamedNode(PREFIXES["xsd"] + "integer")
 STRING = PREFIXES["xsd"] + "string"
 TYPE = str(RDF.type)
@@ -35,12 +36,15 @@ def document_triples(
     *,
     next_page: str | None = None,
     previous_page: str | None = None,
+    graphs: Iterable[str] = (),
 ) -> list[Triple]:
-    """What a document says of itself: its topic, its dataset and its neighbouring pages."""
+    """What a document says of itself: its topic, its dataset, the named graphs (a source
+    page's each, whose provenance they state) it is derived from, its neighbouring pages."""
     return [
         Triple(_n(doc), _n(str(RDF.type)), _n(str(FOAF.Document))),
         Triple(_n(doc), _n(str(FOAF.primaryTopic)), _n(topic)),
         Triple(_n(doc), _n(VOID + "inDataset"), _n(dataset)),
+        *(Triple(_n(doc), _n(PROV_DERIVED), _n(graph)) for graph in graphs),
         *paging_triples(doc, next_page, previous_page),
     ]
 

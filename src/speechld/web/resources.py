@@ -12,8 +12,9 @@ from werkzeug.exceptions import BadRequest, Gone, NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from speechld.formats import DOCUMENT_FORMATS, HTML, Format
+from speechld.mapper import source_key
 from speechld.store.base import INVALIDATED as INVALIDATED_IRI
-from speechld.vocab import SLD
+from speechld.vocab import SLD, Minter
 from speechld.web import views
 from speechld.web.describe import Description, count_inverse, describe, node, source_graphs
 from speechld.web.documents import document_triples, serialize_graph
@@ -27,6 +28,7 @@ TOTALS = "speechld.totals"  # the app's link counts of paged resources, by (URI,
 TOTALS_KEPT = 1024  # counts kept before they are all dropped
 SUCCESSOR = f"SELECT ?new WHERE {{{{ ?new <{DCTERMS.replaces}> {{old}} ; a <{SLD.Speech}> }}}}"
 INVALIDATED = NamedNode(INVALIDATED_IRI)
+SOURCE = NamedNode(str(SLD.source))
 GONE_PEEK = 8  # a thing's triples read to tell: a live speech has more than one of its own
 LAST_PAGE = 10**9  # far past any page, yet its offset is well within the store's range
 SAFE = "/:@!$&'()*+,;=~"  # kept as they are in the paths we write
@@ -201,9 +203,21 @@ def render(key: str, description: Description, fmt: Format) -> Response:
         dataset_uri(),
         next_page=doc_uri(key, page + 1) if description.more else None,
         previous_page=doc_uri(key, page - 1) if page > 1 else None,
+        graphs=page_graphs(description),
     )
     body = serialize_graph(triples, fmt, base() + "context.jsonld")
     return Response(body, content_type=fmt.content_type)
+
+
+def page_graphs(description: Description) -> list[str]:
+    """The named graphs of the source pages that give a speech (named by its sld:source):
+    each states when and from what it was read."""
+    term, mint = node(description.uri), Minter(base())
+    return sorted(
+        str(mint.graph(source_key(t.object.value)))
+        for t in description.triples
+        if t.subject == term and t.predicate == SOURCE
+    )
 
 
 def inverse_total(uri: str) -> int:
