@@ -216,7 +216,7 @@ def page_graphs(description: Description) -> list[str]:
     return sorted(
         str(mint.graph(source_key(t.object.value)))
         for t in description.triples
-        if t.subject == term and t.predicate == SOURCE
+        if t.subject == term and t.predicate == SOURCE and not isinstance(t.object, Triple)
     )
 
 
