@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -265,9 +265,17 @@ def test_control_characters_go_and_the_lines_stay() -> None:
         ("29.10.2019 - 14:05", datetime(2019, 10, 29, 14, 5)),  # norden.org's own form
         ("29.10.2019, 14:05", datetime(2019, 10, 29, 14, 5)),
         ("31.02.2019 10:00", None),  # impossible: no date, and not text either
+        ("29/10/2019 - 14:05", datetime(2019, 10, 29, 14, 5)),
+        ("29-10-2019", date(2019, 10, 29)),
+        ("29 October 2019, 14:05", datetime(2019, 10, 29, 14, 5)),
+        ("tisdag 29 oktober 2019 kl. 14.05", datetime(2019, 10, 29, 14, 5)),
+        ("29. oktober 2019", date(2019, 10, 29)),
+        ("tiistai 29. lokakuuta 2019 - 14:05", datetime(2019, 10, 29, 14, 5)),
+        ("29. október 2019", date(2019, 10, 29)),
+        ("31. februar 2019", None),
     ],
 )
-def test_a_date_field_in_any_published_form(value: str, expected: datetime | None) -> None:
+def test_a_date_field_in_any_published_form(value: str, expected: datetime | date | None) -> None:
     page = (
         "Anna Ljunggren (Hovedindlæg)\n\nSpeech number\n211\nType\nHovedindlæg\n"
         f"Speaker\nAnna Ljunggren\nDate\n{value}\n\nFru president! Det er godt.\n"

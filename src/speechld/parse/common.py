@@ -16,10 +16,32 @@ from speechld.record import Speech, Translation
 TITLE = re.compile(
     r"^\s*(?:(?P<number>[0-9]{1,5})\.\s*)?(?P<name>[^()\n]*?)\s*\((?P<type>[^()\n]+)\)\s*$"
 )
+# A time after a date: "18:58", " - 14:05", ", 14.05", " kl. 14:05".
+_TIME = r"(?:(?:\s*[-\u2013,]\s*|\s+)(?:kl\.?\s*)?(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2}))?\s*$"
 DATE = re.compile(
-    r"^\s*(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{2}|[0-9]{4})"
-    r"(?:(?:\s*[-\u2013,]\s*|\s+)(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2}))?\s*$"
+    r"^\s*(?P<d>[0-9]{1,2})(?P<sep>[./-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{2}|[0-9]{4})" + _TIME
 )
+# "1 November 2022", "tiistai 1. marraskuuta 2022 - 14:05": a month by name, a weekday before.
+NAMED_DATE = re.compile(
+    r"^\s*(?:[^\W\d_]+,?\s+)?(?P<d>[0-9]{1,2})\.?\s+(?P<month>[^\W\d_]+)\.?,?\s+"
+    r"(?P<y>[0-9]{4})" + _TIME
+)
+# The months by name in English and the Nordic languages (Finnish also as "of the month").
+MONTHS = {
+    name: number
+    for names in (
+        "january february march april may june july august september october november december",
+        "januar februar marts april maj juni juli august september oktober november december",
+        "januari februari mars april maj juni juli augusti september oktober november december",
+        "januar februar mars april mai juni juli august september oktober november desember",
+        "janúar febrúar mars apríl maí júní júlí ágúst september október nóvember desember",
+        "tammikuu helmikuu maaliskuu huhtikuu toukokuu kesäkuu heinäkuu elokuu syyskuu lokakuu "
+        "marraskuu joulukuu",
+        "tammikuuta helmikuuta maaliskuuta huhtikuuta toukokuuta kesäkuuta heinäkuuta elokuuta "
+        "syyskuuta lokakuuta marraskuuta joulukuuta",
+    )
+    for number, name in enumerate(names.split(), 1)
+}
 ISO_DATE = re.compile(
     r"^\s*(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?:[T ](?P<H>[0-9]{2}):(?P<M>[0-9]{2}))?"
 )
@@ -67,8 +89,9 @@ def read_title(line: str) -> Title | None:
 
 
 def parse_date(value: str, today: date | None = None) -> datetime | date | None:
-    """A page's `DD.MM.YY HH:MM` (also `DD.MM.YYYY - HH:MM`, or ISO 8601) date, or None
-    if it is not one.
+    """A page's `DD.MM.YY HH:MM` date (also `DD.MM.YYYY - HH:MM`, `/` or `-` for the dots,
+    the month by name in English or a Nordic language, or ISO 8601), or None if it is not
+    one.
 
     With a time it is a datetime (local, no time zone); without one a date, since no time
     was published. A two-digit year is in this century unless that is more than a year
@@ -78,20 +101,31 @@ def parse_date(value: str, today: date | None = None) -> datetime | date | None:
     (datetime.datetime(2012, 10, 31, 18, 58), datetime.datetime(1998, 3, 5, 10, 15))
     >>> parse_date("2019-10-29"), parse_date("soon"), parse_date("29.10.2019 - 14:05")
     (datetime.date(2019, 10, 29), None, datetime.datetime(2019, 10, 29, 14, 5))
+    >>> parse_date("tiistai 1. marraskuuta 2022 - 14:05"), parse_date("01/11/2022")
+    (datetime.datetime(2022, 11, 1, 14, 5), datetime.date(2022, 11, 1))
     """
-    match = DATE.match(value) or ISO_DATE.match(value)
+    match = date_shaped(value)
     if not match:
         return None
+    month = MONTHS[match["month"].casefold()] if "month" in match.groupdict() else int(match["m"])
     year = int(match["y"])
     if len(match["y"]) == 2:
         this_year = (today or date.today()).year
         year += 2000 if 2000 + year <= this_year + 1 else 1900
     try:
         if match["H"] is None:
-            return date(year, int(match["m"]), int(match["d"]))
-        return datetime(year, int(match["m"]), int(match["d"]), int(match["H"]), int(match["M"]))
+            return date(year, month, int(match["d"]))
+        return datetime(year, month, int(match["d"]), int(match["H"]), int(match["M"]))
     except ValueError:
         return None
+
+
+def date_shaped(value: str) -> re.Match[str] | None:
+    """The parts of a value shaped like a date (possible or not), else None."""
+    named = NAMED_DATE.match(value)
+    if named and named["month"].casefold() in MONTHS:
+        return named
+    return DATE.match(value) or ISO_DATE.match(value)
 
 
 def clean_value(value: str) -> str:
@@ -125,7 +159,7 @@ def acceptable(field: str, line: str) -> bool:
     if field == "number":
         return NUMBER.fullmatch(value) is not None
     if field == "date":
-        return bool(DATE.match(value) or ISO_DATE.match(value))
+        return date_shaped(value) is not None
     return is_short_value(value, 80 if field == "type" else 200)
 
 
