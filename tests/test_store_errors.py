@@ -459,7 +459,7 @@ def test_a_refused_query_gives_the_store_s_words_whole() -> None:
         remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
         with pytest.raises(QueryError) as error:
             remote.select(SELECT)
-        assert str(error.value) == f"{url}: {words}"
+        assert str(error.value) == f"{url} refused the query: {words}"
         remote.close()
 
 

@@ -1,5 +1,6 @@
 """Serving a remote store: validators it can give, and a store that is down or hung answered
-with 503s that name it, on a private Virtuoso the tests stop and freeze."""
+with 503s that say why (naming the store in the log only), on a private Virtuoso the tests
+stop and freeze."""
 
 from __future__ import annotations
 
@@ -67,10 +68,12 @@ def a_speech(store: Virtuoso) -> str:
     return uri.split("/", 3)[3]
 
 
-def unavailable(response: requests.Response, *words: str) -> None:
-    """Check a 503 that names the store and the cause, and says when to try again."""
+def unavailable(response: requests.Response, url: str, *words: str) -> None:
+    """Check a 503 that gives the cause and says when to try again, and keeps the store's
+    URL (its host, its port) to the server's log."""
     assert response.status_code == 503, response.text
     assert response.headers["Retry-After"] == str(RETRY_AFTER)
+    assert url not in response.text and "the data store" in response.text, response.text
     for word in words:
         assert word in response.text, response.text
 
@@ -93,6 +96,22 @@ def test_a_remote_store_gives_no_last_modified_but_etags(virtuoso: Virtuoso) -> 
         virtuoso.clear()
 
 
+def test_the_stores_own_syntax_error_keeps_the_querys_line_and_not_the_stores_url(
+    virtuoso: Virtuoso,
+) -> None:
+    store = RemoteStore(virtuoso.settings)
+    try:
+        client = create_app({"STORE": store, "BASE": BASE}).test_client()
+        query = "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s <a> ?x ?y }"
+        response = client.get("/sparql", query_string={"query": query})
+        assert response.status_code == 400
+        assert virtuoso.settings.query_url not in response.text, response.text
+        assert "the data store refused the query" in response.text
+        assert "line 3" in response.text, response.text  # where the query has it
+    finally:
+        store.close()
+
+
 def test_a_store_that_is_down_is_503_with_retry_after_everywhere(
     own_virtuoso: Virtuoso, tmp_path: Path
 ) -> None:
@@ -109,7 +128,7 @@ def test_a_store_that_is_down_is_503_with_retry_after_everywhere(
         ):
             response = requests.get(server.url + path, timeout=30, allow_redirects=False)
             unavailable(response, url, "connection refused")
-        assert "Traceback" not in server.output()
+        assert "Traceback" not in server.output() and url in server.output()
     finally:
         stop_server(server)
 

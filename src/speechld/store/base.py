@@ -146,6 +146,10 @@ class GraphStore(Protocol):
     # data and nothing else); a remote store's is whatever the store makes it.
     union_default_graph: bool
 
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Where the store is (its directory, its URLs): kept out of what the public sees."""
+
     def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
         """Replace each named graph by its new content; each graph all or nothing.
 

@@ -207,6 +207,11 @@ class EmbeddedStore:
         return store
 
     @property
+    def places(self) -> tuple[str, ...]:
+        """The store's directory, if it has one."""
+        return () if self.path is None else (str(self.path),)
+
+    @property
     def where(self) -> str:
         """The store's directory, or ':memory:', for messages."""
         return ":memory:" if self.path is None else str(self.path)

@@ -380,6 +380,12 @@ class RemoteStore:
         self.http = session(settings)
         self._prefix: str | None = None
 
+    @property
+    def places(self) -> tuple[str, ...]:
+        """The store's query, update and Graph Store URLs."""
+        urls = (self.settings.query_url, self.settings.update_url, self.settings.graph_store_url)
+        return tuple(url for url in urls if url)
+
     def _send(
         self, method: str, url: str, timeout: float | None = None, **kwargs: object
     ) -> requests.Response:
@@ -416,7 +422,7 @@ class RemoteStore:
             headers={"Accept": accept},
         )
         if response.status_code == 400:
-            raise QueryError(f"{self.settings.query_url}: {_message(response)}")
+            raise QueryError(f"{self.settings.query_url} refused the query: {_message(response)}")
         if not response.ok:
             raise StoreError(
                 f"{self.settings.query_url}: query failed ({response.status_code}): "
@@ -476,7 +482,7 @@ class RemoteStore:
             ("named-graph-uri", g) for g in named_graphs or ()
         ]
         if base_iri is not None:
-            query = f"BASE <{base_iri}>\n{query}"
+            query = f"BASE <{base_iri}> {query}"  # on line 1: the lines keep their numbers
         if query_form(query) in {"CONSTRUCT", "DESCRIBE"}:
             return _as_query_triples(self._triples(query, dataset))
         return self._results(query, dataset)

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from speechld.errors import SpeechldError, StoreError
 from speechld.web.negotiation import accepted
+from speechld.web.store import public
 
 READABLE = ["text/html", "application/json", "text/plain"]
 RETRY_AFTER = 10  # seconds a client is told to wait when the store is not available
@@ -45,9 +46,9 @@ def handle_speechld(error: SpeechldError) -> BaseResponse:
     """A speechld failure while answering: the store unavailable (503) or a fault (500)."""
     current_app.logger.error("%s %s: %s", request.method, request.path, error)
     if isinstance(error, StoreError):
-        message = f"The data store is not available: {error}"
+        message = f"The data store is not available: {public(str(error))}"
         return handle_http(ServiceUnavailable(message, retry_after=RETRY_AFTER))
-    return handle_http(InternalServerError(f"The server could not answer: {error}"))
+    return handle_http(InternalServerError(f"The server could not answer: {public(str(error))}"))
 
 
 def handle_http(error: HTTPException) -> BaseResponse:

@@ -44,7 +44,7 @@ from speechld.store import default_location
 from speechld.store.base import query_form
 from speechld.web import negotiation
 from speechld.web.errors import RETRY_AFTER, with_headers_of
-from speechld.web.store import base, get_store, unresponsive
+from speechld.web.store import base, get_store, public, unresponsive
 from speechld.web.terms import PREFIXES
 
 bp = Blueprint("sparql", __name__)
@@ -501,10 +501,10 @@ def query_failed(error: SpeechldError) -> Response:
     if isinstance(error, QueryTimeout) and (down := unresponsive()) is not None:
         error = down
     status = next(code for kind, code in STATUS if isinstance(error, kind))
-    message = str(error)
+    message = public(str(error))
     if isinstance(error, StoreError):
         current_app.logger.error("%s %s: %s", request.method, request.path, error)
-        message = f"the data store is not available: {error}"
+        message = f"the data store is not available: {message}"
     response = error_response(status, message)
     if isinstance(error, Overloaded):
         response.headers["Retry-After"] = str(executor().retry_after())

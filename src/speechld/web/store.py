@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_request_context, request
 
-from speechld.errors import StoreError
+from speechld.errors import SpeechldError, StoreError
 from speechld.ingest import stored_base
 from speechld.store import GraphStore, open_store
 from speechld.vocab import DATASET, ONTOLOGY
@@ -89,6 +90,18 @@ def close_store(app: Flask) -> None:
         if ext[KEY] is not None and isinstance(app.config["STORE"], str | None):
             ext[KEY].close()
         ext[KEY] = None
+
+
+def public(message: str) -> str:
+    """A message as the public may see it: the store's directory or URLs named only as
+    "the data store" (the server's log keeps them)."""
+    location = current_app.config["STORE"]
+    places = {location} if isinstance(location, str) and location != ":memory:" else set()
+    with suppress(SpeechldError):  # a store that cannot be opened is named as configured
+        places.update(get_store().places)
+    for place in sorted(places, key=len, reverse=True):
+        message = message.replace(place, "the data store")
+    return message
 
 
 def generation() -> float | None:
