@@ -55,17 +55,22 @@ def start_server(
     timeout: float = 30.0,
     env: dict[str, str] | None = None,
     log_dir: Path | None = None,
+    cwd: Path | None = None,
 ) -> LiveServer:
     """Start `speechld serve` on a free port and wait until it answers.
 
     `store` is an embedded store's directory or a remote store's URL (then give `env`
-    with its credentials and `log_dir` for the server's log).
+    with its credentials and `log_dir` for the server's log); `cwd`, where it runs (by
+    the installed command, as a user starts it, not `python -m`).
     """
     port = free_port()
+    program = (
+        [str(Path(sys.executable).with_name("speechld"))]
+        if cwd
+        else [sys.executable, "-m", "speechld"]
+    )
     command = [
-        sys.executable,
-        "-m",
-        "speechld",
+        *program,
         "serve",
         "--store",
         str(store),
@@ -79,6 +84,7 @@ def start_server(
     with log.open("wb") as out:  # a session of its own: stop_server ends every process in it
         process = subprocess.Popen(
             command,
+            cwd=cwd,
             env=environment,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -105,3 +105,16 @@ def test_a_store_minted_under_another_local_port_is_served_with_a_warning(
         assert "warning: the URIs are minted under http://127.0.0.1:5000/" in server.output()
     finally:
         stop_server(server)
+
+
+def test_a_store_named_speechld_in_the_working_directory_is_served(tmp_path: Path) -> None:
+    # the server's module path starts with its working directory, where this folder would
+    # hide the package from the web workers and their query workers
+    server = start_server("speechld", log_dir=tmp_path, cwd=tmp_path)
+    try:
+        assert requests.get(server.url, timeout=10).status_code == 200
+        ask = requests.get(f"{server.url}sparql", params={"query": "ASK {}"}, timeout=30)
+        assert ask.status_code == 200 and ask.json()["boolean"] is True
+        assert (tmp_path / "speechld").is_dir() and "Traceback" not in server.output()
+    finally:
+        stop_server(server)

@@ -698,6 +698,8 @@ def serve(
     )
     if (warning := serving.unserved_base(base, host, port)) is not None:
         click.echo(f"warning: {warning}", err=True)
+    if not is_remote(location.strip()) and location != ":memory:":
+        location = config["STORE"] = str(Path(location).absolute())  # served from elsewhere
     os.environ.setdefault("SPEECHLD_STORE", location)
     serving.serve(
         config, host=host, port=port, workers=workers, threads=threads, access_log=access_log

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -113,6 +114,9 @@ def serve(
     from granian import Granian
     from granian.constants import Interfaces
 
+    # Granian puts the working directory first on the module path of the server and its
+    # workers, where a folder named speechld (a store, say) would hide this package.
+    os.chdir(Path(__file__).resolve().parents[2])
     resource_tracker.ensure_running()  # one tracker for every worker's query processes
     os.environ[CONFIG] = json.dumps({"config": config, "access_log": access_log})
     Granian(
