@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from speechld.store import EmbeddedStore, GraphStore, RemoteStore
 from speechld.web import create_app
 
+from . import oxigraph as oxigraph_server
 from . import virtuoso as virtuoso_server
 from .virtuoso import Virtuoso
 from .webdata import BASE, PAGE_SIZE, web_store
@@ -137,6 +138,16 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     yield server
     virtuoso_server.stop(server)
     shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture()
+def plain_oxigraph() -> Iterator[oxigraph_server.Oxigraph]:
+    """A new, empty Oxigraph whose default graph is a graph of its own, as by default."""
+    if not oxigraph_server.installed():
+        pytest.skip(oxigraph_server.NOT_INSTALLED)
+    server = oxigraph_server.start(free_port(), union=False)
+    yield server
+    oxigraph_server.stop(server)
 
 
 @pytest.fixture(scope="module")

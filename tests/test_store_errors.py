@@ -22,10 +22,12 @@ from bench.synthetic import pages as synthetic_pages
 
 from speechld.errors import QueryError, StoreError
 from speechld.store import EmbeddedStore, RemoteSettings, RemoteStore, SourceGraph, open_store
+from speechld.store.base import NOT_UNION
 from speechld.store.directory import MARKER
 from speechld.store.stats import stats
 
 from .conftest import free_port
+from .oxigraph import Oxigraph
 from .paths import ROOT, SEED
 from .virtuoso import Virtuoso
 
@@ -38,9 +40,13 @@ PAGES = 1200  # synthetic pages: some megabytes of store, more than the limits b
 
 
 def speechld(
-    *args: str, cwd: Path = ROOT, preexec_fn: Callable[[], None] | None = None
+    *args: str,
+    cwd: Path = ROOT,
+    preexec_fn: Callable[[], None] | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a speechld command; what it printed and its exit status."""
+    """Run a speechld command (with these environment variables too); what it printed and
+    its exit status."""
     return subprocess.run(
         [*CLI, *args],
         capture_output=True,
@@ -48,6 +54,7 @@ def speechld(
         timeout=120,
         cwd=cwd,
         preexec_fn=preexec_fn,
+        env={**os.environ, **env} if env else None,
     )
 
 
@@ -502,3 +509,20 @@ def test_a_store_that_refuses_every_write_stops_the_ingest(
     assert len(errors) == 1 and "update refused (500)" in errors[0], done.stderr
     assert "stopped after: " in done.stderr
     virtuoso.clear()
+
+
+def test_a_store_whose_default_graph_is_not_the_union_is_named_with_the_fix(
+    plain_oxigraph: Oxigraph, tmp_path: Path
+) -> None:
+    env = plain_oxigraph.env()
+    url = plain_oxigraph.settings.query_url
+    first = speechld("ingest", str(SEED), env=env)
+    assert first.returncode == 1  # the pages went in, but nothing would find them
+    assert f"the pages are stored, but {url}: {NOT_UNION}" in first.stderr, first.stderr
+    for command in (["stats"], ["dump", "-o", str(tmp_path / "dump.nq")], ["ingest", str(SEED)]):
+        again = speechld(*command, env=env)
+        assert again.returncode == 1 and f"{url}: {NOT_UNION}" in again.stderr, command
+        assert "Traceback" not in again.stderr
+    served = speechld("serve", "--port", "1", env=env)  # refused before it listens
+    assert served.returncode == 1 and NOT_UNION in served.stderr, served.stderr
+    assert not (tmp_path / "dump.nq").exists() or (tmp_path / "dump.nq").stat().st_size == 0

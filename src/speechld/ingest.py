@@ -23,7 +23,7 @@ from pyoxigraph import NamedNode
 from rdflib.namespace import DCTERMS
 
 from speechld import __version__
-from speechld.errors import NotASpeech, ParseError, SpeechldError, WriteRefused
+from speechld.errors import NotASpeech, ParseError, SpeechldError, StoreError, WriteRefused
 from speechld.inputs import DEFAULT_LIMIT, Item, Page, decoded, read_items
 from speechld.mapper import page_graph
 from speechld.parse import parse_page
@@ -559,6 +559,10 @@ def ingest(
             prune_shared(store, mint)
             revive_given(store)
         store.publish()
+        try:  # a store whose default graph hides what was written: said now, not later
+            dataset_base(store)
+        except StoreError as error:
+            raise StoreError(f"the pages are stored, but {error}") from error
     except KeyboardInterrupt:
         writer.stop()
         summary.seconds = time.monotonic() - started

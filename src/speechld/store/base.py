@@ -17,7 +17,7 @@ from pyoxigraph import (
     Triple,
 )
 
-from speechld.errors import QueryError
+from speechld.errors import QueryError, StoreError
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 Subject = NamedNode | BlankNode
@@ -45,6 +45,17 @@ WRITTEN_TWICE = ""
 BASE_QUERY = """SELECT ?space WHERE {
   ?dataset a <http://rdfs.org/ns/void#Dataset> ; <http://rdfs.org/ns/void#uriSpace> ?space
 } LIMIT 1"""
+
+# The dataset graph's statements looked for in any named graph, not the default graph.
+IN_SOME_GRAPH = """SELECT ?space WHERE { GRAPH ?g {
+  ?dataset a <http://rdfs.org/ns/void#Dataset> ; <http://rdfs.org/ns/void#uriSpace> ?space
+} } LIMIT 1"""
+NOT_UNION = (
+    "the store's default graph is not the union of its named graphs, which speechld reads "
+    "its data through: configure the store so (Oxigraph: `oxigraph serve "
+    "--union-default-graph`; Fuseki: a TDB2 dataset with `tdb2:unionDefaultGraph true`; "
+    "Virtuoso and GraphDB do so by default)"
+)
 
 # What comes before a query's form keyword: comments, BASE and PREFIX declarations.
 _PROLOGUE = re.compile(
@@ -243,10 +254,14 @@ def pattern_query(
 
 
 def dataset_base(store: GraphStore) -> str | None:
-    """The base under which a store's URIs were minted (from its VoID graph), or None."""
+    """The base under which a store's URIs were minted (from its VoID graph), or None;
+    StoreError if the store holds it but its default graph is not the union of its graphs."""
     for row in store.select(BASE_QUERY):
         space = str(row["space"].value)
         return space.removesuffix("id/")
+    if not store.union_default_graph and any(store.select(IN_SOME_GRAPH)):
+        where = store.places[0] if store.places else "the store"
+        raise StoreError(f"{where}: {NOT_UNION}")
     return None
 
 
