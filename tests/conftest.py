@@ -140,6 +140,17 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def oxigraph() -> Iterator[oxigraph_server.Oxigraph]:
+    """A private in-memory Oxigraph for the whole session, its default graph the union of
+    its named graphs; skips if it is not installed."""
+    if not oxigraph_server.installed():
+        pytest.skip(oxigraph_server.NOT_INSTALLED)
+    server = oxigraph_server.start(free_port(), union=True)
+    yield server
+    oxigraph_server.stop(server)
+
+
 @pytest.fixture()
 def plain_oxigraph() -> Iterator[oxigraph_server.Oxigraph]:
     """A new, empty Oxigraph whose default graph is a graph of its own, as by default."""
@@ -170,16 +181,16 @@ def client(web_app: Flask) -> FlaskClient:
     return web_app.test_client()
 
 
-@pytest.fixture(params=["embedded", "virtuoso"])
+@pytest.fixture(params=["embedded", "virtuoso", "oxigraph"])
 def each_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    """An empty store of each kind: embedded on disk, and the session's Virtuoso, cleared
-    (holding only its own system graphs)."""
+    """An empty store of each kind: embedded on disk, and the session's Virtuoso (holding
+    only its own system graphs) and Oxigraph server, cleared."""
     if request.param == "embedded":
         embedded = EmbeddedStore(tmp_path / "store")
         yield embedded
         embedded.close()
         return
-    server: Virtuoso = request.getfixturevalue("virtuoso")
+    server: Virtuoso | oxigraph_server.Oxigraph = request.getfixturevalue(request.param)
     server.clear()
     remote = RemoteStore(server.settings)
     yield remote

@@ -44,6 +44,11 @@ class Oxigraph:
             graph_store_url=self.url + "store",
         )
 
+    def clear(self) -> None:
+        """Drop every graph."""
+        response = requests.post(self.url + "update", data={"update": "DROP ALL"}, timeout=60)
+        response.raise_for_status()
+
     def env(self) -> dict[str, str]:
         """The environment a `speechld` command needs to use it as its store."""
         return {
