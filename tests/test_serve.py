@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 import requests
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -16,7 +17,8 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
 from speechld.parse import parse_page
 from speechld.vocab import SLD, Minter
 
-from .conftest import LiveServer, start_server, stop_server
+from . import oxigraph as oxigraph_server
+from .conftest import LiveServer, free_port, start_server, stop_server
 from .paths import SEED
 
 
@@ -118,3 +120,30 @@ def test_a_store_named_speechld_in_the_working_directory_is_served(tmp_path: Pat
         assert (tmp_path / "speechld").is_dir() and "Traceback" not in server.output()
     finally:
         stop_server(server)
+
+
+def test_serve_takes_a_remote_stores_update_urls_as_options(tmp_path: Path) -> None:
+    if not oxigraph_server.installed():
+        pytest.skip(oxigraph_server.NOT_INSTALLED)
+    store = oxigraph_server.start(free_port(), union=True)
+    try:
+        url = store.settings.query_url
+        done = subprocess.run(  # the query endpoint takes no updates: the fix is named
+            [sys.executable, "-m", "speechld", "serve", "--store", url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 1 and "--update-url or SPEECHLD_UPDATE_URL" in done.stderr
+        update, graph_store = store.settings.update_url, store.settings.graph_store_url or ""
+        server = start_server(
+            url, "--update-url", update, "--graph-store-url", graph_store, log_dir=tmp_path
+        )
+        try:
+            assert "loaded the bundled speeches" in server.output()
+            page = requests.get(speech_uri(server), headers={"Accept": "text/turtle"}, timeout=30)
+            assert page.status_code == 200 and "Anna Ljunggren" in page.text
+        finally:
+            stop_server(server)
+    finally:
+        oxigraph_server.stop(store)

@@ -578,7 +578,7 @@ def prepare(location: str, base: str | None, default_base: str, config: dict[str
 
 
 @main.command()
-@store_option
+@store_options
 @base_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -652,6 +652,8 @@ def prepare(location: str, base: str | None, default_base: str, config: dict[str
 @click.option("--access-log/--no-access-log", default=True, help="Log every request to stderr.")
 def serve(
     location: str | None,
+    update_url: str | None,
+    graph_store_url: str | None,
     base: str | None,
     host: str,
     port: int,
@@ -670,8 +672,15 @@ def serve(
     from speechld.sparql.limits import limits
     from speechld.web import serving
 
+    check_remote_options(location)
     location = location or default_location()
     workers = workers or min(4, os.cpu_count() or 1)
+    for variable, url in (
+        ("SPEECHLD_UPDATE_URL", update_url),
+        ("SPEECHLD_GRAPH_STORE_URL", graph_store_url),
+    ):
+        if url:  # for the processes that load the bundled speeches or read the store
+            os.environ[variable] = url
     try:
         config: dict[str, object] = {
             "STORE": location,

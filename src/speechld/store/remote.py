@@ -277,6 +277,11 @@ def _message(response: requests.Response) -> str:
     return text[:500] or response.reason
 
 
+UPDATE_URL_HINT = (
+    " (the update URL is the query endpoint's, as by default: if the store takes updates "
+    "elsewhere, give that URL with --update-url or SPEECHLD_UPDATE_URL)"
+)
+
 # Virtuoso names blank nodes `nodeID://b1` in JSON results; a blank node label is `b1`.
 _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 # Virtuoso writes a boolean "1" or "0" in JSON results: "true" and "false" are the
@@ -520,9 +525,10 @@ class RemoteStore:
         )
         if not response.ok:
             refused = WriteRefused if response.status_code in WRITE_REFUSED else StoreError
+            same = self.settings.update_url == self.settings.query_url
             raise refused(
                 f"{self.settings.update_url}: update refused ({response.status_code}): "
-                f"{_message(response)}"
+                f"{_message(response)}{UPDATE_URL_HINT if same else ''}"
             )
 
     def _put(self, graph: SourceGraph) -> None:
