@@ -526,3 +526,11 @@ def test_a_store_whose_default_graph_is_not_the_union_is_named_with_the_fix(
     served = speechld("serve", "--port", "1", env=env)  # refused before it listens
     assert served.returncode == 1 and NOT_UNION in served.stderr, served.stderr
     assert not (tmp_path / "dump.nq").exists() or (tmp_path / "dump.nq").stat().st_size == 0
+
+
+def test_an_answer_the_store_breaks_off_is_its_error_not_a_traceback(oxigraph: Oxigraph) -> None:
+    # Oxigraph answers 200, streams, and ends the body with its message when a SERVICE fails
+    query = f"SELECT ?s WHERE {{ SERVICE <http://127.0.0.1:{free_port()}/sparql> {{ ?s ?p ?o }} }}"
+    for name in ("json", "tsv"):
+        done = speechld("query", query, "--format", name, env=oxigraph.env())
+        refused(done, "the answer broke off")

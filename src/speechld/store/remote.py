@@ -67,6 +67,8 @@ RESULT_TYPES = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
     "text/tab-separated-values": QueryResultsFormat.TSV,
 }
+# How a whole answer in a results format ends.
+ENDS = {QueryResultsFormat.JSON: b"}", QueryResultsFormat.XML: b"</sparql>"}
 GRAPH_TYPES = {
     "application/n-triples": RdfFormat.N_TRIPLES,
     "text/plain": RdfFormat.N_TRIPLES,
@@ -446,6 +448,12 @@ class RemoteStore:
                 f"{_media_type(response) or 'of no type'!r}: is this a SPARQL endpoint?"
             )
         body = response.content
+        if (end := ENDS.get(fmt)) is not None and not body.rstrip().endswith(end):
+            # a store that streams its answer (Oxigraph) ends one that failed part-way (a
+            # SERVICE call, its own time limit) with its message, after a 200
+            tail = body[-500:].decode("utf-8", "replace")
+            said = re.split(r"[\[}>]", tail)[-1].strip(" \n,")
+            raise StoreError(f"{self.settings.query_url}: the answer broke off: {said}")
         if fmt is QueryResultsFormat.JSON:
             body = _canonical_booleans(_VIRTUOSO_BNODE.sub(rb"\1", body))
         try:
