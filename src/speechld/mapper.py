@@ -172,7 +172,7 @@ def provenance_triples(
     """PROV and Dublin Core triples saying where a source's graph came from, when and how."""
     if ingested.tzinfo is None:
         raise ValueError(f"ingest time {ingested.isoformat()} has no time zone")
-    when = Literal(ingested.isoformat(), datatype=xsd.dateTime)
+    when = Literal(ingested.isoformat().replace("+00:00", "Z"), datatype=xsd.dateTime)  # canonical
     origin = source_term(source)
     activity = NamedNode(f"{graph.value}#{ACTIVITY}")
     software = iri(mint.software(version))

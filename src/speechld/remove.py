@@ -104,7 +104,7 @@ def only_given_by(
 def left_behind(graph: str, speeches: Iterable[str], when: datetime) -> SourceGraph:
     """What a removed page's graph says once its page is gone: that it, and the speeches
     only it gave, were invalidated then (their URIs answer 410 Gone)."""
-    stamp = f'"{when.isoformat()}"^^<{DATE_TIME}>'
+    stamp = f'"{when.isoformat().replace("+00:00", "Z")}"^^<{DATE_TIME}>'
     subjects = [graph, *sorted(speeches)]
     return SourceGraph(graph, "".join(f"<{s}> <{INVALIDATED}> {stamp} .\n" for s in subjects))
 
