@@ -100,7 +100,7 @@ def test_the_speech_page_shows_guest_non_attached_sources_and_graphs(
     status = '<a href="/id/group/non-attached">Non-attached</a>'  # the concept says what it is
     assert f"<dt>Party group</dt><dd>{status}</dd>" in page
     assert "<dt>Sources</dt>" in page
-    assert "<div>gaest.txt</div>" in page  # a local file by its name alone
+    assert "<div>gaest.txt (a local file)</div>" in page  # by its name, not its path
     assert "/home/someone" not in page and 'href="file:' not in page
     assert f'<div><a href="{TWO_SOURCES[1]}">{TWO_SOURCES[1]}</a></div>' in page
     graphs = re.search(r"<dt>Named graphs</dt><dd>(.*?)</dd>", page)
@@ -120,7 +120,7 @@ def test_the_seed_speech_links_its_sitting_and_the_graph_it_was_read_into(
     ) in page
     graph = f"/graph/{source_key(SEED.resolve().as_uri())}"
     assert (
-        f"<div>{SEED.name} <small>(read into the named graph "
+        f"<div>{SEED.name} (a local file) <small>(read into the named graph "
         f'<a href="{graph}">{graph.rsplit("/", 1)[-1]}</a>)</small></div>'
     ) in page
     article = page.split("<article", 1)[1].split("</article>", 1)[0]
@@ -154,5 +154,5 @@ def test_the_software_page_names_its_ingests(client: FlaskClient) -> None:
     path = software[start : software.index('"', start)].replace("/id/", "/doc/", 1)
     page = section(client.get(f"{path}.html").text)
     assert "<h3>Ingests by speechld " in page
-    assert f">Ingest of {SEED.name}</a>" in page
+    assert f">Ingest of {SEED.name} (a local file)</a>" in page
     assert "#ingest</a>" not in page

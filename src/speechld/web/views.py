@@ -96,9 +96,10 @@ def file_name(iri: str) -> str:
 
 
 def source_value(node: Node) -> Value:
-    """A source as a page shows it: a web page linked, a local file by its name."""
+    """A source as a page shows it: a web page linked, a local file by its name (said to be
+    one: a bundled page's source is a bare name, maybe the same)."""
     if isinstance(node, NamedNode) and node.value.startswith("file:"):
-        return Value(file_name(node.value))
+        return Value(f"{file_name(node.value)} (a local file)")
     if isinstance(node, NamedNode):
         return Value(node.value, node.value)
     return Value(node.value)
