@@ -386,6 +386,7 @@ class RemoteStore:
         self.read_only = read_only
         self.http = session(settings)
         self._prefix: str | None = None
+        self._graph_names = False  # whether GRAPH ?g { } is known to list the graphs
 
     @property
     def places(self) -> tuple[str, ...]:
@@ -655,11 +656,11 @@ class RemoteStore:
         prefix = self.prefix()
         if prefix is None:
             return
-        after = ""
+        after, pattern = "", "{ }" if self._lists_graphs() else "{ ?s ?p ?o }"
         while True:
             rows = list(
                 self.select(
-                    "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                    f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} "
                     f"FILTER(STRSTARTS(STR(?g), {_literal(prefix)}) "
                     f"&& STR(?g) > {_literal(after)}) }} ORDER BY STR(?g) LIMIT {PAGE}"
                 )
@@ -669,6 +670,14 @@ class RemoteStore:
             if len(rows) < PAGE:
                 return
             after = str(rows[-1]["g"].value)
+
+    def _lists_graphs(self) -> bool:
+        """Whether the store names its graphs for `GRAPH ?g { }`, as SPARQL says (Oxigraph,
+        Jena) without reading every quad; Virtuoso gives none."""
+        if not self._graph_names:
+            probe = self.select("SELECT ?g WHERE { GRAPH ?g { } } LIMIT 1")
+            self._graph_names = any(row["g"] is not None for row in probe)
+        return self._graph_names
 
     def _quads(self, graphs: list[str]) -> Iterator[Quad]:
         """The quads of these graphs: one query if its result is under a page, else half
