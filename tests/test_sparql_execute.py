@@ -15,6 +15,7 @@ from rdflib import Graph
 from speechld.errors import QueryError
 from speechld.formats import BY_NAME, GRAPH_FORMATS, RESULT_FORMATS
 from speechld.sparql.execute import CHUNK, Head, Job, Sink, run
+from speechld.sparql.worker import error_kind
 from speechld.store import EmbeddedStore, SourceGraph
 
 # Literals that break naive row counting in every format: newlines, tabs, quotes, commas,
@@ -175,3 +176,18 @@ def test_a_capped_result_is_byte_for_byte_the_direct_one(store: EmbeddedStore, n
             pattern = rb"(_:|\"value\":\"|<bnode>)[0-9a-f]{32}"
             direct, capped = (re.sub(pattern, rb"\1B", b) for b in (direct, capped))
         assert capped == direct
+
+
+@pytest.mark.parametrize(
+    ("query", "in_process", "kind"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", True, "query"),  # the embedded store's parser
+        ("SELECT * WHERE { ?s ?p ?o }", False, "failed"),  # a remote store's answer
+        ("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }", False, "service"),
+    ],
+)
+def test_a_syntax_error_is_the_querys_only_where_the_store_parses_the_query(
+    query: str, in_process: bool, kind: str
+) -> None:
+    error = SyntaxError("Parser error at line 1 column 47: Unexpected char: 'T'")
+    assert error_kind(error, Job(query), in_process) == kind

@@ -49,13 +49,17 @@ def serve(conn: Connection, location: str, parent: int) -> None:
         answer(store, job, conn)
 
 
-def error_kind(error: Exception, job: Job) -> str:
+def error_kind(error: Exception, job: Job, in_process: bool = True) -> str:
     """How the parent should report an error raised before a result started: a store's
-    failure in a query that calls a SERVICE is taken for the call's."""
+    failure in a query that calls a SERVICE is taken for the call's. A syntax error is the
+    query's in the embedded store, which parses it; from a remote store, which says so of a
+    bad query (QueryError), it is an answer the worker could not read."""
     if isinstance(error, QueryRefused):
         return "refused"
-    if isinstance(error, QueryError | SyntaxError):
+    if isinstance(error, QueryError) or (isinstance(error, SyntaxError) and in_process):
         return "query"
+    if isinstance(error, SyntaxError) and mentions_service(job.query):
+        return "service"
     if isinstance(error, StoreError | OSError) and mentions_service(job.query):
         return "service"
     return "failed"
@@ -88,7 +92,7 @@ def answer(store: GraphStore, job: Job, conn: Connection) -> None:
     except Exception as error:  # every failure is reported to the parent, none kills the worker
         message = str(error) or type(error).__name__
         if not streaming:  # nothing of the body sent yet: the query failed as a whole
-            conn.send(("error", error_kind(error, job), message))
+            conn.send(("error", error_kind(error, job, store.in_process), message))
         else:
             conn.send_bytes(b"")
             conn.send(("fail", message))
