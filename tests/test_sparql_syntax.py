@@ -7,6 +7,7 @@ import pytest
 from speechld.errors import QueryRefused, SpeechldError
 from speechld.sparql.limits import Limits, limits
 from speechld.sparql.syntax import (
+    calls_service,
     check_query,
     check_services,
     has_dataset_clause,
@@ -98,8 +99,31 @@ def test_an_allowed_endpoint_passes_and_a_variable_never_does() -> None:
     ],
 )
 def test_the_word_service_elsewhere_is_not_a_call(query: str) -> None:
-    assert not mentions_service(query)
+    assert mentions_service(query) and not calls_service(query)  # read, then let through
     check_services(query, ())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [  # a local name's escaped # or ' is no comment or string: the SERVICE after it counts
+        "PREFIX ex: <http://example.org/>\n"
+        "SELECT * WHERE { OPTIONAL { ?s ex:a\\# ?o } SERVICE <http://127.0.0.1:9/> { ?x ?y ?z } }",
+        "PREFIX ex: <http://example.org/>\n"
+        "SELECT * WHERE { ?s ex:a\\' ?o . SERVICE SILENT <http://127.0.0.1:9/> { ?x ?y ?z } } # '",
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("allowed", [(), ALLOWED])
+def test_a_service_hidden_from_a_reading_short_of_a_parse_is_refused(
+    query: str, allowed: tuple[str, ...]
+) -> None:
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        check_services(query, allowed)
+
+
+def test_a_long_query_with_the_word_service_is_refused_unread() -> None:
+    query = "SELECT * WHERE { ?s ?p 'service' FILTER(" + "1+" * 5000 + "1) }"
+    with pytest.raises(QueryRefused, match="too long"):
+        check_services(query, ALLOWED)
 
 
 @pytest.mark.parametrize(
