@@ -102,7 +102,7 @@ def server(
     over each store backend: the guards are the endpoint's, whatever the store."""
     directory = tmp_path_factory.mktemp("guards")
     store: Path | str = directory / "store"
-    env = {"SPEECHLD_QUERY_QUEUE_WAIT": "1"}
+    env = {"SPEECHLD_QUERY_QUEUE_WAIT": "1", "SPEECHLD_QUERY_MEMORY": str(MEMORY)}
     if request.param == "virtuoso":
         virtuoso: Virtuoso = request.getfixturevalue("virtuoso")
         virtuoso.clear()  # serve loads the bundled speech into an empty store
@@ -123,6 +123,9 @@ def server(
     yield live
     stop_server(live)
     shutil.rmtree(directory, ignore_errors=True)
+
+
+MEMORY = 512  # MiB a query worker may take here
 
 
 def sparql(server: LiveServer, query: str, **headers: str) -> requests.Response:
@@ -190,6 +193,20 @@ def test_an_expensive_query_is_stopped_while_others_are_answered(server: LiveSer
     after = wait_for_workers(server, 2)
     assert len(after) == 2 and len(before & after) == 1
     assert sparql(server, "ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+def test_a_query_asking_more_memory_than_allowed_is_refused_and_the_server_goes_on(
+    server: LiveServer,
+) -> None:
+    if not isinstance(server.store, Path):
+        pytest.skip("a remote store runs the query itself, under its own limits")
+    seed = 'REPLACE("' + "a" * 500 + '", "", "' + "b" * 500 + '")'  # 250 kB
+    doublings = " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(13))
+    query = f"SELECT (STRLEN(?x13) AS ?n) WHERE {{ BIND({seed} AS ?x0) {doublings} }}"  # 2 GB
+    response = sparql(server, query)
+    assert response.status_code == 400, response.text
+    assert "more memory than this endpoint allows" in response.text
+    assert sparql(server, "ASK {}").status_code == 200
 
 
 def test_a_query_no_acceptable_format_fits_is_406_without_running(server: LiveServer) -> None:
@@ -285,6 +302,9 @@ SERVICE_QUERIES = [
     "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ ?a ?b ?c .SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ ?a ?b ?c .service <{url}> {{ ?s ?p ?o }} }}",
+    # a local name's escaped # or ' (PN_LOCAL_ESC) is no comment or string
+    "PREFIX ex: <http://ex.org/>\nASK {{ OPTIONAL {{ ?s ex:a\\# ?o }} SERVICE <{url}> {{}} }}",
+    "PREFIX ex: <http://ex.org/>\nASK {{ ?s ex:a\\' ?o . SERVICE SILENT <{url}> {{}} }} # '",
 ]
 
 

@@ -28,6 +28,7 @@ class Limits:
     queue_wait: float = 5.0  # seconds a query may wait for a free worker
     max_query_bytes: int = 131_072  # size of a request's query text and parameters
     service_allow: tuple[str, ...] = ()  # SERVICE endpoints a query may call
+    memory: int = 2048  # MiB of heap a query worker may take (a few kB of query can ask GBs)
 
     @property
     def workers(self) -> int:
@@ -43,6 +44,7 @@ ENV = {
     "queue_wait": "SPEECHLD_QUERY_QUEUE_WAIT",
     "max_query_bytes": "SPEECHLD_MAX_QUERY_BYTES",
     "service_allow": "SPEECHLD_SERVICE_ALLOW",
+    "memory": "SPEECHLD_QUERY_MEMORY",
 }
 
 

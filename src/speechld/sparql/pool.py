@@ -88,7 +88,11 @@ class Run:
             ) from None
         except (EOFError, OSError) as error:
             self._done(clean=False)
-            raise StoreError(f"the query worker stopped unexpectedly ({error!r})") from error
+            raise QueryError(  # the store is well: what the query asked stopped the worker
+                "the query stopped the process running it: it asked for more memory than "
+                "this endpoint allows a query, or nested deeper than the query parser "
+                "goes; narrow or flatten it"
+            ) from error
 
     def head(self) -> Head:
         """What the result is; raises the query's error if it has no result."""
@@ -170,9 +174,12 @@ class Worker:
 class WorkerPool:
     """A fixed number of warm worker processes over one store location."""
 
-    def __init__(self, location: str, size: int, *, timeout: float, queue_wait: float) -> None:
+    def __init__(
+        self, location: str, size: int, *, timeout: float, queue_wait: float, memory: int = 0
+    ) -> None:
         self.location = location
         self.size = size
+        self.memory = memory  # MiB of heap a worker may take; 0: no bound
         self.timeout = timeout
         self.queue_wait = queue_wait
         self._context = multiprocessing.get_context("spawn")
@@ -203,7 +210,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=serve,
-            args=(child, self.location, os.getpid()),
+            args=(child, self.location, os.getpid(), self.memory),
             name="speechld-query-worker",
             daemon=True,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import resource
 import signal
 import sys
 from multiprocessing.connection import Connection
@@ -28,9 +29,13 @@ def die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def serve(conn: Connection, location: str, parent: int) -> None:
-    """The worker's main loop; ends when the parent closes the connection."""
+def serve(conn: Connection, location: str, parent: int, memory: int = 0) -> None:
+    """The worker's main loop, its heap bounded to `memory` MiB (0: not); ends when the
+    parent closes the connection."""
     die_with_parent(parent)
+    if memory:  # an allocation past it fails, and the worker with it, not the machine
+        resource.setrlimit(resource.RLIMIT_DATA, (memory * 2**20, memory * 2**20))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # and dies leaving no core file
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     store: GraphStore | None = None
     failure = ""

@@ -58,6 +58,7 @@ CONFIG = {
     "queue_wait": "SPARQL_QUEUE_WAIT",
     "max_query_bytes": "SPARQL_MAX_QUERY_BYTES",
     "service_allow": "SPARQL_SERVICE_ALLOW",
+    "memory": "SPARQL_QUERY_MEMORY",
 }
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -119,6 +120,7 @@ def executor(app: Flask | None = None) -> Executor:
                     current.limits.workers,
                     timeout=current.limits.timeout,
                     queue_wait=current.limits.queue_wait,
+                    memory=current.limits.memory,
                 )
             else:  # an in-memory or ready-made store cannot be reopened by another process
                 with app.app_context():
