@@ -142,3 +142,17 @@ def test_only_web_iris_become_links(live_server: LiveServer, query: str, linked:
     assert page.status_code == 200
     assert 'href="javascript:' not in page.text and 'href="data:' not in page.text
     assert ('href="https://example.org/x"' in page.text) is linked
+
+
+def test_a_result_too_large_for_the_page_is_offered_as_downloads(live_server: LiveServer) -> None:
+    big = 'REPLACE("' + "a" * 1000 + '", "", "' + "b" * 1000 + '")'  # a million characters
+    query = f"SELECT ?x WHERE {{ VALUES ?i {{ 1 2 3 4 5 }} BIND(CONCAT(STR(?i), {big}) AS ?x) }}"
+    page = requests.post(
+        f"{live_server.url}sparql", data={"query": query}, headers=BROWSER, timeout=60
+    )
+    assert page.status_code == 200
+    assert "more than this page shows" in page.text and len(page.text) < 100_000
+    csv = requests.post(
+        f"{live_server.url}sparql", data={"query": query, "format": "csv"}, timeout=60
+    )
+    assert csv.status_code == 200 and len(csv.content) > 5_000_000

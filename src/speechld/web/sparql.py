@@ -61,6 +61,7 @@ CONFIG = {
     "memory": "SPARQL_QUERY_MEMORY",
 }
 FORM = "application/x-www-form-urlencoded"
+PAGE_RESULT_MAX = 4 * 2**20  # bytes of a result the query page shows as a table
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 NO_UPDATE = "SPARQL Update is not accepted: this endpoint answers queries only"
@@ -318,7 +319,9 @@ def endpoint() -> Response | str:
             offers = GRAPH_OFFERS if head.kind == "triples" else RESULT_OFFERS
             not_acceptable(f"this {RESULT_NAMES[head.kind]}", offers, query.formats)
         if fmt is HTML:
-            return page(query, head, b"".join(run.chunks()))
+            body = at_most(run.chunks(), PAGE_RESULT_MAX)
+            run.close()
+            return page(query, head, body)
         response = respond(run, fmt)
     except BaseException:
         run.close()
@@ -411,9 +414,30 @@ def page_context(query: Query | None) -> dict[str, object]:
     }
 
 
-def page(query: Query, head: Head, body: bytes) -> str:
-    """A result as an HTML page: a table of rows, or a yes/no for ASK."""
+def at_most(chunks: Iterator[bytes], limit: int) -> bytes | None:
+    """The chunks joined, or None once they pass `limit` bytes (the rest is not read)."""
+    held, size = [], 0
+    for chunk in chunks:
+        held.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
+    return b"".join(held)
+
+
+def page(query: Query, head: Head, body: bytes | None) -> str:
+    """A result as an HTML page: a table of rows, or a yes/no for ASK; a result too large
+    to show (None), a note saying so with its downloads."""
     context = page_context(query)
+    offers = GRAPH_OFFERS if head.kind == "triples" else RESULT_FORMATS
+    if body is None:
+        context["error"] = (
+            f"the result is over {PAGE_RESULT_MAX // 2**20} MB, more than this page shows "
+            f"(a table of it would take many times that): download it as "
+            f"{', '.join(f.name for f in offers if f is not HTML)} with the format parameter, "
+            "or narrow the query"
+        )
+        return render_template("sparql.html", **context)
     if head.kind == "boolean":
         context["result"] = {"kind": "boolean", "value": json.loads(body)["boolean"]}
     elif head.kind == "solutions":
@@ -431,7 +455,6 @@ def page(query: Query, head: Head, body: bytes) -> str:
     result["truncated"] = (
         table_note(head.max_rows, state().limits.max_rows) if head.truncated else None
     )
-    offers = GRAPH_OFFERS if head.kind == "triples" else RESULT_FORMATS
     result["downloads"] = [f.name for f in offers if f is not HTML]
     return render_template("sparql.html", **context)
 
