@@ -482,6 +482,26 @@ def test_reverse_proxy_prefix_and_host(web_data: EmbeddedStore) -> None:
     assert 'href="/ld/static/speechld.css"' in page
 
 
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("X-Forwarded-Prefix", "//evil.example"),  # every link and redirect would leave
+        ("X-Forwarded-Prefix", "https://evil.example"),
+        ("X-Forwarded-Prefix", "/ld\\evil"),
+        ("X-Forwarded-Proto", "javascript"),
+        ("X-Forwarded-Host", "evil.example/path"),
+    ],
+)
+def test_forwarded_headers_that_would_send_links_elsewhere_are_refused(
+    web_data: EmbeddedStore, header: str, value: str
+) -> None:
+    client = create_app({"STORE": web_data, "BASE": BASE, "PROXIES": 1}).test_client()
+    response = client.get(local_path(FIXTURE_SPEECH), headers={header: value})
+    assert response.status_code == 400
+    assert "evil" not in response.headers.get("Location", "")
+    assert client.get(local_path(FIXTURE_SPEECH)).status_code == 303  # the same, plainly
+
+
 # --- the ontology ----------------------------------------------------------------------
 
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from speechld.web import (
     dumps,
@@ -60,9 +66,36 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXIES"]:
         n = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n
+            forwarded_checked(app.wsgi_app), x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n
         )
     return app
+
+
+# What forwarded headers may make of a request: a scheme, a host (and port), a path prefix.
+_SCHEME = re.compile(r"https?")
+_HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+_PREFIX = re.compile(r"(?:/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*")
+
+
+def forwarded_checked(wsgi_app: WSGIApplication) -> WSGIApplication:
+    """The app behind a check of what the proxy headers made of the request: a scheme other
+    than http(s), a host that is not one, or a prefix that is not a plain path (`//evil`,
+    which would make every link and redirect lead to another site) is 400."""
+
+    def checked(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        scheme = environ.get("wsgi.url_scheme", "http")
+        host = environ.get("HTTP_HOST", "")
+        prefix = environ.get("SCRIPT_NAME", "")
+        if not (
+            _SCHEME.fullmatch(scheme)
+            and (not host or _HOST.fullmatch(host))
+            and _PREFIX.fullmatch(prefix)
+        ):
+            refused = BadRequest("The forwarded scheme, host or path prefix is not valid.")
+            return refused(environ, start_response)
+        return wsgi_app(environ, start_response)
+
+    return checked
 
 
 def safe_href(uri: str) -> str | None:
