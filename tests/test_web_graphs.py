@@ -184,7 +184,7 @@ def test_graph_page_shows_its_provenance_and_links_its_resources(client: FlaskCl
     path = local_path(SEED_GRAPH)
     page = client.get(path, headers={"Accept": FIREFOX}).text
     assert "<h2>Provenance</h2>" in page
-    assert f'<a href="{path}#ingest">Ingest of {SEED.name}</a>' in page
+    assert f'<a href="{path}#ingest">Ingest of {SEED.name} (a local file)</a>' in page
     assert '<h3 id="ingest">' in page  # where the activity's URI lands
     assert '<a href="/id/person/anna-ljunggren" lang="">Anna Ljunggren</a>' in page
     assert '<a href="/id/speech/' in page and "Anna Ljunggren (Main speech)</a></h3>" in page

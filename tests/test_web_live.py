@@ -79,3 +79,18 @@ def test_access_log_names_each_request(live_server: LiveServer) -> None:
         time.sleep(0.05)
     assert lines, live_server.output()
     assert '"GET /ontology.ttl HTTP/1.1" 200' in lines[-1]
+
+
+def test_a_path_cannot_forge_access_log_lines(live_server: LiveServer) -> None:
+    agent = {"User-Agent": "log-forge/1"}
+    forged = "id/x%0a10.0.0.1%20-%20-%20%22GET%20/admin%22%1b%5B2J"
+    requests.get(live_server.url + forged, headers=agent, timeout=10)
+    lines: list[str] = []
+    deadline = time.monotonic() + 5
+    while not lines and time.monotonic() < deadline:
+        lines = [line for line in live_server.output().splitlines() if "log-forge/1" in line]
+        time.sleep(0.05)
+    assert lines, live_server.output()
+    assert '"GET /id/x\\x0a10.0.0.1 - - \\x22GET /admin\\x22\\x1b[2J HTTP/1.1" 404' in lines[-1]
+    assert not any(line.startswith("10.0.0.1") for line in live_server.output().splitlines())
+    assert "\x1b" not in live_server.output()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +22,19 @@ def access_logger() -> logging.Logger:
         logger.setLevel(logging.INFO)
         logger.propagate = False
     return logger
+
+
+# What a client sends that could end a log line, forge a field or drive a terminal.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\]')
+
+
+def escaped(text: str) -> str:
+    r"""A client's text as a log field: control characters, quotes and backslashes as \xNN.
+
+    >>> print(escaped('/id/x\n10.0.0.1 "GET /admin" \x1b[2J'))
+    /id/x\x0a10.0.0.1 \x22GET /admin\x22 \x1b[2J
+    """
+    return _UNSAFE.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 class AccessLog:
@@ -53,13 +67,13 @@ class AccessLog:
             '%s - - [%s] "%s %s %s" %s %d "%s" "%s" %.1fms',
             environ.get("REMOTE_ADDR", "-"),
             time.strftime("%d/%b/%Y:%H:%M:%S %z"),
-            environ.get("REQUEST_METHOD", "-"),
-            path,
-            environ.get("SERVER_PROTOCOL", "-"),
+            escaped(environ.get("REQUEST_METHOD", "-")),
+            escaped(path),
+            escaped(environ.get("SERVER_PROTOCOL", "-")),
             status,
             size,
-            environ.get("HTTP_REFERER", "-"),
-            environ.get("HTTP_USER_AGENT", "-"),
+            escaped(environ.get("HTTP_REFERER", "-")),
+            escaped(environ.get("HTTP_USER_AGENT", "-")),
             (time.perf_counter() - started) * 1000,
         )
 

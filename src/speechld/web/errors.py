@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 from werkzeug.wrappers import Response as BaseResponse
 
 from speechld.errors import SpeechldError, StoreError
+from speechld.web.access import escaped
 from speechld.web.negotiation import accepted
 from speechld.web.store import public
 
@@ -44,7 +45,9 @@ def refuse_unknown_method() -> None:
 
 def handle_speechld(error: SpeechldError) -> BaseResponse:
     """A speechld failure while answering: the store unavailable (503) or a fault (500)."""
-    current_app.logger.error("%s %s: %s", request.method, request.path, error)
+    current_app.logger.error(
+        "%s %s: %s", request.method, escaped(request.path), escaped(str(error))
+    )
     if isinstance(error, StoreError):
         message = f"The data store is not available: {public(str(error))}"
         return handle_http(ServiceUnavailable(message, retry_after=RETRY_AFTER))

@@ -43,6 +43,7 @@ from speechld.sparql.syntax import check_query, check_services
 from speechld.store import default_location
 from speechld.store.base import query_form
 from speechld.web import negotiation
+from speechld.web.access import escaped
 from speechld.web.errors import RETRY_AFTER, with_headers_of
 from speechld.web.store import base, get_store, public, unresponsive
 from speechld.web.terms import PREFIXES
@@ -528,7 +529,9 @@ def query_failed(error: SpeechldError) -> Response:
     status = next(code for kind, code in STATUS if isinstance(error, kind))
     message = public(str(error))
     if isinstance(error, StoreError):
-        current_app.logger.error("%s %s: %s", request.method, request.path, error)
+        current_app.logger.error(
+            "%s %s: %s", request.method, escaped(request.path), escaped(str(error))
+        )
         message = f"the data store is not available: {message}"
     response = error_response(status, message)
     if isinstance(error, Overloaded):
