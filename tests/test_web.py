@@ -190,6 +190,16 @@ def test_everything_on_a_page_is_escaped(client: FlaskClient) -> None:
     assert "default-src 'none'" in csp
 
 
+def test_an_iri_under_the_base_with_a_double_slash_links_no_other_host(
+    client: FlaskClient,
+) -> None:
+    query = f'SELECT ?x WHERE {{ BIND(IRI("{BASE}/evil.example/x") AS ?x) }}'
+    page = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert 'href="//evil.example' not in page.text
+    assert f'href="{BASE}/evil.example/x"' in page.text  # the IRI itself, on this host
+
+
 def test_seed_speech_page(client: FlaskClient, web_data: EmbeddedStore) -> None:
     page = client.get(doc(seed_speech(web_data), ".html")).text
     assert "<h1>Anna Ljunggren (Main speech)</h1>" in page

@@ -195,7 +195,8 @@ def local(uri: str) -> str:
     """A URI as a link on this server: its path if it is under the dataset base (or is
     a term of the ontology, which every deployment serves at /ontology)."""
     prefix = base()
-    if uri.startswith(prefix):
+    if uri.startswith(prefix) and not uri[len(prefix) :].startswith("/"):
+        # (a path starting //, from an IRI `{base}/host/x`, would be a link to that host)
         return request.script_root + "/" + uri[len(prefix) :]
     if uri.startswith(ONTOLOGY) and uri[len(ONTOLOGY) : len(ONTOLOGY) + 1] in {"", "#"}:
         return request.script_root + "/ontology" + uri[len(ONTOLOGY) :]
