@@ -24,7 +24,7 @@ _SKIP = r"""
 _TOKENS = re.compile(_SKIP + r"| (?<![\w?$:@.\-])(?P<word>[A-Za-z]+)(?![\w:\-])", re.X | re.S)
 _LOOSE_TOKENS = re.compile(_SKIP + r"| (?<![\w?$:@\-])(?P<word>[A-Za-z]+)(?![\w:\-])", re.X | re.S)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-SERVICE_CHECK_MAX = 8192  # bytes of a query with the word SERVICE whose clauses are checked
+SERVICE_CHECK_MAX = 4096  # bytes of a query with the word SERVICE whose clauses are checked
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_FORMS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
