@@ -6,9 +6,9 @@ import logging
 from pathlib import Path
 
 import owlrl
+import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, SKOS, VANN, XSD
 
 from speechld.parse import parse_page
@@ -250,7 +250,10 @@ def test_context_round_trips_mapped_pages(context: dict[str, object], speech: Sp
     graph = page(speech, Minter(BASE))[1]
     compact = graph.serialize(format="json-ld", context=context)
     assert '"speaker"' in compact or speech.speaker is None
-    assert isomorphic(Graph().parse(data=compact, format="json-ld"), graph)
+    # read back by pyoxigraph, which keeps lexical forms (rdflib makes a time's Z +00:00)
+    read = ox.parse(compact.encode("utf-8"), format=ox.RdfFormat.JSON_LD)
+    written = ox.parse(graph.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    assert set(read) == set(written)
 
 
 @pytest.mark.parametrize("path", [ONTOLOGY_FILE, SHAPES_FILE], ids=lambda p: p.name)
