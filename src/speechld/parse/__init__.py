@@ -53,13 +53,18 @@ def holds_json_lines(text: str) -> bool:
 # but tab and line ends, DEL, C1 controls and the non-characters U+FFFE and U+FFFF. The
 # controls that str.splitlines reads as line ends (vertical tab, form feed, file, group
 # and record separators, next line) become plain ones, so the page's lines stay as they were.
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# Also the bidirectional embeddings, overrides and isolates (U+202A-E, U+2066-9): unpaired
+# in a name, they turn the text after it around wherever it is shown.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+)
 _LINE_ENDS = re.compile("[\x0b\x0c\x1c-\x1e\x85]")
 _EITHER = re.compile(f"{_CONTROLS.pattern}|{_LINE_ENDS.pattern}")
 
 
 def without_controls(text: str) -> str:
-    r"""A page's text without the control characters that XML formats cannot carry.
+    r"""A page's text without the control characters that XML formats cannot carry, nor
+    the bidirectional ones that reorder what is shown after them.
 
     >>> without_controls("Tak\x01 for ordet\x0bNæste")
     'Tak for ordet\nNæste'
