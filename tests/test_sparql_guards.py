@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from .conftest import LiveServer, start_server, stop_server
+from .oxigraph import Oxigraph
 from .virtuoso import Virtuoso
 
 TIMEOUT = 2.0  # the server's query time limit, seconds
@@ -94,7 +95,7 @@ def allowed() -> Iterator[Listener]:
     listener.close()
 
 
-@pytest.fixture(scope="module", params=["embedded", "virtuoso"])
+@pytest.fixture(scope="module", params=["embedded", "virtuoso", "oxigraph"])
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, allowed: Listener
 ) -> Iterator[LiveServer]:
@@ -103,11 +104,11 @@ def server(
     directory = tmp_path_factory.mktemp("guards")
     store: Path | str = directory / "store"
     env = {"SPEECHLD_QUERY_QUEUE_WAIT": "1"}
-    if request.param == "virtuoso":
-        virtuoso: Virtuoso = request.getfixturevalue("virtuoso")
-        virtuoso.clear()  # serve loads the bundled speech into an empty store
-        store = virtuoso.settings.query_url
-        env.update(virtuoso.env())
+    if request.param != "embedded":
+        remote: Virtuoso | Oxigraph = request.getfixturevalue(request.param)
+        remote.clear()  # serve loads the bundled speech into an empty store
+        store = remote.settings.query_url
+        env.update(remote.env())
     live = start_server(
         store,
         "--query-timeout", str(TIMEOUT),

@@ -307,7 +307,9 @@ class InlineExecutor:
                 record(b"")
                 record(("fail", str(error)))
             else:
-                record(("error", error_kind(error, job), str(error)))
+                record(("error", error_kind(error, job, self.store.in_process), str(error)))
+        finally:
+            self.store.release()
         return Run(replay, 0, lambda clean: None)
 
     def retry_after(self) -> int:

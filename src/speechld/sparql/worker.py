@@ -93,7 +93,10 @@ def answer(store: GraphStore, job: Job, conn: Connection) -> None:
         conn.send_bytes(data)
 
     try:
-        run(store, job, Sink(take_head, take_chunk))
+        try:
+            run(store, job, Sink(take_head, take_chunk))
+        finally:
+            store.release()  # a remote store's answer, cut at the row cap: the store stops
     except Exception as error:  # every failure is reported to the parent, none kills the worker
         message = str(error) or type(error).__name__
         if not streaming:  # nothing of the body sent yet: the query failed as a whole

@@ -161,6 +161,9 @@ class GraphStore(Protocol):
     def places(self) -> tuple[str, ...]:
         """Where the store is (its directory, its URLs): kept out of what the public sees."""
 
+    def release(self) -> None:
+        """Let go of what the last query's results were read from, read whole or not."""
+
     def replace(self, graphs: Iterable[SourceGraph], *, publish: bool = True) -> None:
         """Replace each named graph by its new content; each graph all or nothing.
 

@@ -206,6 +206,9 @@ class EmbeddedStore:
         publish_snapshot(store, self.path)
         return store
 
+    def release(self) -> None:
+        """Nothing to let go of: results are read from the store in this process."""
+
     @property
     def places(self) -> tuple[str, ...]:
         """The store's directory, if it has one."""

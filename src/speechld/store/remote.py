@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import count
-from typing import cast
+from typing import IO, cast
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
@@ -67,6 +67,7 @@ RESULT_TYPES = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
     "text/tab-separated-values": QueryResultsFormat.TSV,
 }
+CHUNK_BYTES = 65_536  # read from a store's streamed answer at a time
 # How a whole answer in a results format ends.
 ENDS = {QueryResultsFormat.JSON: b"}", QueryResultsFormat.XML: b"</sparql>"}
 GRAPH_TYPES = {
@@ -375,6 +376,67 @@ def _literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def check_whole(body: bytes, fmt: QueryResultsFormat, url: str) -> None:
+    """Raise StoreError if results end before their format says they do: a store that
+    streams its answer (Oxigraph) ends one that failed part-way (a SERVICE call, its own
+    time limit) with its message, after a 200."""
+    if (end := ENDS.get(fmt)) is not None and not body.rstrip().endswith(end):
+        tail = body[-500:].decode("utf-8", "replace")
+        said = re.split(r"[\[}>]", tail)[-1].strip(" \n,")
+        raise StoreError(f"{url}: the answer broke off: {said}")
+
+
+def as_read(body: bytes) -> bytes:
+    """JSON results with Virtuoso's ways made standard: blank node names, booleans."""
+    return _canonical_booleans(_VIRTUOSO_BNODE.sub(rb"\1", body))
+
+
+class Answer:
+    """Query results read from the store as the reader asks for them, made standard as
+    they come (JSON: up to the last complete term, where no rewrite can be cut in two),
+    and checked whole at their end."""
+
+    def __init__(self, response: requests.Response, fmt: QueryResultsFormat, url: str) -> None:
+        self.chunks = response.iter_content(CHUNK_BYTES)
+        self.fmt, self.url = fmt, url
+        self.held = b""  # read, not yet made standard: after the last "}"
+        self.ready = bytearray()
+        self.tail = b""  # the last bytes given out, to check the end
+        self.done = False
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to `size` bytes (all that are left for -1)."""
+        while not self.done and (size < 0 or len(self.ready) < size):
+            self._fill()
+        count = len(self.ready) if size < 0 else min(size, len(self.ready))
+        data = bytes(self.ready[:count])
+        del self.ready[:count]
+        return data
+
+    def _fill(self) -> None:
+        try:
+            chunk = next(self.chunks, b"")
+        except requests.RequestException as error:
+            raise StoreError(f"{self.url}: the answer broke off: {error}") from error
+        if not chunk:
+            self.done = True
+            self._give(self.held)
+            check_whole(self.tail, self.fmt, self.url)
+            return
+        if self.fmt is not QueryResultsFormat.JSON:
+            self._give(chunk)
+            return
+        data = self.held + chunk
+        cut = data.rfind(b"}") + 1
+        self._give(data[:cut])
+        self.held = data[cut:]
+
+    def _give(self, data: bytes) -> None:
+        data = as_read(data) if self.fmt is QueryResultsFormat.JSON else data
+        self.ready += data
+        self.tail = (self.tail + data)[-500:]
+
+
 class RemoteStore:
     """A SPARQL 1.1 store over HTTP; only the graphs under `{base}graph/` are ours."""
 
@@ -387,6 +449,7 @@ class RemoteStore:
         self.http = session(settings)
         self._prefix: str | None = None
         self._graph_names = False  # whether GRAPH ?g { } is known to list the graphs
+        self._answer: requests.Response | None = None  # the results being read, if any
 
     @property
     def places(self) -> tuple[str, ...]:
@@ -421,13 +484,19 @@ class RemoteStore:
         return response
 
     def _ask_server(
-        self, query: str, accept: str, dataset: Sequence[tuple[str, str]] = ()
+        self,
+        query: str,
+        accept: str,
+        dataset: Sequence[tuple[str, str]] = (),
+        stream: bool = False,
     ) -> requests.Response:
+        self.release()
         response = self._send(
             "POST",
             self.settings.query_url,
             data=[("query", query), *dataset],
             headers={"Accept": accept},
+            stream=stream,
         )
         if response.status_code == 400:
             raise QueryError(f"{self.settings.query_url} refused the query: {_message(response)}")
@@ -439,24 +508,24 @@ class RemoteStore:
         return response
 
     def _results(
-        self, query: str, dataset: Sequence[tuple[str, str]] = ()
+        self, query: str, dataset: Sequence[tuple[str, str]] = (), stream: bool = False
     ) -> QuerySolutions | QueryBoolean:
-        response = self._ask_server(query, RESULTS_ACCEPT, dataset)
+        response = self._ask_server(query, RESULTS_ACCEPT, dataset, stream)
         fmt = RESULT_TYPES.get(_media_type(response))
         if fmt is None:
+            response.close()
             raise StoreError(
                 f"{self.settings.query_url}: the answer to a query is not SPARQL results but "
                 f"{_media_type(response) or 'of no type'!r}: is this a SPARQL endpoint?"
             )
+        if stream:  # read as the caller reads the results: a row cap stops the reading
+            self._answer = response
+            answer = Answer(response, fmt, self.settings.query_url)
+            return parse_query_results(cast(IO[bytes], answer), fmt)
         body = response.content
-        if (end := ENDS.get(fmt)) is not None and not body.rstrip().endswith(end):
-            # a store that streams its answer (Oxigraph) ends one that failed part-way (a
-            # SERVICE call, its own time limit) with its message, after a 200
-            tail = body[-500:].decode("utf-8", "replace")
-            said = re.split(r"[\[}>]", tail)[-1].strip(" \n,")
-            raise StoreError(f"{self.settings.query_url}: the answer broke off: {said}")
+        check_whole(body, fmt, self.settings.query_url)
         if fmt is QueryResultsFormat.JSON:
-            body = _canonical_booleans(_VIRTUOSO_BNODE.sub(rb"\1", body))
+            body = as_read(body)
         try:
             return parse_query_results(body, fmt)
         except SyntaxError as error:
@@ -499,7 +568,7 @@ class RemoteStore:
             query = f"BASE <{base_iri}> {query}"  # on line 1: the lines keep their numbers
         if query_form(query) in {"CONSTRUCT", "DESCRIBE"}:
             return _as_query_triples(self._triples(query, dataset))
-        return self._results(query, dataset)
+        return self._results(query, dataset, stream=True)
 
     def select(self, query: str) -> QuerySolutions:
         """The solutions of a SELECT query."""
@@ -738,6 +807,13 @@ class RemoteStore:
         )
         return not bool(answer)
 
+    def release(self) -> None:
+        """Close the answer a query's results were last read from, read whole or not."""
+        if self._answer is not None:
+            self._answer.close()
+            self._answer = None
+
     def close(self) -> None:
         """Close the HTTP session."""
+        self.release()
         self.http.close()
