@@ -190,6 +190,17 @@ def test_everything_on_a_page_is_escaped(client: FlaskClient) -> None:
     assert "default-src 'none'" in csp
 
 
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [("/dumps", "/dumps/"), ("/list//speech", "/list/speech"), ("/dumps?x=1", "/dumps/?x=1")],
+)
+def test_the_routers_own_redirects_are_paths_whatever_host_was_asked(
+    client: FlaskClient, path: str, target: str
+) -> None:
+    response = client.get(path, headers={"Host": "evil.example"})
+    assert response.status_code == 308 and response.headers["Location"] == target
+
+
 def test_an_iri_under_the_base_with_a_double_slash_links_no_other_host(
     client: FlaskClient,
 ) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask
+from flask import Flask, Request
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import RequestRedirect
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -38,6 +40,19 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+class App(Flask):
+    """Flask, its own redirects (a slash added or merged) relative: built from the Host
+    header, absolute ones would lead wherever a client said it had asked."""
+
+    def raise_routing_exception(self, request: Request) -> NoReturn:
+        """Raise the request's routing exception, a redirect's target as a path."""
+        error = request.routing_exception
+        if isinstance(error, RequestRedirect):
+            target = urlsplit(error.new_url)
+            error.new_url = urlunsplit(("", "", target.path, target.query, ""))
+        super().raise_routing_exception(request)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """A speechld web app.
 
@@ -45,7 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     GRAPH_PAGE_SIZE, MAX_AGE, LICENSE (the dataset's licence URI), PROXIES, WORKERS, SPARQL_*
     (see web/sparql.py).
     """
-    app = Flask(__name__)
+    app = App(__name__)
     app.config.update(DEFAULTS)
     app.config.update(
         STORE=os.environ.get("SPEECHLD_STORE"),
