@@ -274,6 +274,8 @@ def test_control_characters_go_and_the_lines_stay() -> None:
         ("tiistai 29. lokakuuta 2019 - 14:05", datetime(2019, 10, 29, 14, 5)),
         ("29. október 2019", date(2019, 10, 29)),
         ("31. februar 2019", None),
+        ("tiistai 29. lokakuuta 2019 klo 14.05", datetime(2019, 10, 29, 14, 5)),
+        ("tirsdag den 29. oktober 2019 kl. 14.05", datetime(2019, 10, 29, 14, 5)),
     ],
 )
 def test_a_date_field_in_any_published_form(value: str, expected: datetime | date | None) -> None:

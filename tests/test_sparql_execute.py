@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from speechld.errors import QueryError
+from speechld.errors import QueryError, StoreError
 from speechld.formats import BY_NAME, GRAPH_FORMATS, RESULT_FORMATS
 from speechld.sparql.execute import CHUNK, Head, Job, Sink, run
 from speechld.sparql.worker import error_kind
@@ -191,3 +191,17 @@ def test_a_syntax_error_is_the_querys_only_where_the_store_parses_the_query(
 ) -> None:
     error = SyntaxError("Parser error at line 1 column 47: Unexpected char: 'T'")
     assert error_kind(error, Job(query), in_process) == kind
+
+
+@pytest.mark.parametrize(
+    ("error", "query", "kind"),
+    [
+        (StoreError("connection refused"), "SELECT * { ?s ?p 'a public service' }", "failed"),
+        (StoreError("refused"), "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", "service"),
+        (MemoryError(), "SELECT * { ?s ?p ?o }", "query"),
+    ],
+)  # fmt: skip
+def test_a_failure_is_a_services_only_where_the_query_calls_one(
+    error: Exception, query: str, kind: str
+) -> None:
+    assert error_kind(error, Job(query), in_process=False) == kind

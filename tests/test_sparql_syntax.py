@@ -157,3 +157,10 @@ def test_limits_come_from_settings_then_environment_then_defaults(
 def test_a_bad_limit_names_itself(name: str, value: str) -> None:
     with pytest.raises(SpeechldError, match=name):
         limits({name: value})
+
+
+@pytest.mark.parametrize("value", ["100", "255"])
+def test_a_query_memory_too_small_to_open_the_store_is_refused(value: str) -> None:
+    with pytest.raises(SpeechldError, match="at least 256"):
+        limits({"memory": value})
+    assert limits({"memory": "0"}).memory == 0  # no bound

@@ -534,3 +534,10 @@ def test_an_answer_the_store_breaks_off_is_its_error_not_a_traceback(oxigraph: O
     for name in ("json", "tsv"):
         done = speechld("query", query, "--format", name, env=oxigraph.env())
         refused(done, "the answer broke off")
+
+
+def test_results_unreadable_from_their_start_are_one_error_line() -> None:
+    nonsense = (200, "application/sparql-results+json", b'{"nonsense": true}')
+    with answering(nonsense, nonsense, nonsense) as (url, _):
+        done = speechld("query", "--store", url, "SELECT * WHERE { ?s ?p ?o }")
+        refused(done, url, "unreadable query results")

@@ -506,6 +506,24 @@ def test_reverse_proxy_prefix_and_host(web_data: EmbeddedStore) -> None:
 @pytest.mark.parametrize(
     ("header", "value"),
     [
+        ("X-Forwarded-Prefix", "/speeches/"),
+        ("X-Forwarded-Prefix", "/"),
+        ("X-Forwarded-Host", "speechld_web:5000"),  # a container's service name
+        ("X-Forwarded-Proto", "HTTPS"),
+    ],
+)
+def test_forwarded_headers_as_proxies_send_them_are_taken(
+    web_data: EmbeddedStore, header: str, value: str
+) -> None:
+    client = create_app({"STORE": web_data, "BASE": BASE, "PROXIES": 1}).test_client()
+    response = client.get(local_path(FIXTURE_SPEECH), headers={header: value})
+    assert response.status_code == 303, response.text
+    assert "//" not in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
         ("X-Forwarded-Prefix", "//evil.example"),  # every link and redirect would leave
         ("X-Forwarded-Prefix", "https://evil.example"),
         ("X-Forwarded-Prefix", "/ld\\evil"),

@@ -16,14 +16,15 @@ from speechld.record import Speech, Translation
 TITLE = re.compile(
     r"^\s*(?:(?P<number>[0-9]{1,5})\.\s*)?(?P<name>[^()\n]*?)\s*\((?P<type>[^()\n]+)\)\s*$"
 )
-# A time after a date: "18:58", " - 14:05", ", 14.05", " kl. 14:05".
-_TIME = r"(?:(?:\s*[-\u2013,]\s*|\s+)(?:kl\.?\s*)?(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2}))?\s*$"
+# A time after a date: "18:58", " - 14:05", ", 14.05", " kl. 14:05", " klo 14.05".
+_TIME = r"(?:(?:\s*[-\u2013,]\s*|\s+)(?:klo?\.?\s*)?(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2}))?\s*$"
 DATE = re.compile(
     r"^\s*(?P<d>[0-9]{1,2})(?P<sep>[./-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{2}|[0-9]{4})" + _TIME
 )
-# "1 November 2022", "tiistai 1. marraskuuta 2022 - 14:05": a month by name, a weekday before.
+# "1 November 2022", "tiistai 1. marraskuuta 2022 - 14:05", "tirsdag den 1. november 2022":
+# a month by name, a weekday before.
 NAMED_DATE = re.compile(
-    r"^\s*(?:[^\W\d_]+,?\s+)?(?P<d>[0-9]{1,2})\.?\s+(?P<month>[^\W\d_]+)\.?,?\s+"
+    r"^\s*(?:[^\W\d_]+,?\s+(?:den\s+)?)?(?P<d>[0-9]{1,2})\.?\s+(?P<month>[^\W\d_]+)\.?,?\s+"
     r"(?P<y>[0-9]{4})" + _TIME
 )
 # The months by name in English and the Nordic languages (Finnish also as "of the month").

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 
 from speechld.errors import SpeechldError
 
+MEMORY_MIN = 256  # MiB: a query worker opening the store takes most of 192
 TRUNCATED = "X-SPARQL-MaxRows"  # response header of a cut result (as Virtuoso names it)
 
 
@@ -76,4 +77,6 @@ def _convert(name: str, raw: object) -> object:
         raise SpeechldError(f"{ENV[name]} / {name}: not a number: {raw!r}") from error
     if value < 0:
         raise SpeechldError(f"{ENV[name]} / {name}: must not be negative: {raw!r}")
+    if name == "memory" and 0 < value < MEMORY_MIN:  # the worker could not even open the store
+        raise SpeechldError(f"{ENV[name]} / {name}: at least {MEMORY_MIN} (MiB), or 0: {raw!r}")
     return value

@@ -16,8 +16,10 @@ from multiprocessing.connection import Connection
 
 from speechld.errors import QueryError, QueryRefused, SpeechldError, StoreError
 from speechld.sparql.execute import Head, Job, Sink, run
-from speechld.sparql.syntax import mentions_service
+from speechld.sparql.syntax import calls_service
 from speechld.store import GraphStore, open_store
+
+MEMORY = "the query asked for more memory than this endpoint allows a query: narrow it"
 
 
 def die_with_parent(parent: int) -> None:
@@ -61,11 +63,11 @@ def error_kind(error: Exception, job: Job, in_process: bool = True) -> str:
     bad query (QueryError), it is an answer the worker could not read."""
     if isinstance(error, QueryRefused):
         return "refused"
-    if isinstance(error, QueryError) or (isinstance(error, SyntaxError) and in_process):
+    if isinstance(error, QueryError | MemoryError) or (
+        isinstance(error, SyntaxError) and in_process
+    ):
         return "query"
-    if isinstance(error, SyntaxError) and mentions_service(job.query):
-        return "service"
-    if isinstance(error, StoreError | OSError) and mentions_service(job.query):
+    if isinstance(error, SyntaxError | StoreError | OSError) and calls_service(job.query):
         return "service"
     return "failed"
 
@@ -98,7 +100,7 @@ def answer(store: GraphStore, job: Job, conn: Connection) -> None:
         finally:
             store.release()  # a remote store's answer, cut at the row cap: the store stops
     except Exception as error:  # every failure is reported to the parent, none kills the worker
-        message = str(error) or type(error).__name__
+        message = MEMORY if isinstance(error, MemoryError) else str(error) or type(error).__name__
         if not streaming:  # nothing of the body sent yet: the query failed as a whole
             conn.send(("error", error_kind(error, job, store.in_process), message))
         else:

@@ -6,6 +6,7 @@ import io
 import os
 import re
 import socket
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -379,11 +380,13 @@ def _literal(text: str) -> str:
 def check_whole(body: bytes, fmt: QueryResultsFormat, url: str) -> None:
     """Raise StoreError if results end before their format says they do: a store that
     streams its answer (Oxigraph) ends one that failed part-way (a SERVICE call, its own
-    time limit) with its message, after a 200."""
-    if (end := ENDS.get(fmt)) is not None and not body.rstrip().endswith(end):
-        tail = body[-500:].decode("utf-8", "replace")
-        said = re.split(r"[\[}>]", tail)[-1].strip(" \n,")
-        raise StoreError(f"{url}: the answer broke off: {said}")
+    time limit) with its message, after a 200. (XML may end with a comment.)"""
+    end = ENDS.get(fmt)
+    tail = body[-1000:].rstrip()
+    if end is None or (tail.endswith(end) if fmt is QueryResultsFormat.JSON else end in tail):
+        return
+    said = re.split(r"[\[}>]", tail[-500:].decode("utf-8", "replace"))[-1].strip(" \n,")
+    raise StoreError(f"{url}: the answer broke off: {said}")
 
 
 def as_read(body: bytes) -> bytes:
@@ -396,10 +399,12 @@ class Answer:
     they come (JSON: up to the last complete term, where no rewrite can be cut in two),
     and checked whole at their end."""
 
-    def __init__(self, response: requests.Response, fmt: QueryResultsFormat, url: str) -> None:
+    def __init__(
+        self, response: requests.Response, fmt: QueryResultsFormat, settings: RemoteSettings
+    ) -> None:
         self.chunks = response.iter_content(CHUNK_BYTES)
-        self.fmt, self.url = fmt, url
-        self.held = b""  # read, not yet made standard: after the last "}"
+        self.fmt, self.settings = fmt, settings
+        self.held = bytearray()  # read, not yet made standard: after the last "}"
         self.ready = bytearray()
         self.tail = b""  # the last bytes given out, to check the end
         self.done = False
@@ -414,22 +419,26 @@ class Answer:
         return data
 
     def _fill(self) -> None:
+        url = self.settings.query_url
         try:
             chunk = next(self.chunks, b"")
         except requests.RequestException as error:
-            raise StoreError(f"{self.url}: the answer broke off: {error}") from error
+            reason = unreachable(error, self.settings.timeout, self.settings.connect_timeout)
+            raise StoreError(f"{url}: the answer broke off: {reason}") from error
         if not chunk:
             self.done = True
-            self._give(self.held)
-            check_whole(self.tail, self.fmt, self.url)
+            self._give(bytes(self.held))
+            check_whole(self.tail, self.fmt, url)
             return
         if self.fmt is not QueryResultsFormat.JSON:
             self._give(chunk)
             return
-        data = self.held + chunk
-        cut = data.rfind(b"}") + 1
-        self._give(data[:cut])
-        self.held = data[cut:]
+        cut = chunk.rfind(b"}") + 1  # in the new chunk alone: a long literal stays linear
+        if not cut:
+            self.held += chunk
+            return
+        self._give(bytes(self.held) + chunk[:cut])
+        self.held = bytearray(chunk[cut:])
 
     def _give(self, data: bytes) -> None:
         data = as_read(data) if self.fmt is QueryResultsFormat.JSON else data
@@ -449,7 +458,7 @@ class RemoteStore:
         self.http = session(settings)
         self._prefix: str | None = None
         self._graph_names = False  # whether GRAPH ?g { } is known to list the graphs
-        self._answer: requests.Response | None = None  # the results being read, if any
+        self._reading = threading.local()  # .answer: the results this thread reads, if any
 
     @property
     def places(self) -> tuple[str, ...]:
@@ -519,9 +528,13 @@ class RemoteStore:
                 f"{_media_type(response) or 'of no type'!r}: is this a SPARQL endpoint?"
             )
         if stream:  # read as the caller reads the results: a row cap stops the reading
-            self._answer = response
-            answer = Answer(response, fmt, self.settings.query_url)
-            return parse_query_results(cast(IO[bytes], answer), fmt)
+            self._reading.answer = response
+            answer = Answer(response, fmt, self.settings)
+            try:  # (the first bytes are read at once)
+                return parse_query_results(cast(IO[bytes], answer), fmt)
+            except SyntaxError as error:
+                unreadable = f"{self.settings.query_url}: unreadable query results: {error}"
+                raise StoreError(unreadable) from error
         body = response.content
         check_whole(body, fmt, self.settings.query_url)
         if fmt is QueryResultsFormat.JSON:
@@ -529,7 +542,8 @@ class RemoteStore:
         try:
             return parse_query_results(body, fmt)
         except SyntaxError as error:
-            raise StoreError(f"the store sent unreadable query results: {error}") from error
+            unreadable = f"{self.settings.query_url}: unreadable query results: {error}"
+            raise StoreError(unreadable) from error
 
     def _triples(self, query: str, dataset: Sequence[tuple[str, str]] = ()) -> Iterator[Triple]:
         response = self._ask_server(query, GRAPH_ACCEPT, dataset)
@@ -808,10 +822,12 @@ class RemoteStore:
         return not bool(answer)
 
     def release(self) -> None:
-        """Close the answer a query's results were last read from, read whole or not."""
-        if self._answer is not None:
-            self._answer.close()
-            self._answer = None
+        """Close the answer this thread's last query's results were read from, read whole
+        or not (the store stops sending it)."""
+        answer = getattr(self._reading, "answer", None)
+        if answer is not None:
+            answer.close()
+            self._reading.answer = None
 
     def close(self) -> None:
         """Close the HTTP session."""

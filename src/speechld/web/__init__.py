@@ -87,9 +87,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 # What forwarded headers may make of a request: a scheme, a host (and port), a path prefix.
-_SCHEME = re.compile(r"https?")
-_HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
-_PREFIX = re.compile(r"(?:/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*")
+_SCHEME = re.compile(r"https?", re.IGNORECASE)
+_HOST = re.compile(r"(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+_PREFIX = re.compile(r"(?:/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*/?")
 
 
 def forwarded_checked(wsgi_app: WSGIApplication) -> WSGIApplication:
