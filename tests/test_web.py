@@ -504,41 +504,27 @@ def test_reverse_proxy_prefix_and_host(web_data: EmbeddedStore) -> None:
 
 
 @pytest.mark.parametrize(
-    ("header", "value"),
+    ("header", "value", "status"),
     [
-        ("X-Forwarded-Prefix", "/speeches/"),
-        ("X-Forwarded-Prefix", "/"),
-        ("X-Forwarded-Host", "speechld_web:5000"),  # a container's service name
-        ("X-Forwarded-Proto", "HTTPS"),
+        ("X-Forwarded-Prefix", "/speeches/", 303),
+        ("X-Forwarded-Prefix", "/", 303),
+        ("X-Forwarded-Host", "speechld_web:5000", 303),  # a container's service name
+        ("X-Forwarded-Proto", "HTTPS", 303),
+        ("X-Forwarded-Prefix", "//evil.example", 400),  # every link and redirect would leave
+        ("X-Forwarded-Prefix", "https://evil.example", 400),
+        ("X-Forwarded-Prefix", "/ld\\evil", 400),
+        ("X-Forwarded-Proto", "javascript", 400),
+        ("X-Forwarded-Host", "evil.example/path", 400),
     ],
 )
-def test_forwarded_headers_as_proxies_send_them_are_taken(
-    web_data: EmbeddedStore, header: str, value: str
+def test_forwarded_headers_are_taken_unless_links_would_leave_the_site(
+    web_data: EmbeddedStore, header: str, value: str, status: int
 ) -> None:
     client = create_app({"STORE": web_data, "BASE": BASE, "PROXIES": 1}).test_client()
     response = client.get(local_path(FIXTURE_SPEECH), headers={header: value})
-    assert response.status_code == 303, response.text
-    assert "//" not in response.headers["Location"]
-
-
-@pytest.mark.parametrize(
-    ("header", "value"),
-    [
-        ("X-Forwarded-Prefix", "//evil.example"),  # every link and redirect would leave
-        ("X-Forwarded-Prefix", "https://evil.example"),
-        ("X-Forwarded-Prefix", "/ld\\evil"),
-        ("X-Forwarded-Proto", "javascript"),
-        ("X-Forwarded-Host", "evil.example/path"),
-    ],
-)
-def test_forwarded_headers_that_would_send_links_elsewhere_are_refused(
-    web_data: EmbeddedStore, header: str, value: str
-) -> None:
-    client = create_app({"STORE": web_data, "BASE": BASE, "PROXIES": 1}).test_client()
-    response = client.get(local_path(FIXTURE_SPEECH), headers={header: value})
-    assert response.status_code == 400
-    assert "evil" not in response.headers.get("Location", "")
-    assert client.get(local_path(FIXTURE_SPEECH)).status_code == 303  # the same, plainly
+    assert response.status_code == status, response.text
+    location = response.headers.get("Location", "")
+    assert "evil" not in location and "//" not in location
 
 
 # --- the ontology ----------------------------------------------------------------------
