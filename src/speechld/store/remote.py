@@ -529,18 +529,11 @@ class RemoteStore:
             )
         if stream:  # read as the caller reads the results: a row cap stops the reading
             self._reading.answer = response
-            answer = Answer(response, fmt, self.settings)
-            try:  # (the first bytes are read at once)
-                return parse_query_results(cast(IO[bytes], answer), fmt)
-            except SyntaxError as error:
-                unreadable = f"{self.settings.query_url}: unreadable query results: {error}"
-                raise StoreError(unreadable) from error
-        body = response.content
-        check_whole(body, fmt, self.settings.query_url)
-        if fmt is QueryResultsFormat.JSON:
-            body = as_read(body)
-        try:
-            return parse_query_results(body, fmt)
+        else:
+            response.content  # noqa: B018 - read whole now: the connection is free at once
+        answer = Answer(response, fmt, self.settings)
+        try:  # (the first bytes are read at once)
+            return parse_query_results(cast(IO[bytes], answer), fmt)
         except SyntaxError as error:
             unreadable = f"{self.settings.query_url}: unreadable query results: {error}"
             raise StoreError(unreadable) from error
