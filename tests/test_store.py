@@ -4,6 +4,7 @@ server over HTTP."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import threading
 from pathlib import Path
 from typing import cast
@@ -20,7 +21,7 @@ from speechld.mapper import source_key
 from speechld.parse import parse_page
 from speechld.rdf import ntriples
 from speechld.store import EmbeddedStore, GraphStore, RemoteSettings, RemoteStore, SourceGraph
-from speechld.store.base import INGEST_TIME, WRITTEN_TWICE, dataset_base, query_form
+from speechld.store.base import INGEST_TIME, WRITTEN_TWICE, GraphResult, dataset_base, query_form
 from speechld.store.embedded import insert_block
 from speechld.store.stats import stats
 from speechld.vocab import Minter
@@ -127,10 +128,10 @@ def test_construct_gives_pyoxigraph_triples(store: GraphStore) -> None:
     assert all(isinstance(t, ox.Triple) for t in triples)
     assert {t.object for t in triples} == {ox.Literal("first"), ox.Literal("second")}
     result = store.query("# a comment\nPREFIX x: <http://x/>\n" + query)
-    assert isinstance(result, ox.QueryTriples)
+    assert isinstance(result, GraphResult)
     assert set(result) == set(triples)
     described = store.query(f"DESCRIBE {SPEECH}")
-    assert isinstance(described, ox.QueryTriples)
+    assert isinstance(described, GraphResult)
     assert ox.Triple(
         ox.NamedNode(f"{BASE}id/speech/1"), ox.NamedNode(LABEL[1:-1]), ox.Literal("first")
     ) in set(described)
@@ -464,6 +465,43 @@ def test_query_results_are_read_as_they_come_and_made_standard(store: GraphStore
     assert all(isinstance(row["x"], ox.BlankNode) for row in rows)
     assert store.query("ASK {}")  # the next query, once the last answer is let go of
     store.release()
+
+
+def test_graph_results_are_read_as_they_come_and_made_standard(store: GraphStore) -> None:
+    # a CONSTRUCT's triples, iterated and serialised, as the embedded store gives them
+    flag = "<https://w3id.org/speechld/ontology#externalSpeaker>"
+    lines = "".join(f'_:b{i} {flag} "true"^^<{XSD_BOOLEAN}> .\n' for i in range(3000))
+    store.replace([SourceGraph(G1, lines)])
+    query = f"CONSTRUCT {{ ?x {flag} ?b }} WHERE {{ GRAPH <{G1}> {{ ?x {flag} ?b }} }}"
+    triples = list(cast(ox.QueryTriples, store.query(query)))
+    assert len(triples) == 3000
+    assert {t.object for t in triples} == {ox.Literal(True)}
+    assert len({t.subject for t in triples}) == 3000
+    written = io.BytesIO()
+    cast(ox.QueryTriples, store.query(query)).serialize(written, ox.RdfFormat.N_TRIPLES)
+    assert len(set(ox.parse(written.getvalue(), ox.RdfFormat.N_TRIPLES))) == 3000
+    assert store.query("ASK {}")
+    store.release()
+
+
+def test_a_remote_graph_is_read_no_further_than_asked(oxigraph: Oxigraph) -> None:
+    # the endpoint sends the first rows of a large CONSTRUCT: the rest is never fetched
+    store = RemoteStore(oxigraph.settings)
+    try:
+        values = " ".join(str(i) for i in range(400))
+        query = (
+            "CONSTRUCT { ?s <http://x/p> ?b } WHERE { VALUES ?a { "
+            f"{values} }} VALUES ?b {{ {values} }} BIND(IRI(CONCAT('http://x/', STR(?a))) AS ?s) }}"
+        )
+        triples = iter(cast(ox.QueryTriples, store.query(query)))
+        first = [next(triples) for _ in range(10)]
+        assert all(t.predicate == ox.NamedNode("http://x/p") for t in first)
+        answer = store._reading.answer  # the HTTP response being read (160,000 lines, 6 MB)
+        assert answer.raw.tell() < 1_000_000
+        assert sum(1 for _ in triples) == 400 * 400 - 10
+    finally:
+        store.release()
+        store.close()
 
 
 def test_each_thread_reads_its_own_answer(oxigraph: Oxigraph) -> None:

@@ -39,7 +39,7 @@ from speechld.inputs import DEFAULT_LIMIT, MAX_LIMIT, Counts, relative_pages, sp
 from speechld.remove import remove
 from speechld.sparql.syntax import is_update
 from speechld.store import GraphStore, default_location, is_remote, open_store
-from speechld.store.base import QueryResult
+from speechld.store.base import QueryResult, StreamedTriples
 from speechld.store.stats import stats
 from speechld.vocab import check_base
 
@@ -512,7 +512,7 @@ def write_result(result: QueryResult, name: str | None, out: BinaryIO) -> None:
     """Write a query's result in the format named (else the default for its kind); Oxigraph
     evaluates the query as it writes, so a failure there is the query's."""
     try:
-        if isinstance(result, QueryTriples):
+        if isinstance(result, QueryTriples | StreamedTriples):
             result.serialize(out, output_format(name, graph=True).rdf)
         else:
             result.serialize(out, output_format(name, graph=False).results)

@@ -19,7 +19,6 @@ from pyoxigraph import (
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
-    QueryTriples,
     RdfFormat,
     parse,
     parse_query_results,
@@ -27,7 +26,7 @@ from pyoxigraph import (
 )
 
 from speechld.formats import BY_NAME
-from speechld.store.base import GraphStore, QueryResult
+from speechld.store.base import GraphResult, GraphStore, QueryResult
 
 CHUNK = 65_536  # bytes handed on at a time
 Kind = Literal["boolean", "solutions", "triples"]
@@ -178,7 +177,7 @@ def _solutions(
         sink.write(f"\n<!-- {note(max_rows)} -->\n".encode())
 
 
-def _triples(result: QueryTriples, fmt: RdfFormat | None, job: Job, sink: Sink, name: str) -> None:
+def _triples(result: GraphResult, fmt: RdfFormat | None, job: Job, sink: Sink, name: str) -> None:
     assert fmt is not None
     if not job.max_rows:
         sink.head(Head("triples", name))

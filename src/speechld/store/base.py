@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple, Protocol
+from typing import IO, NamedTuple, Protocol
 
 from pyoxigraph import (
     BlankNode,
@@ -15,11 +15,29 @@ from pyoxigraph import (
     QueryTriples,
     RdfFormat,
     Triple,
+    serialize,
 )
 
 from speechld.errors import QueryError, StoreError
 
-QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+class StreamedTriples:
+    """A graph result read as it is iterated (a remote store's answer), serialised as
+    QueryTriples is."""
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self._triples = iter(triples)
+
+    def __iter__(self) -> Iterator[Triple]:
+        return self._triples
+
+    def serialize(self, output: IO[bytes], format: RdfFormat | None = None) -> None:
+        """Write the triples to output in format (N-Triples if none)."""
+        serialize(self._triples, output, format or RdfFormat.N_TRIPLES)
+
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples | StreamedTriples
+GraphResult = QueryTriples | StreamedTriples
 Subject = NamedNode | BlankNode
 
 # The named graphs speechld writes are all `{base}graph/...` (see vocab.Minter.graph).

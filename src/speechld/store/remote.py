@@ -23,9 +23,7 @@ from pyoxigraph import (
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
-    QueryTriples,
     RdfFormat,
-    Store,
     Triple,
     parse,
     parse_query_results,
@@ -41,6 +39,7 @@ from speechld.store.base import (
     VALUES_MAX,
     QueryResult,
     SourceGraph,
+    StreamedTriples,
     Subject,
     digests_query,
     graph_prefix,
@@ -70,7 +69,10 @@ RESULT_TYPES = {
 }
 CHUNK_BYTES = 65_536  # read from a store's streamed answer at a time
 # How a whole answer in a results format ends.
-ENDS = {QueryResultsFormat.JSON: b"}", QueryResultsFormat.XML: b"</sparql>"}
+ENDS: dict[QueryResultsFormat | RdfFormat, bytes] = {
+    QueryResultsFormat.JSON: b"}",
+    QueryResultsFormat.XML: b"</sparql>",
+}
 GRAPH_TYPES = {
     "application/n-triples": RdfFormat.N_TRIPLES,
     "text/plain": RdfFormat.N_TRIPLES,
@@ -366,18 +368,11 @@ def _media_type(response: requests.Response) -> str:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
 
-def _as_query_triples(triples: Iterable[Triple]) -> QueryTriples:
-    """Triples as the QueryTriples an embedded store's CONSTRUCT returns."""
-    scratch = Store()
-    scratch.extend(Quad(t.subject, t.predicate, t.object) for t in triples)
-    return cast(QueryTriples, scratch.query("CONSTRUCT WHERE { ?s ?p ?o }"))
-
-
 def _literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def check_whole(body: bytes, fmt: QueryResultsFormat, url: str) -> None:
+def check_whole(body: bytes, fmt: QueryResultsFormat | RdfFormat, url: str) -> None:
     """Raise StoreError if results end before their format says they do: a store that
     streams its answer (Oxigraph) ends one that failed part-way (a SERVICE call, its own
     time limit) with its message, after a 200. (XML may end with a comment.)"""
@@ -395,12 +390,15 @@ def as_read(body: bytes) -> bytes:
 
 
 class Answer:
-    """Query results read from the store as the reader asks for them, made standard as
-    they come (JSON: up to the last complete term, where no rewrite can be cut in two),
-    and checked whole at their end."""
+    """A query's answer read from the store as the reader asks for it; results are made
+    standard as they come (JSON: up to the last complete term, where no rewrite can be cut
+    in two) and checked whole at their end."""
 
     def __init__(
-        self, response: requests.Response, fmt: QueryResultsFormat, settings: RemoteSettings
+        self,
+        response: requests.Response,
+        fmt: QueryResultsFormat | RdfFormat,
+        settings: RemoteSettings,
     ) -> None:
         self.chunks = response.iter_content(CHUNK_BYTES)
         self.fmt, self.settings = fmt, settings
@@ -538,16 +536,23 @@ class RemoteStore:
             unreadable = f"{self.settings.query_url}: unreadable query results: {error}"
             raise StoreError(unreadable) from error
 
-    def _triples(self, query: str, dataset: Sequence[tuple[str, str]] = ()) -> Iterator[Triple]:
-        response = self._ask_server(query, GRAPH_ACCEPT, dataset)
+    def _triples(
+        self, query: str, dataset: Sequence[tuple[str, str]] = (), stream: bool = False
+    ) -> Iterator[Triple]:
+        response = self._ask_server(query, GRAPH_ACCEPT, dataset, stream)
         fmt = GRAPH_TYPES.get(_media_type(response))
         if fmt is None:
+            response.close()
             raise StoreError(
                 f"{self.settings.query_url}: the answer to a query is not an RDF graph but "
                 f"{_media_type(response) or 'of no type'!r}: is this a SPARQL endpoint?"
             )
+        if stream:  # read as the caller reads the triples: a row cap stops the reading
+            self._reading.answer = response
+        else:
+            response.content  # noqa: B018 - read whole now: the connection is free at once
         try:
-            for quad in parse(response.content, fmt):
+            for quad in parse(cast(IO[bytes], Answer(response, fmt, self.settings)), fmt):
                 if isinstance(quad.object, Literal) and quad.object.datatype == BOOLEAN:
                     yield Triple(quad.subject, quad.predicate, canonical(quad.object))
                 else:
@@ -574,7 +579,7 @@ class RemoteStore:
         if base_iri is not None:
             query = f"BASE <{base_iri}> {query}"  # on line 1: the lines keep their numbers
         if query_form(query) in {"CONSTRUCT", "DESCRIBE"}:
-            return _as_query_triples(self._triples(query, dataset))
+            return StreamedTriples(self._triples(query, dataset, stream=True))
         return self._results(query, dataset, stream=True)
 
     def select(self, query: str) -> QuerySolutions:
