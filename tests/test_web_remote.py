@@ -4,6 +4,7 @@ stop and freeze."""
 
 from __future__ import annotations
 
+import gzip
 import logging
 import time
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from speechld.ingest import ingest
 from speechld.store import RemoteStore
 from speechld.store import remote as remote_module
 from speechld.web import create_app
-from speechld.web.dumps import BrokenOff
+from speechld.web.dumps import STREAMS_RETRY, BrokenOff
 from speechld.web.errors import RETRY_AFTER
 from speechld.web.serving import not_broken_off
 
@@ -29,6 +30,7 @@ from .webdata import BASE, local_path, seed_speech
 PAGES = ROOT / "data" / "pages.jsonl"
 STORE_TIMEOUT = 3  # seconds the server waits for the store's answer
 QUERY_TIMEOUT = 2  # seconds a SPARQL query may run
+DUMPS = ["speechld.nq.gz", "speechld.nt.gz", "speechld.ttl.gz"]
 
 
 @pytest.fixture()
@@ -91,6 +93,30 @@ def test_a_remote_store_gives_no_last_modified_but_etags(virtuoso: Virtuoso) -> 
         tag = first.headers["ETag"]
         again = client.get(path, headers={"Accept": "text/turtle", "If-None-Match": tag})
         assert again.status_code == 304
+    finally:
+        store.close()
+        virtuoso.clear()
+
+
+def test_dumps_read_from_a_remote_store_are_few_at_once(virtuoso: Virtuoso) -> None:
+    # each download of a store with no dump file reads the whole store: a third at once
+    # waits, and a slot is free again once a download is closed, finished or not
+    virtuoso.clear()
+    store = RemoteStore(virtuoso.settings)
+    try:
+        ingest(store, [SEED], BASE)
+        client = create_app({"STORE": store, "BASE": BASE}).test_client()
+        first, second = (client.get(f"/dumps/{n}", buffered=False) for n in DUMPS[:2])
+        assert first.status_code == second.status_code == 200
+        refused = client.get(f"/dumps/{DUMPS[2]}")
+        assert refused.status_code == 503
+        assert refused.headers["Retry-After"] == str(STREAMS_RETRY)
+        assert "try again later" in refused.text
+        first.close()  # a client gone part-way
+        whole = client.get(f"/dumps/{DUMPS[2]}")
+        assert whole.status_code == 200 and gzip.decompress(whole.data)
+        second.close()
+        assert client.get(f"/dumps/{DUMPS[0]}").status_code == 200
     finally:
         store.close()
         virtuoso.clear()

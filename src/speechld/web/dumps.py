@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
+from typing import cast
 
 from flask import (
     Blueprint,
@@ -20,7 +21,8 @@ from flask import (
     send_file,
     url_for,
 )
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import NotFound, ServiceUnavailable
+from werkzeug.wsgi import ClosingIterator
 
 from speechld.child import in_child
 from speechld.dump import DumpCache, dump, file_name, make_dump
@@ -33,6 +35,9 @@ bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
 BY_FILE: dict[str, Format] = {file_name(f): f for f in DUMP_FORMATS}
 MAKING = "speechld.dumps.making"  # (version, format) pairs this process is making
+STREAMS = "speechld.dumps.streams"  # slots for dumps streamed from the store by this process
+STREAMS_MAX = 2  # at once in a web worker: each has the store read all its data
+STREAMS_RETRY = 60  # seconds a client is told to wait for a slot
 
 
 class BrokenOff(Exception):
@@ -88,10 +93,27 @@ def attachment(response: Response, name: str) -> Response:
 
 def streamed(store: GraphStore, fmt: Format, name: str, tag: str | None) -> Response:
     """The dump gzipped chunk by chunk while it is sent, in constant memory: its first chunk
-    read before answering, so that a store that cannot be read is an error status."""
-    chunks = dump(store, fmt, compress=True)
-    first = next(chunks, b"")
-    return followed(chain([first], chunks), name, tag)
+    read before answering, so that a store that cannot be read is an error status. At most
+    STREAMS_MAX at once (a store with no dump file reads everything for each)."""
+    slots: threading.BoundedSemaphore = current_app.extensions.setdefault(
+        STREAMS, threading.BoundedSemaphore(STREAMS_MAX)
+    )
+    if not slots.acquire(blocking=False):
+        raise ServiceUnavailable(
+            f"{STREAMS_MAX} dumps are being read from the data store for this server now, "
+            "the most it reads at once; try again later.",
+            retry_after=STREAMS_RETRY,
+        )
+    try:
+        chunks = dump(store, fmt, compress=True)
+        first = next(chunks, b"")
+        response = followed(chain([first], chunks), name, tag)
+    except BaseException:
+        slots.release()
+        raise
+    body = cast(Iterable[bytes], response.response)
+    response.response = ClosingIterator(body, slots.release)  # on the response's close
+    return response
 
 
 def followed(chunks: Iterator[bytes], name: str, tag: str | None) -> Response:
