@@ -574,6 +574,29 @@ def test_new_data_shows_without_a_restart() -> None:
     store.close()
 
 
+def test_a_list_is_dated_by_the_data_it_lists() -> None:
+    # lists are recounted in the background after a change: until then the old list
+    # keeps the old date, or a client revalidating by date would keep it for good
+    store = web_store()
+    client = create_app({"STORE": store, "BASE": BASE}).test_client()
+    turtle_list = {"Accept": "text/turtle"}
+    first = client.get("/list/person", headers=turtle_list)
+    assert first.status_code == 200 and first.last_modified is not None
+    time.sleep(1.1)  # the next generation is a second later, as HTTP dates go
+    new = f"<{BASE}id/person/new-one> a <http://xmlns.com/foaf/0.1/Person> ."
+    store.replace([source_graph("fixture-extra", new)])
+    stale = client.get("/list/person", headers=turtle_list)
+    assert "new-one" not in stale.text
+    assert stale.last_modified == first.last_modified
+    deadline, fresh = time.monotonic() + 10, stale
+    while "new-one" not in fresh.text and time.monotonic() < deadline:
+        time.sleep(0.05)
+        fresh = client.get("/list/person", headers=turtle_list)
+    assert "new-one" in fresh.text
+    assert fresh.last_modified is not None and fresh.last_modified > first.last_modified
+    store.close()
+
+
 def test_a_speech_dated_by_its_day_alone_shows_and_sorts_by_that_day() -> None:
     mint, ingested = Minter(BASE), datetime(2026, 1, 15, tzinfo=UTC)
     moments = ((1, None), (2, datetime(2019, 10, 29, 9, 5)), (3, date(2019, 10, 30)))

@@ -17,7 +17,6 @@ from speechld.web.figures import (
     catalogue,
     figures,
     kinds,
-    members,
     named,
     statistics,
 )
@@ -68,7 +67,8 @@ def listing(kind: str) -> Response:
     kind, fmt = split_suffix(kind)
     negotiated = fmt is None
     fmt = fmt or negotiate(default=HTML)
-    everything = members(kind)
+    things, stats = figures()  # one version of them, which may trail the data's
+    everything = things.kinds.get(kind, ())
     size: int = current_app.config["PAGE_SIZE"]
     page = page_number()
     shown = everything[(page - 1) * size : page * size]
@@ -90,7 +90,9 @@ def listing(kind: str) -> Response:
         )
         body = serialize_graph(triples, fmt, base() + "context.jsonld")
     response = Response(body, content_type=fmt.content_type)
-    return document_headers(response, kind, fmt, negotiated, page, "next" in near, prefix="list")
+    document_headers(response, kind, fmt, negotiated, page, "next" in near, prefix="list")
+    response.last_modified = stats.modified  # when the data listed was committed
+    return response
 
 
 def unlisted(kind: str, page: int, last: int) -> str:
