@@ -18,10 +18,21 @@ from speechld.remove import remove
 from speechld.store import EmbeddedStore, GraphStore
 from speechld.store.stats import stats
 from speechld.vocab import SLD
+from speechld.web import create_app
 
 from .conftest import start_server, stop_server
 from .paths import ROOT, SEED
-from .test_ingest import CLI, by_graph, on_terminal, run, store_quads, write_pages
+from .test_ingest import (
+    CLI,
+    DANISH,
+    SWEDISH,
+    by_graph,
+    on_terminal,
+    run,
+    seed_and_edited,
+    store_quads,
+    write_pages,
+)
 from .virtuoso import Virtuoso
 
 BASE = "https://data.example.org/"
@@ -29,6 +40,8 @@ GONE = "http://www.w3.org/ns/prov#invalidatedAtTime"
 PAGE_URL = "https://www.norden.org/da/speech/12-maria-stockhaus-replik"  # in pages.jsonl
 FOAF = "http://xmlns.com/foaf/0.1/"
 NAMES = f"SELECT ?n WHERE {{ ?p a <{FOAF}Person> ; <{FOAF}name> ?n }}"
+SPEECHES = f"SELECT ?s WHERE {{ ?s a <{SLD.Speech}> }}"
+REPLACED = "SELECT ?o WHERE { ?s <http://purl.org/dc/terms/replaces> ?o }"
 
 
 def counts(store: Path) -> dict[str, int]:
@@ -242,3 +255,30 @@ def test_a_speech_is_gone_only_when_no_page_gives_it_and_back_when_one_does(
     remove(each_store, [swedish])
     ingest(each_store, [], BASE, items=[(danish, text)])  # another page gives it again
     assert gone() == set() and stats(each_store).speeches == 1
+
+
+def test_a_former_speech_goes_with_its_successor_and_leads_to_it_while_it_lives(
+    each_store: GraphStore,
+) -> None:
+    # a page edited so that its speech is another: the former speech's URI leads to the
+    # new one while a page gives that, and answers 410 once no page does (not 404)
+    text, edited = seed_and_edited()
+    ingest(each_store, [], BASE, items=[(DANISH, text)])
+    ingest(each_store, [], BASE, items=[(DANISH, edited)])
+    ingest(each_store, [], BASE, items=[(SWEDISH, edited)])  # the new speech, once more
+    (new,) = {row["s"].value for row in each_store.select(SPEECHES)}
+    (old,) = {row["o"].value for row in each_store.select(REPLACED)}
+    client = create_app({"STORE": each_store, "BASE": BASE}).test_client()
+
+    def answer(uri: str) -> tuple[int, str | None]:
+        response = client.get(uri.removeprefix(BASE[:-1]), headers={"Accept": "text/turtle"})
+        return response.status_code, response.headers.get("Location")
+
+    assert answer(old) == (301, new.removeprefix(BASE[:-1]))
+    remove(each_store, [DANISH])  # the page that said so goes; the new speech lives on
+    assert answer(old) == (301, new.removeprefix(BASE[:-1]))
+    assert answer(new)[0] == 303
+    remove(each_store, [SWEDISH])
+    assert answer(new)[0] == answer(old)[0] == 410
+    ingest(each_store, [], BASE, items=[(DANISH, text)])
+    assert answer(old)[0] == 303  # given again

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from pyoxigraph import Literal
 from rdflib.namespace import DCTERMS
 
 from speechld.errors import SpeechldError, StoreError
-from speechld.ingest import BATCH, GIVEN, prune_shared
+from speechld.ingest import BATCH, prune_shared
 from speechld.inputs import STDIN, Page, decoded, read_items
 from speechld.mapper import source_key
 from speechld.store import GraphStore, SourceGraph, dataset_base
@@ -30,8 +30,19 @@ SOURCES_UNDER = (
 )
 
 
-# The speeches some page graphs give (ingest's GIVEN: the graphs that give some speeches).
-GIVES = "SELECT DISTINCT ?g ?s WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s a <{speech}> }} }}"
+# The speeches some graphs give, each with any former speech it replaces (an edited page's:
+# its URI leads to its successor while a graph, ?h, names it so).
+GIVES = (
+    "SELECT DISTINCT ?g ?s ?old ?h WHERE {{ VALUES ?g {{ {graphs} }} "
+    "GRAPH ?g {{ ?s a <{speech}> }} OPTIONAL {{ GRAPH ?h {{ ?s <{replaces}> ?old }} }} }}"
+)
+# The graphs that give these speeches, or a speech that replaces one of them.
+GIVEN_OR_SUCCEEDED = (
+    "SELECT DISTINCT ?old ?h WHERE {{ VALUES ?old {{ {speeches} }} "
+    "{{ GRAPH ?h {{ ?old a <{speech}> }} }} UNION "
+    "{{ GRAPH ?x {{ ?new <{replaces}> ?old }} GRAPH ?h {{ ?new a <{speech}> }} }} }}"
+)
+TERMS = {"speech": SLD.Speech, "replaces": DCTERMS.replaces}
 DATE_TIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
@@ -84,29 +95,53 @@ def matching(store: GraphStore, mint: Minter, name: Named) -> dict[str, str]:
     return found
 
 
-def only_given_by(
-    store: GraphStore, graphs: Sequence[str], removed: set[str]
-) -> dict[str, set[str]]:
-    """The speeches each of these graphs gives that no graph but the removed ones gives."""
-    gives: dict[str, set[str]] = {}
+@dataclass
+class Left:
+    """What a removed page's graph leaves behind: the speeches gone with it, and the links
+    from its speeches that other pages still give to the former speeches they replace."""
+
+    gone: set[str] = field(default_factory=set)
+    links: set[tuple[str, str]] = field(default_factory=set)
+
+
+def left_by(store: GraphStore, graphs: Sequence[str], removed: set[str]) -> dict[str, Left]:
+    """What each of these graphs leaves behind, the removed graphs all gone: a speech it
+    gives, or a former speech one of them replaces, is gone unless another graph gives it
+    or a speech that replaces it."""
+    given: dict[str, set[str]] = {}
+    formers: dict[str, set[str]] = {}
+    own: dict[str, set[tuple[str, str]]] = {}
     names = " ".join(f"<{g}>" for g in graphs)
-    for row in store.select(GIVES.format(graphs=names, speech=SLD.Speech)):
-        gives.setdefault(row["g"].value, set()).add(row["s"].value)
-    speeches = sorted(set().union(*gives.values()))
+    for row in store.select(GIVES.format(graphs=names, **TERMS)):
+        graph, speech, old = row["g"].value, row["s"].value, row["old"]
+        given.setdefault(graph, set()).add(speech)
+        if old is not None:
+            formers.setdefault(graph, set()).add(old.value)
+            if row["h"].value == graph:
+                own.setdefault(graph, set()).add((speech, old.value))
+    named = set().union(*given.values(), *formers.values())
     kept = set()
-    for chunk in in_chunks(speeches):
+    for chunk in in_chunks(sorted(named)):
         listed = " ".join(f"<{s}>" for s in chunk)
-        rows = store.select(GIVEN.format(speeches=listed))
+        rows = store.select(GIVEN_OR_SUCCEEDED.format(speeches=listed, **TERMS))
         kept |= {row["old"].value for row in rows if row["h"].value not in removed}
-    return {graph: given - kept for graph, given in gives.items()}
+    left = {}
+    for graph in graphs:
+        gone = (given.get(graph, set()) | formers.get(graph, set())) - kept
+        links = {(new, old) for new, old in own.get(graph, set()) if new in kept}
+        left[graph] = Left(gone, links)
+    return left
 
 
-def left_behind(graph: str, speeches: Iterable[str], when: datetime) -> SourceGraph:
+def left_behind(graph: str, left: Left, when: datetime) -> SourceGraph:
     """What a removed page's graph says once its page is gone: that it, and the speeches
-    only it gave, were invalidated then (their URIs answer 410 Gone)."""
+    gone with it, were invalidated then (their URIs answer 410 Gone), and which former
+    speeches its speeches that live on replaced (their URIs still lead to them)."""
     stamp = f'"{when.isoformat().replace("+00:00", "Z")}"^^<{DATE_TIME}>'
-    subjects = [graph, *sorted(speeches)]
-    return SourceGraph(graph, "".join(f"<{s}> <{INVALIDATED}> {stamp} .\n" for s in subjects))
+    subjects = [graph, *sorted(left.gone)]
+    lines = [f"<{s}> <{INVALIDATED}> {stamp} .\n" for s in subjects]
+    lines += [f"<{new}> <{DCTERMS.replaces}> <{old}> .\n" for new, old in sorted(left.links)]
+    return SourceGraph(graph, "".join(lines))
 
 
 def remove(
@@ -118,7 +153,7 @@ def remove(
     progress: Callable[[int, int], None] | None = None,
 ) -> Removal:
     """Replace the graph of every source the arguments name by what it leaves behind (that
-    it, and the speeches only it gave, are gone, and since when), BATCH graphs a
+    it, and the speeches gone with it, are gone, and since when; see left_by), BATCH graphs a
     transaction (a transaction holds its changes in memory), then drop what no page names
     any more.
 
@@ -149,8 +184,8 @@ def remove(
             names = sorted(graphs.values())
             removed, when = set(names), datetime.now(UTC).replace(microsecond=0)
             for done, chunk in enumerate(in_chunks(names, BATCH)):
-                given = only_given_by(store, chunk, removed)
-                gone = [left_behind(g, given.get(g, ()), when) for g in chunk]
+                left = left_by(store, chunk, removed)
+                gone = [left_behind(g, left[g], when) for g in chunk]
                 store.replace(gone, publish=False)
                 if progress is not None:
                     progress(min((done + 1) * BATCH, len(names)), len(names))

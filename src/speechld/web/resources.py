@@ -28,6 +28,9 @@ TOTALS = "speechld.totals"  # the app's link counts of paged resources, by (URI,
 TOTALS_KEPT = 1024  # counts kept before they are all dropped
 SUCCESSOR = f"SELECT ?new WHERE {{{{ ?new <{DCTERMS.replaces}> {{old}} ; a <{SLD.Speech}> }}}}"
 INVALIDATED = NamedNode(INVALIDATED_IRI)
+# What a removed page leaves said of a speech: when it went, and the former speech it had
+# replaced (which other pages' speeches may still lead to).
+LEFT_BEHIND = {INVALIDATED, NamedNode(str(DCTERMS.replaces))}
 SOURCE = NamedNode(str(SLD.source))
 GONE_PEEK = 8  # a thing's triples read to tell: a live speech has more than one of its own
 LAST_PAGE = 10**9  # far past any page, yet its offset is well within the store's range
@@ -141,8 +144,14 @@ def thing(key: str) -> BaseResponse:
 
 def gone(uri: str, own: list[Triple]) -> None:
     """410 Gone for a speech whose page was removed: all it still says is when."""
-    if own and all(t.predicate == INVALIDATED for t in own):
-        stamps = [t.object.value[:10] for t in own if isinstance(t.object, Literal)]
+    if any(t.predicate == INVALIDATED for t in own) and all(
+        t.predicate in LEFT_BEHIND for t in own
+    ):
+        stamps = [
+            t.object.value[:10]
+            for t in own
+            if t.predicate == INVALIDATED and isinstance(t.object, Literal)
+        ]
         raise Gone(f"{uri} was removed from this dataset on {min(stamps, default='a day')}.")
 
 
