@@ -5,6 +5,7 @@ The server runs with small limits so that each guard trips quickly; every wait i
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import socket
@@ -374,6 +375,21 @@ HUGE = (
     '(GROUP_CONCAT(STR(?o0); SEPARATOR=" ") AS ?all) '
     f"WHERE {{ {HUGE_PATTERNS} }}"
 )
+
+
+def test_a_streamed_result_is_gzipped_as_it_is_sent(server: LiveServer) -> None:
+    url, query = f"{server.url}sparql", {"query": HUGE}
+    plain = requests.get(url, params=query, headers={"Accept-Encoding": "identity"}, timeout=30)
+    assert plain.headers["Transfer-Encoding"] == "chunked"
+    assert "Content-Encoding" not in plain.headers
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    with requests.get(
+        url, params=query, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=30
+    ) as zipped:
+        assert zipped.headers["Content-Encoding"] == "gzip"
+        sent = zipped.raw.read(decode_content=False)
+    assert len(sent) < len(plain.content) // 2
+    assert json.loads(gzip.decompress(sent)) == plain.json()
 
 
 def test_a_result_not_read_gives_its_worker_back(server: LiveServer) -> None:

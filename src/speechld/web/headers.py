@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Iterable
+from typing import cast
 
 from flask import Flask, Response, current_app, request
+from werkzeug.wsgi import ClosingIterator
 
+from speechld.dump import gzipped
 from speechld.sparql.limits import TRUNCATED
 
 # What scripts on other sites may read: links and validators, and what tells a result was
@@ -64,9 +68,30 @@ def finish(response: Response) -> Response:
     if response.status_code not in {200, 206}:
         return response
     if "ETag" in headers or response.is_streamed or response.direct_passthrough:
-        # the view's own validator (a file's): its body is not read here
-        return precondition_failed(response) if failed(response) else response
+        # the view's own validator (a file's), or a body sent as it comes: not read here
+        if failed(response):
+            return precondition_failed(response)
+        if response.is_streamed and not response.direct_passthrough:
+            compress_as_sent(response)
+        return response
     return validate_and_compress(response)
+
+
+def compress_as_sent(response: Response) -> None:
+    """Gzip a streamed body chunk by chunk as it is sent, when the client takes it."""
+    if not compressible(response):
+        return
+    response.vary.add("Accept-Encoding")
+    if request.accept_encodings["gzip"] <= 0 or "Content-Encoding" in response.headers:
+        return
+    body = cast(Iterable[bytes], response.response)
+    close = getattr(body, "close", None)  # the view's own clean-up, when the server closes
+    response.response = ClosingIterator(gzipped(body), [close] if close else [])
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers.pop("Content-Length", None)
+    tag, weak = response.get_etag()
+    if tag is not None:
+        response.set_etag(tag + "-gzip", bool(weak))
 
 
 def failed(response: Response) -> bool:
