@@ -344,6 +344,9 @@ def test_a_dump_is_made_once_per_version_and_served_with_ranges(tmp_path: Path) 
     assert 'filename="speechld.nq.gz"' in served["Content-Disposition"]
     status, _, part = fetch(client, url, Range="bytes=10-99")
     assert status == 206 and part == whole[10:100]
+    for several in ("bytes=0-1,5-6", "bytes=x-y", "lines=1-2"):  # ignored: the whole file
+        assert fetch(client, url, Range=several)[::2] == (200, whole)
+    assert fetch(client, url, Range=f"bytes={len(whole) + 10}-")[0] == 416
     assert fetch(client, url, **{"If-None-Match": served["ETag"]})[0] == 304
     assert fetch(client, url, **{"If-Match": served["ETag"]})[0] == 200
     assert fetch(client, url, **{"If-Match": '"an-older-version"'})[0] == 412

@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from werkzeug.exceptions import NotFound, ServiceUnavailable
+from werkzeug.http import parse_range_header
 from werkzeug.wsgi import ClosingIterator
 
 from speechld.child import in_child
@@ -74,6 +75,7 @@ def download(name: str) -> Response:
         chunks = cache.follow(version, fmt)
         first = next(chunks, b"")  # a making that never starts is an error, not an empty 200
         return followed(chain([first], chunks), name, tag)
+    whole_unless_one_range()
     response = send_file(
         made,
         mimetype="application/gzip",
@@ -83,6 +85,17 @@ def download(name: str) -> Response:
         conditional=True,  # If-None-Match, If-Modified-Since and Range
     )
     return attachment(response, name)
+
+
+def whole_unless_one_range() -> None:
+    """Have a Range header of several ranges, or one not understood, ignored: the whole
+    file is sent (RFC 9110, 14.2), not 416, which is for ranges the file cannot meet."""
+    header = request.headers.get("Range")
+    wanted = parse_range_header(header)
+    if header is not None and (
+        wanted is None or wanted.units != "bytes" or len(wanted.ranges) != 1
+    ):
+        request.environ.pop("HTTP_RANGE", None)
 
 
 def attachment(response: Response, name: str) -> Response:
