@@ -10,13 +10,17 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 import pytest
 import requests
 from rdflib import Graph, URIRef
+from rdflib import Literal as RdfLiteral
 from rdflib.compare import isomorphic
 
 from speechld.formats import BY_MEDIA_TYPE
@@ -25,6 +29,7 @@ from speechld.store import EmbeddedStore, SourceGraph
 from speechld.web.serving import share
 
 from .conftest import LiveServer, start_server, stop_server
+from .test_ingest import CLI
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 D0, D1, D2, D3 = (f"{KASEI}data{i}.rdf" for i in range(4))
@@ -465,3 +470,34 @@ def test_other_sites_may_query(server: LiveServer) -> None:
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     response = requests.post(url, data="ASK {}", headers={"Content-Type": DIRECT}, timeout=30)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_xml_keeps_a_carriage_return_in_a_literal(server: LiveServer, tmp_path: Path) -> None:
+    # an XML parser reads a raw CR (or CR LF) as LF: results and RDF/XML escape it
+    value = "a\r\nb\rc"
+    bound = 'BIND("a\\r\\nb\\rc" AS ?l)'
+    select = f"SELECT ?l WHERE {{ {bound} }}"
+    construct = f"CONSTRUCT {{ <http://x/s> <http://x/p> ?l }} WHERE {{ {bound} }}"
+    url = f"{server.url}sparql"
+    xml = "application/sparql-results+xml"
+    results = requests.get(url, params={"query": select}, headers={"Accept": xml}, timeout=30)
+    assert literals(results.content) == [value]
+    graph = requests.get(
+        url, params={"query": construct}, headers={"Accept": "application/rdf+xml"}, timeout=30
+    )
+    assert list(Graph().parse(data=graph.content, format="xml").objects()) == [RdfLiteral(value)]
+    store = tmp_path / "store"
+    EmbeddedStore(store).close()
+    written = subprocess.run(
+        [*CLI, "query", "--store", str(store), "--format", "xml", select],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert literals(written) == [value]
+
+
+def literals(results: bytes) -> list[str | None]:
+    """The literals of SPARQL XML results, as a conforming XML parser reads them."""
+    found = ElementTree.fromstring(results).iter("{http://www.w3.org/2005/sparql-results#}literal")
+    return [element.text for element in found]

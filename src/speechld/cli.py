@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, cast
 
 import click
 from click.core import ParameterSource
-from pyoxigraph import QueryTriples
+from pyoxigraph import QueryResultsFormat, QueryTriples, RdfFormat
 
 from speechld.child import in_child
 from speechld.dump import cannot_write, dump, write, write_file
@@ -37,6 +37,7 @@ from speechld.ingest import (
 )
 from speechld.inputs import DEFAULT_LIMIT, MAX_LIMIT, Counts, relative_pages, speeches
 from speechld.remove import remove
+from speechld.sparql.execute import xml_text
 from speechld.sparql.syntax import is_update
 from speechld.store import GraphStore, default_location, is_remote, open_store
 from speechld.store.base import QueryResult, StreamedTriples
@@ -508,14 +509,34 @@ class Held(io.RawIOBase):
         self.out.flush()
 
 
+class XmlOut:
+    """An output that serialised XML goes to with its carriage returns escaped."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+
+    def write(self, data: bytes) -> int:
+        """Write the data, escaped."""
+        self.out.write(xml_text(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Flush the output."""
+        self.out.flush()
+
+
 def write_result(result: QueryResult, name: str | None, out: BinaryIO) -> None:
     """Write a query's result in the format named (else the default for its kind); Oxigraph
     evaluates the query as it writes, so a failure there is the query's."""
     try:
+        graph = isinstance(result, QueryTriples | StreamedTriples)
+        fmt = output_format(name, graph=graph)
+        xml = fmt.results is QueryResultsFormat.XML or fmt.rdf is RdfFormat.RDF_XML
+        target = cast(BinaryIO, XmlOut(out)) if xml else out
         if isinstance(result, QueryTriples | StreamedTriples):
-            result.serialize(out, output_format(name, graph=True).rdf)
+            result.serialize(target, fmt.rdf)
         else:
-            result.serialize(out, output_format(name, graph=False).results)
+            result.serialize(target, fmt.results)
         out.flush()
     except OSError as error:
         if error.errno is not None:

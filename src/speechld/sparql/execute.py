@@ -65,10 +65,11 @@ class Sink:
         self.head = head
         self._chunk = chunk
         self._buffer = bytearray()
+        self.xml = False  # whether what is written is XML, whose CRs are to be escaped
 
     def write(self, data: bytes) -> int:
         """Take bytes from a serialiser; hand them on once a chunk is full."""
-        self._buffer += data
+        self._buffer += xml_text(data) if self.xml else data
         if len(self._buffer) >= CHUNK:
             self.flush()
         return len(data)
@@ -110,6 +111,16 @@ class _Lines:
         return bytes(self.data[:end])
 
 
+def xml_text(data: bytes) -> bytes:
+    r"""Serialised XML with its carriage returns escaped: pyoxigraph writes them raw, and an
+    XML parser reads a raw CR (and CR LF) as a line feed, changing the literal.
+
+    >>> xml_text(b"<literal>a\r\nb</literal>")
+    b'<literal>a&#13;\nb</literal>'
+    """
+    return data.replace(b"\r", b"&#13;")
+
+
 def _io(writer: Sink | _Lines) -> IO[bytes]:
     """A writer as the binary file pyoxigraph's serialisers write to (they only call write)."""
     return cast(IO[bytes], writer)
@@ -136,6 +147,7 @@ def run(store: GraphStore, job: Job, sink: Sink) -> None:
         sink.head(Head(kind, None))
         return
     fmt = BY_NAME[name]
+    sink.xml = fmt.results is QueryResultsFormat.XML or fmt.rdf is RdfFormat.RDF_XML
     if isinstance(result, QueryBoolean):
         sink.head(Head(kind, name))
         result.serialize(_io(sink), fmt.results)
