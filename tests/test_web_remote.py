@@ -8,14 +8,17 @@ import gzip
 import logging
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import requests
+from rdflib import DCTERMS, Graph
 
 from speechld.ingest import ingest
 from speechld.store import RemoteStore
 from speechld.store import remote as remote_module
+from speechld.store.remote import STAMP_TTL
 from speechld.web import create_app
 from speechld.web.dumps import STREAMS_RETRY, BrokenOff
 from speechld.web.errors import RETRY_AFTER
@@ -80,19 +83,34 @@ def unavailable(response: requests.Response, url: str, *words: str) -> None:
         assert word in response.text, response.text
 
 
-def test_a_remote_store_gives_no_last_modified_but_etags(virtuoso: Virtuoso) -> None:
+def test_a_remote_store_is_dated_by_speechlds_last_write(virtuoso: Virtuoso) -> None:
     virtuoso.clear()
     store = RemoteStore(virtuoso.settings)
     try:
         ingest(store, [SEED], BASE)
+        written = datetime.now(UTC).replace(microsecond=0)
         client = create_app({"STORE": store, "BASE": BASE}).test_client()
         path = local_path(seed_speech(store)).replace("/id/", "/doc/", 1)
-        first = client.get(path, headers={"Accept": "text/turtle"})
-        assert first.status_code == 200
-        assert "Last-Modified" not in first.headers  # not the time of the request
+        turtle = {"Accept": "text/turtle"}
+        first = client.get(path, headers=turtle)
+        assert first.status_code == 200 and first.last_modified is not None
+        assert abs((first.last_modified - written).total_seconds()) <= 2
+        dated = first.headers["Last-Modified"]
+        assert client.get(path, headers={**turtle, "If-Modified-Since": dated}).status_code == 304
         tag = first.headers["ETag"]
-        again = client.get(path, headers={"Accept": "text/turtle", "If-None-Match": tag})
-        assert again.status_code == 304
+        assert client.get(path, headers={**turtle, "If-None-Match": tag}).status_code == 304
+        void = Graph().parse(data=client.get("/.well-known/void.ttl").text, format="turtle")
+        assert DCTERMS.modified in set(void.predicates())
+        time.sleep(1.1)  # the next write is a second later, as HTTP dates go
+        ingest(store, [PAGES], BASE)
+        time.sleep(STAMP_TTL)  # a reader asks the store again after that
+        later = client.get(path, headers={**turtle, "If-Modified-Since": dated})
+        assert later.status_code == 200 and later.last_modified > first.last_modified
+        # a store written around speechld (or by a release before this one) tells no date
+        store._update(f"DROP SILENT GRAPH <{BASE}store>")
+        time.sleep(STAMP_TTL)
+        undated = client.get(path, headers=turtle)
+        assert undated.status_code == 200 and "Last-Modified" not in undated.headers
     finally:
         store.close()
         virtuoso.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -10,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import count
 from typing import IO, cast
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -36,6 +38,7 @@ from urllib3.util.retry import Retry
 
 from speechld.errors import QueryError, StoreError, WriteRefused
 from speechld.store.base import (
+    GRAPH_PATH,
     VALUES_MAX,
     QueryResult,
     SourceGraph,
@@ -312,6 +315,19 @@ def _has_blank_nodes(ntriples: str) -> bool:
     )
 
 
+# When speechld last changed the store's data: `<{base}store> dcterms:modified ...` in the
+# graph of that name, outside `{base}graph/` (no dump or figure counts it), after each write.
+STAMP_GRAPH = "store"  # relative to the base
+STAMP_QUERY = "SELECT ?t WHERE {{ GRAPH <{graph}> {{ <{graph}> <{modified}> ?t }} }}"
+STAMP_UPDATE = (
+    "DELETE WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} ;\n"
+    'INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> <{modified}> "{time}"^^<{datetime}> }} }}'
+)
+MODIFIED = "http://purl.org/dc/terms/modified"
+DATE_TIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+STAMP_TTL = 1.0  # seconds a reader keeps the stamp it read before asking again
+
+
 # Which of some graphs the store holds: any triple at all (a shared graph does not name itself).
 HELD_QUERY = (
     "SELECT ?g WHERE {{ VALUES ?g {{ {names} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
@@ -457,6 +473,7 @@ class RemoteStore:
         self._prefix: str | None = None
         self._graph_names = False  # whether GRAPH ?g { } is known to list the graphs
         self._reading = threading.local()  # .answer: the results this thread reads, if any
+        self._stamp = (0.0, -STAMP_TTL)  # the generation read, and when (monotonic)
 
     @property
     def places(self) -> tuple[str, ...]:
@@ -678,6 +695,7 @@ class RemoteStore:
             if request.graphs:
                 for update in request.updates():
                     self._update(update)
+        self._mark_changed()
 
     def forget(self, graph: str, subjects: Sequence[str], *, publish: bool = True) -> None:
         """Delete what one named graph says of these subjects: a request a thousand."""
@@ -685,6 +703,44 @@ class RemoteStore:
             raise StoreError(f"{self.settings.query_url}: the store is open read-only")
         for chunk in in_chunks(subjects):
             self._update(forget_text(graph, chunk))
+        self._mark_changed()
+
+    def _stamp_graph(self) -> str | None:
+        """The graph of the stamp; None before any ingest, or where our data cannot be
+        read (a default graph that is not the union: the commands say so themselves)."""
+        try:
+            prefix = self.prefix()
+        except StoreError:
+            return None
+        return None if prefix is None else prefix.removesuffix(GRAPH_PATH) + STAMP_GRAPH
+
+    def _mark_changed(self) -> None:
+        """State that the data changed now, so that servers reading the store see a new
+        generation (a store written around speechld does not tell them)."""
+        graph = self._stamp_graph()
+        if graph is None:
+            return
+        now = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+        self._update(
+            STAMP_UPDATE.format(graph=graph, modified=MODIFIED, time=now, datetime=DATE_TIME)
+        )
+
+    @property
+    def generation(self) -> float:
+        """When speechld last changed the data, as a time stamp (read at most once a
+        STAMP_TTL); 0.0 if it never said so."""
+        stamp, read = self._stamp
+        if time.monotonic() - read < STAMP_TTL:
+            return stamp
+        graph = self._stamp_graph()
+        found = 0.0
+        if graph is not None:
+            query = STAMP_QUERY.format(graph=graph, modified=MODIFIED)
+            for row in self.select(query):
+                with contextlib.suppress(ValueError):  # not a time: as if none
+                    found = max(found, datetime.fromisoformat(row["t"].value).timestamp())
+        self._stamp = (found, time.monotonic())
+        return found
 
     def _held(self, graphs: Sequence[str]) -> set[str]:
         """Which of these graphs the store holds (any triple at all), in a query a thousand."""
