@@ -477,20 +477,29 @@ def test_a_page_the_remote_store_refuses_fails_alone_naming_its_file(
     pages = write_pages(tmp_path / "pages", 2)
     big = pages / "big.txt"
     text = SEED.read_text(encoding="utf-8")
+    big.write_text(text, encoding="utf-8")
+    env = {**os.environ, **virtuoso.env()}
+    ingest = [*CLI, "ingest", "--max-page-size", "20000000", str(pages)]
+    assert subprocess.run(ingest, capture_output=True, timeout=300, env=env).returncode == 0
+    remote = RemoteStore(virtuoso.settings)
+    held = (  # what the page's graph holds
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+        "GRAPH ?g { ?g <http://purl.org/dc/terms/source> ?source } "
+        'FILTER(STRENDS(STR(?source), "/big.txt")) }'
+    )
+    before = sorted(map(str, remote.construct(held)))
+    assert len(before) > 10
     words = "Menneskehandel er grenseoverskridende"
     big.write_text(text.replace(words, "Tak for ordet. " * 800_000 + words, 1), encoding="utf-8")
     done = subprocess.run(  # 12 MB: Virtuoso refuses a request that large
-        [*CLI, "ingest", "--max-page-size", "20000000", str(pages)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **virtuoso.env()},
+        ingest, capture_output=True, text=True, timeout=300, env=env
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert f"{big}: " in done.stderr and "update refused (500)" in done.stderr
-    assert "3 read, 2 stored, 0 skipped, 1 failed" in done.stdout + done.stderr
-    remote = RemoteStore(virtuoso.settings)
-    assert stats(remote).speeches == 2
+    assert "(the store keeps what it held)" in done.stderr
+    assert "3 read, 2 stored (2 unchanged), 0 skipped, 1 failed" in done.stdout + done.stderr
+    assert stats(remote).speeches == 3  # the page's former version with the others
+    assert sorted(map(str, remote.construct(held))) == before
     remote.close()
     virtuoso.clear()
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import count
-from typing import IO, cast
+from typing import IO, NoReturn, cast
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
@@ -328,6 +328,8 @@ DATE_TIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 STAMP_TTL = 1.0  # seconds a reader keeps the stamp it read before asking again
 
 
+# Every quad of some graphs.
+CONTENT_QUERY = "SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}"
 # Which of some graphs the store holds: any triple at all (a shared graph does not name itself).
 HELD_QUERY = (
     "SELECT ?g WHERE {{ VALUES ?g {{ {names} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
@@ -346,13 +348,6 @@ class Request:
         """Add a graph whose update text has this size."""
         self.graphs.append(graph)
         self.size += size
-
-    def updates(self) -> list[str]:
-        """The requests: one INSERT DATA for new graphs; for held ones a DELETE, then an
-        INSERT DATA (Virtuoso refuses a request of a few hundred DROP statements)."""
-        if self.new:
-            return [insert_block(self.graphs)]
-        return [delete_text([g.graph for g in self.graphs]), insert_block(self.graphs)]
 
 
 def _canonical_booleans(body: bytes) -> bytes:
@@ -687,15 +682,52 @@ class RemoteStore:
             request = filling[new]
             full = request.size + len(text) > self.settings.max_request_bytes
             if request.graphs and (full or len(request.graphs) == VALUES_MAX):
-                for update in request.updates():
-                    self._update(update)
+                self._write(request)
                 request = filling[new] = Request(new=new)
             request.add(graph, len(text))
         for request in filling.values():
             if request.graphs:
-                for update in request.updates():
-                    self._update(update)
+                self._write(request)
         self._mark_changed()
+
+    def _write(self, request: Request) -> None:
+        """Send one request's graphs: new ones in one INSERT DATA; held ones deleted, then
+        inserted (Virtuoso refuses a request of a few hundred DROP statements), their former
+        content written back if the store refuses the new (too large for it, say)."""
+        if request.new:
+            self._update(insert_block(request.graphs))
+            return
+        names = [g.graph for g in request.graphs]
+        former = self._contents(names)
+        self._update(delete_text(names))
+        try:
+            self._update(insert_block(request.graphs))
+        except WriteRefused as error:
+            self._write_back(former, error)
+
+    def _contents(self, graphs: Sequence[str]) -> list[SourceGraph]:
+        """What these graphs hold now, as N-Triples, in one query."""
+        names = " ".join(f"<{g}>" for g in graphs)
+        lines: dict[str, list[str]] = {}
+        for row in self.select(CONTENT_QUERY.format(names=names)):
+            lines.setdefault(row["g"].value, []).append(f"{row['s']} {row['p']} {row['o']} .\n")
+        return [SourceGraph(g, "".join(held)) for g, held in lines.items()]
+
+    def _write_back(self, former: list[SourceGraph], refusal: WriteRefused) -> NoReturn:
+        """Write graphs' former content back after the store refused their new content,
+        all at once or, refused so too, each alone; raise the refusal, saying so."""
+        try:
+            try:
+                self._update(insert_block(former))
+            except WriteRefused:
+                for graph in former:
+                    self._update(insert_block([graph]))
+        except StoreError as error:
+            raise StoreError(
+                f"{refusal}; writing back what the pages' graphs held failed too, so they are "
+                f"missing until they are ingested again: {error}"
+            ) from error
+        raise WriteRefused(f"{refusal} (the store keeps what it held)") from refusal
 
     def forget(self, graph: str, subjects: Sequence[str], *, publish: bool = True) -> None:
         """Delete what one named graph says of these subjects: a request a thousand."""
