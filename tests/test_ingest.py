@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pty
@@ -201,6 +202,57 @@ def test_a_signal_stops_a_parallel_ingest_at_once_and_says_what_it_stored(
     assert name == signum.name and 0 < stored <= read < 30_000
     pages = [g for g in by_graph(store_quads(store)) if re.search("/graph/[0-9a-f]{16}$", g)]
     assert len(pages) == stored  # what was committed, and only that
+
+
+def children(pid: int) -> list[int]:
+    """The live processes a process started (its workers), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # state, parent, ...
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(stat.parent.name))
+    return found
+
+
+def test_sigterm_to_every_process_of_an_ingest_stops_it_in_order(tmp_path: Path) -> None:
+    # a service manager stops a service so: every process at once, the workers too, which
+    # hung the ingest when a worker died sending its pages
+    source = numbered_lines(tmp_path / "pages.jsonl", 30_000)
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        [*CLI, "ingest", "--store", str(store), "--jobs", "2", "--batch", "200", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        cwd=ROOT,
+    )
+    try:
+        wait_for_snapshots(store, 3, process)
+        workers = children(process.pid)
+        assert len(workers) >= 2, "no workers to signal"
+        for pid in workers:
+            os.kill(pid, signal.SIGTERM)
+        time.sleep(0.5)
+        assert sorted(children(process.pid)) == sorted(workers)  # a worker waits for its parent
+        sent = time.monotonic()
+        os.kill(process.pid, signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            for pid in children(process.pid):
+                os.kill(pid, signal.SIGKILL)
+            process.communicate(timeout=30)
+    assert (process.returncode, out) == (143, ""), err
+    assert took < 10
+    (line,) = err.splitlines()
+    found = INTERRUPTED.fullmatch(line)
+    assert found is not None, line
+    pages = [g for g in by_graph(store_quads(store)) if re.search("/graph/[0-9a-f]{16}$", g)]
+    assert len(pages) == int(found[2])
 
 
 def test_ctrl_c_stops_an_ingest_that_waits_for_standard_input(tmp_path: Path) -> None:

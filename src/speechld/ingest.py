@@ -336,19 +336,28 @@ STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 def _start_worker(base: str, ingested: datetime) -> None:
     """Ready a worker process: deaf to the ingest's stop signals, gone with its parent.
 
-    Ctrl-C and a SIGTERM to the process group reach the parent alone, which then stops the
-    workers in order: a worker killed by a signal mid-message could hang the pool. The
-    worker starts with the signals held (see `_signals_held`): any sent to it before it
-    had a process group of its own are dropped here.
+    Ctrl-C and a SIGTERM to the process group, or to every process of the ingest (as a
+    service manager stops one), stop the parent alone, which then stops the workers in
+    order: a worker killed by a signal mid-message could hang the pool. The worker
+    starts with the signals held (see `_signals_held`): SIGINT is dropped here; SIGTERM
+    stays held, and ends the worker only when its parent sent it (the pool ending a
+    worker it takes to be stuck).
     """
     global _worker
-    for number in STOP_SIGNALS:
-        signal.signal(number, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.setpgrp()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool may still end a stuck worker
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    threading.Thread(target=_end_when_parent_terminates, daemon=True).start()
     threading.Thread(target=_exit_with_parent, daemon=True).start()
     _worker = Minter(base), ingested
+
+
+def _end_when_parent_terminates() -> None:
+    """End this worker on a SIGTERM from its parent; take no other (every thread holds it)."""
+    parent = os.getppid()
+    while True:
+        if signal.sigwaitinfo({signal.SIGTERM}).si_pid == parent:
+            os._exit(1)
 
 
 def _exit_with_parent() -> None:
