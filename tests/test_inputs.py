@@ -83,6 +83,17 @@ def test_bytes_not_utf_8_after_utf_8_are_an_error_not_latin_1() -> None:
         decode(data)
 
 
+def test_utf_8_after_a_byte_not_utf_8_is_an_error_not_latin_1() -> None:
+    # the seed page with its title's "æ" alone in Latin-1: read as Latin-1 whole, its other
+    # letters would be stored garbled, as another speech
+    text = SEED.read_text(encoding="utf-8")
+    at = text.index("æ")
+    data = text[:at].encode() + "æ".encode("latin-1") + text[at + 1 :].encode()
+    assert data[:at].isascii()
+    with pytest.raises(ValueError, match=rf"not valid UTF-8 at byte offset {at}, with UTF-8 text"):
+        decode(data)
+
+
 def test_a_bad_file_is_one_error_and_the_batch_goes_on(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(PAGE, encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(b"")

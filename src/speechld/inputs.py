@@ -35,6 +35,10 @@ STDIN_NAME = "<stdin>"
 # C0 and C1 control characters other than tab, line feed, vertical tab, form feed, CR;
 # and lone surrogates (which JSON escapes can make): one search finds either.
 UNFIT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# A character beyond ASCII in UTF-8: hardly ever a run of Windows-1252 letters.
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 # An absolute IRI as RDF takes it: a scheme, then no spaces, quotes or angle brackets.
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
@@ -167,8 +171,15 @@ def with_bom(data: bytes, encoding: str, name: str) -> str:
 
 
 def without_bom(data: bytes) -> str:
-    """The text of bytes without a byte order mark: UTF-8, else Latin-1 (as Windows-1252),
-    unless UTF-8 beyond ASCII came before the first byte that is not UTF-8."""
+    r"""The text of bytes without a byte order mark: UTF-8, else Latin-1 (as Windows-1252),
+    unless UTF-8 beyond ASCII comes before or after the first byte that is not UTF-8.
+
+    >>> without_bom("Tak, hr. pr\xe6sident.".encode("cp1252"))
+    'Tak, hr. præsident.'
+    >>> without_bom(b"\xe6 \xc3\xa6")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: undecodable bytes: not valid UTF-8 at byte offset 0, with UTF-8 text at ...
+    """
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -178,6 +189,12 @@ def without_bom(data: bytes) -> str:
             raise ValueError(
                 f"undecodable bytes: not valid UTF-8 at byte offset {error.start}, "
                 "after valid UTF-8 text (mixed encodings?)"
+            ) from error
+        later = UTF8_SEQUENCE.search(data, error.end)
+        if later is not None:
+            raise ValueError(
+                f"undecodable bytes: not valid UTF-8 at byte offset {error.start}, with UTF-8 "
+                f"text at byte offset {later.start()} (mixed encodings?)"
             ) from error
         try:
             return data.decode("cp1252")
