@@ -222,11 +222,15 @@ def test_credentials_in_the_update_url_are_used(virtuoso: Virtuoso, tmp_path: Pa
 
 def test_a_full_disk_stops_the_ingest_with_its_cause_and_loses_nothing(tmp_path: Path) -> None:
     pages = write_pages(tmp_path / "pages", PAGES)
+    bad = pages / "0-bad.txt"  # read first: its error line is still given
+    bad.write_bytes(b"\x00\x01binary")
     with tmpfs(tmp_path / "disk", "4m") as disk:
         store = disk / "store"
         done = speechld(*SMALL_BATCHES, "--store", str(store), str(pages))
         refused(done, f"{store}: cannot write to the store: no space left on device")
         assert "stopped after: " in done.stderr
+        assert f"error: {bad}: binary content" in done.stderr, done.stderr
+        bad.unlink()
         mount("-o", "remount,size=64m", str(disk))
         assert speechld("ingest", "--store", str(store), str(pages)).returncode == 0
         assert speeches(store) == PAGES

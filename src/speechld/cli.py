@@ -184,12 +184,15 @@ def main() -> None:
     """speechld: Nordic Council plenary speeches as Linked Open Data."""
 
 
+def input_lines(summary: Summary) -> list[str]:
+    """A line for each input an ingest skipped or failed to store."""
+    return [f"skipped: {m}" for m in summary.skips] + [f"error: {m}" for m in summary.failed]
+
+
 def report(summary: Summary) -> None:
     """Print an ingest's skips, failures and summary; fail the command if any input failed."""
-    for message in summary.skips:
-        click.echo(f"skipped: {message}", err=True)
-    for message in summary.failed:
-        click.echo(f"error: {message}", err=True)
+    for line in input_lines(summary):
+        click.echo(line, err=True)
     click.echo(str(summary))
     if summary.failed:
         raise SystemExit(1)
@@ -285,7 +288,8 @@ def ingest_command(
         pass  # before the ingest began, or as the store closed after it: the summary holds
     except SpeechldError as error:
         so_far = f"\nstopped after: {show.summary}" if show.summary else ""
-        raise click.ClickException(f"{error}{so_far}") from error
+        inputs = "".join(f"\n{line}" for line in input_lines(show.summary or summary))
+        raise click.ClickException(f"{error}{so_far}{inputs}") from error
     finally:
         show.finish()
     if stop.signum:
