@@ -205,12 +205,13 @@ def test_a_signal_stops_a_parallel_ingest_at_once_and_says_what_it_stored(
 
 
 def children(pid: int) -> list[int]:
-    """The live processes a process started (its workers), from /proc."""
+    """The live worker processes a process started (not its resource tracker), from /proc."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError):
             fields = stat.read_text().rsplit(")", 1)[1].split()  # state, parent, ...
-            if int(fields[1]) == pid and fields[0] != "Z":
+            worker = b"spawn_main" in (stat.parent / "cmdline").read_bytes()
+            if int(fields[1]) == pid and fields[0] != "Z" and worker:
                 found.append(int(stat.parent.name))
     return found
 
@@ -253,6 +254,35 @@ def test_sigterm_to_every_process_of_an_ingest_stops_it_in_order(tmp_path: Path)
     assert found is not None, line
     pages = [g for g in by_graph(store_quads(store)) if re.search("/graph/[0-9a-f]{16}$", g)]
     assert len(pages) == int(found[2])
+
+
+def test_a_worker_killed_from_outside_stops_the_ingest_with_an_error(tmp_path: Path) -> None:
+    source = numbered_lines(tmp_path / "pages.jsonl", 30_000)
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        [*CLI, "ingest", "--store", str(store), "--jobs", "2", "--batch", "200", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        cwd=ROOT,
+    )
+    try:
+        wait_for_snapshots(store, 3, process)
+        os.kill(children(process.pid)[0], signal.SIGKILL)  # the system's OOM killer, say
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate(timeout=30)
+    assert (process.returncode, out) == (1, ""), err
+    assert "Traceback" not in err
+    assert err.startswith("Error: a worker process parsing the pages ended unexpectedly"), err
+    assert "stopped after: " in err
+    clean = tmp_path / "clean"
+    run("ingest", "--store", str(store), str(source))
+    run("ingest", "--store", str(clean), str(source))
+    assert by_graph(store_quads(store)) == by_graph(store_quads(clean))
 
 
 def test_ctrl_c_stops_an_ingest_that_waits_for_standard_input(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Container, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -412,6 +413,12 @@ def in_workers(
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+    except BrokenProcessPool as error:
+        raise SpeechldError(
+            "a worker process parsing the pages ended unexpectedly (killed from outside, or "
+            "by the system for want of memory); the pages stored so far are whole, and the "
+            "same ingest again completes it"
+        ) from error
     finally:
         pool.shutdown(cancel_futures=True)
 
