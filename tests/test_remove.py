@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -112,6 +113,24 @@ def test_a_page_goes_by_its_url_and_a_source_not_in_the_store_changes_nothing(
         "remove", "--store", str(store), PAGE_URL
     )
     assert store_quads(store) == gone
+
+
+def test_a_name_not_valid_utf_8_is_shown_escaped_and_a_file_so_named_goes(
+    tmp_path: Path,
+) -> None:
+    store, odd = tmp_path / "store", os.fsdecode(bytes(tmp_path / "pages") + b"/bad\xff.txt")
+    Path(odd).parent.mkdir()
+    shutil.copy(SEED, odd)
+    run("ingest", "--store", str(store), odd)
+    done = subprocess.run(
+        [*CLI, "remove", "--store", str(store), "https://x/\udcff"],
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 1 and b"Traceback" not in done.stderr
+    assert b"https://x/\\xff: the store holds no page of this source" in done.stderr
+    assert run("remove", "--store", str(store), odd).startswith("removed 1 source")
+    assert counts(store)["speeches"] == 0
 
 
 def test_a_directory_takes_every_page_under_it_even_one_deleted_since(tmp_path: Path) -> None:

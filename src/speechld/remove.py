@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -69,12 +70,24 @@ def named(argument: str) -> Named:
     if argument == STDIN:
         return Named(frozenset(read_sources([argument])))
     path = Path(argument)
+    # A name not valid UTF-8 (bytes of another encoding, from the shell) names no source:
+    # a path so named is still taken by its file: URI.
+    itself = frozenset([argument]) if argument == shown(argument) else frozenset()
     if _SCHEME.match(argument) and not path.exists():  # a file: URL names a folder's too
         under = argument.rstrip("/") + "/" if argument.startswith("file:") else None
-        return Named(frozenset([argument]), under)
+        return Named(itself, under)
     uri = path.resolve().as_uri()
     given = read_sources([path]) if path.exists() else set()
-    return Named(frozenset({argument, uri} | given), uri + "/")
+    return Named(itself | {uri} | given, uri + "/")
+
+
+def shown(argument: str) -> str:
+    r"""An argument as it can be printed: bytes that were not UTF-8 as escapes.
+
+    >>> shown("odd/bad\udcff.txt")
+    'odd/bad\\xff.txt'
+    """
+    return os.fsencode(argument).decode("utf-8", "backslashreplace")
 
 
 def read_sources(paths: Iterable[str | Path]) -> set[str]:
@@ -176,7 +189,8 @@ def remove(
     if missing:  # all named at once: a rerun of a removal killed part-way names several
         these = "this source" if len(missing) == 1 else "these sources"
         raise SpeechldError(
-            f"{', '.join(missing)}: the store holds no page of {these}; nothing was removed"
+            f"{', '.join(map(shown, missing))}: the store holds no page of {these}; "
+            "nothing was removed"
         )
     removal = Removal(sorted(graphs))
     if not dry_run:
