@@ -11,13 +11,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Container, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import AbstractContextManager, closing, contextmanager, nullcontext, suppress
+from contextlib import closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from pyoxigraph import NamedNode
@@ -118,9 +117,16 @@ class Stopper:
         if not self.holding:
             self.interrupt()
 
-    def catching(self) -> AbstractContextManager[None]:
-        """Handle SIGINT and SIGTERM so while the block runs (in the main thread)."""
-        return stop_signals_handled(self.handle)
+    @contextmanager
+    def catching(self) -> Iterator[None]:
+        """Handle SIGINT and SIGTERM so while the block runs (in the main thread); once one
+        came, ignore more after it (the process is stopping, and says how it stopped)."""
+        previous = {number: signal.signal(number, self.handle) for number in STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for number, restored in previous.items():
+                signal.signal(number, signal.SIG_IGN if self.signum else restored)
 
 
 @contextmanager
@@ -346,27 +352,17 @@ def _start_worker(base: str, ingested: datetime) -> None:
     """Ready a worker process: deaf to the ingest's stop signals, gone with its parent.
 
     Ctrl-C and a SIGTERM to the process group, or to every process of the ingest (as a
-    service manager stops one), stop the parent alone, which then stops the workers in
-    order: a worker killed by a signal mid-message could hang the pool. The worker
-    starts with the signals held (see `_signals_held`): SIGINT is dropped here; SIGTERM
-    stays held, and ends the worker only when its parent sent it (the pool ending a
-    worker it takes to be stuck).
+    service manager stops one), stop the parent alone, which then ends the workers (a
+    SIGKILL). The worker starts with the signals held (see `_signals_held`): any sent to
+    it before it had a process group of its own are dropped here.
     """
     global _worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
     os.setpgrp()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    threading.Thread(target=_end_when_parent_terminates, daemon=True).start()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     threading.Thread(target=_exit_with_parent, daemon=True).start()
     _worker = Minter(base), ingested
-
-
-def _end_when_parent_terminates() -> None:
-    """End this worker on a SIGTERM from its parent; take no other (every thread holds it)."""
-    parent = os.getppid()
-    while True:
-        if signal.sigwaitinfo({signal.SIGTERM}).si_pid == parent:
-            os._exit(1)
 
 
 def _exit_with_parent() -> None:
@@ -397,30 +393,61 @@ def in_workers(
 ) -> Iterator[Outcome]:
     """The outcome of every page, in input order, parsed by `jobs` worker processes.
 
-    At most IN_FLIGHT chunks of pages are handed out at a time. Closing the generator
-    early cancels the chunks not yet started and waits for the few under way.
+    Chunks of pages go to the workers in turn, at most IN_FLIGHT at a time, each worker on
+    a pipe of its own: a worker that dies (killed from outside, say) is an error at once,
+    even mid-message, where a shared queue waits for the rest of its message for good.
+    Closing the generator early ends the workers.
     """
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(base, ingested)
-    )
-    pending: deque[Future[list[Outcome]]] = deque()
+    workers: list[tuple[BaseProcess, Connection]] = []
     try:
-        while chunk := list(islice(items, CHUNKSIZE)):
-            with _signals_held():  # a submit may start a worker
-                pending.append(pool.submit(_convert_in_worker, chunk))
+        for _ in range(jobs):
+            mine, theirs = context.Pipe()
+            with _signals_held():  # the worker starts with them held (see _start_worker)
+                process = context.Process(target=_work, args=(theirs, base, ingested))
+                process.start()
+            theirs.close()  # this end is the worker's alone: its death ends the pipe
+            workers.append((process, mine))
+        pending: deque[Connection] = deque()
+        for turn, chunk in enumerate(iter(lambda: list(islice(items, CHUNKSIZE)), [])):
+            conn = workers[turn % jobs][1]
+            conn.send(chunk)
+            pending.append(conn)
             if len(pending) >= IN_FLIGHT:
-                yield from pending.popleft().result()
+                yield from pending.popleft().recv()
         while pending:
-            yield from pending.popleft().result()
-    except BrokenProcessPool as error:
+            yield from pending.popleft().recv()
+    except (EOFError, OSError) as error:
         raise SpeechldError(
             "a worker process parsing the pages ended unexpectedly (killed from outside, or "
             "by the system for want of memory); the pages stored so far are whole, and the "
             "same ingest again completes it"
         ) from error
     finally:
-        pool.shutdown(cancel_futures=True)
+        for worker, conn in workers:
+            conn.close()
+            worker.kill()  # what it still had to parse is not wanted
+            worker.join()
+
+
+def _work(conn: Connection, base: str, ingested: datetime) -> None:
+    """A worker process: parse each chunk its parent sends and send back the outcomes,
+    until the parent closes the pipe. Chunks are read as they come, in a thread of their
+    own, so that the parent sending a chunk never waits for this worker sending outcomes
+    (each waiting for the other)."""
+    _start_worker(base, ingested)
+    chunks: queue.SimpleQueue[list[Item] | None] = queue.SimpleQueue()
+
+    def read() -> None:
+        with suppress(EOFError, OSError):
+            while True:
+                chunks.put(conn.recv())
+        chunks.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    with suppress(OSError):  # the parent gone: nothing to send to
+        while (chunk := chunks.get()) is not None:
+            conn.send(_convert_in_worker(chunk))
 
 
 def outcomes(items: Iterator[Item], base: str, ingested: datetime, jobs: int) -> Generator[Outcome]:
