@@ -158,7 +158,7 @@ def test_json_lines_errors_name_file_and_line(tmp_path: Path) -> None:
         f"{path}:3: malformed JSON at column 32: an unterminated string",
         f'{path}:4: the line is not a JSON object {{"url", "text"}}',
         f'{path}:5: the object has no "url" string',
-        f'{path}:6: the object has no "text" string',
+        f'{path}:6: the object has no "text" string: it is a number',
         f"{path}:7: binary content (control character U+0000)",
         f"{path}:8: invalid Unicode (a lone surrogate)",
         f"{path}:10: the \"url\" is not an absolute URL: 'Theresa May'",

@@ -436,6 +436,12 @@ def answering(*answers: tuple[int, str, bytes]) -> Iterator[tuple[str, type[Answ
 EMPTY_RESULT = (200, "application/sparql-results+json", json.dumps(ANSWER).encode())
 
 
+def test_an_https_url_of_a_plain_http_store_says_so(oxigraph: Oxigraph) -> None:
+    url = oxigraph.settings.query_url.replace("http://", "https://", 1)
+    done = speechld("stats", "--store", url, env={"SPEECHLD_STORE_CONNECT_TIMEOUT": "1"})
+    refused(done, f"{url}: no TLS answer within 1 s (does the store speak plain HTTP?")
+
+
 def test_an_overloaded_store_is_tried_again_after_a_while() -> None:
     busy = (503, "text/plain", b"")
     with answering(busy, busy, EMPTY_RESULT) as (url, handler):

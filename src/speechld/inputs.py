@@ -275,7 +275,7 @@ def page_of_line(raw: bytes, origin: str) -> Page | ParseError:
         return ParseError(origin, 'the line is not a JSON object {"url", "text"}')
     url, text = item.get("url"), item.get("text")
     if not isinstance(url, str) or not url.strip():
-        return ParseError(origin, 'the object has no "url" string')
+        return ParseError(origin, f'the object has no "url" string{json_type(url)}')
     if not ABSOLUTE_IRI.fullmatch(url.strip()):
         return ParseError(origin, f'the "url" is not an absolute URL: {url.strip()[:80]!r}')
     try:
@@ -284,11 +284,24 @@ def page_of_line(raw: bytes, origin: str) -> Page | ParseError:
         cause = printable(str(error))
         return ParseError(origin, f'the "url" is not a valid IRI ({cause}): {url.strip()[:80]!r}')
     if not isinstance(text, str):
-        return ParseError(origin, 'the object has no "text" string')
+        return ParseError(origin, f'the object has no "text" string{json_type(text)}')
     try:
         return Page(url.strip(), check_text(text), origin)
     except ValueError as error:
         return ParseError(origin, str(error))
+
+
+def json_type(value: object) -> str:
+    """What a JSON value that should have been a string is instead, as a clause.
+
+    >>> json_type(None), json_type(42), json_type(["a"]), json_type("  ")
+    ('', ': it is a number', ': it is an array', ': it is blank')
+    """
+    if value is None:
+        return ""
+    kinds = {bool: "true or false", int: "a number", float: "a number", list: "an array"}
+    kind = "blank" if isinstance(value, str) else kinds.get(type(value), "an object")
+    return f": it is {kind}"
 
 
 def jsonl_lines(stream: LineSource, name: str, limit: int) -> Iterator[Line | ParseError]:

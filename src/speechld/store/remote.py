@@ -240,6 +240,12 @@ def unreachable(error: requests.RequestException, timeout: float, connect: float
     reason: BaseException = _innermost(error)
     # A read timeout on a kept-alive connection comes as a ConnectionError that wraps it.
     if isinstance(error, requests.Timeout) or isinstance(reason, ReadTimeoutError | TimeoutError):
+        said = re.search(r"read timeout=([0-9.]+)\)", str(error))
+        if said is not None and float(said[1]) != timeout:  # TLS's handshake has `connect`
+            return (
+                f"no TLS answer within {float(said[1]):g} s (does the store speak plain "
+                "HTTP? then its URL is http://)"
+            )
         return f"the store did not answer within {timeout:g} s"
     if isinstance(error, requests.exceptions.SSLError):
         return f"TLS failed: {reason}"
