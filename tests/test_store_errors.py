@@ -312,6 +312,7 @@ def test_a_file_is_not_a_store(tmp_path: Path) -> None:
         refused(done, f"{path} is a file, not a store directory")
     with pytest.raises(StoreError, match="not a directory"):
         EmbeddedStore(path / "store")
+    refused(speechld("stats", "--store", str(path / "store")), f"store: {path} is a file, not a")
     assert path.read_text() == "hi\n"
 
 

@@ -50,6 +50,9 @@ def _pointer(root: Path) -> str:
     except FileNotFoundError:
         return ""
     except NotADirectoryError as error:
+        file = next((p for p in root.parents if p.is_file()), None)
+        if file is not None:
+            raise StoreError(f"{root}: {file} is a file, not a directory") from error
         raise StoreError(f"{root} is a file, not a store directory") from error
     except (OSError, UnicodeDecodeError) as error:
         raise StoreError(f"{root}: cannot read {CURRENT}: {error}") from error
