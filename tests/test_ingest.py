@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -166,10 +168,11 @@ INTERRUPTED = re.compile(
 )
 
 
-@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_stops_a_parallel_ingest_at_once_and_says_what_it_stored(
-    tmp_path: Path, signum: signal.Signals, status: int
-) -> None:
+@contextmanager
+def parallel_ingest(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path, Path]]:
+    """An ingest of 30,000 pages by two workers, in a process group of its own (as a
+    terminal's job has), once its workers parse (after two publications: the first pages
+    are parsed inline); it and its workers killed if left running."""
     source = numbered_lines(tmp_path / "pages.jsonl", 30_000)
     store = tmp_path / "store"
     process = subprocess.Popen(
@@ -177,31 +180,20 @@ def test_a_signal_stops_a_parallel_ingest_at_once_and_says_what_it_stored(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,  # a process group of its own, as a terminal's job has
+        start_new_session=True,
         cwd=ROOT,
     )
     try:
-        # Two publications: by then the workers parse (the first pages are parsed inline).
         wait_for_snapshots(store, 3, process)
-        sent = time.monotonic()
-        os.killpg(process.pid, signum)
-        time.sleep(0.05)
-        os.killpg(process.pid, signum)  # impatient: a second Ctrl-C
-        out, err = process.communicate(timeout=60)
-        took = time.monotonic() - sent
+        yield process, store, source
     finally:
         if process.poll() is None:
+            workers = children(process.pid)
             os.killpg(process.pid, signal.SIGKILL)
+            for pid in workers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             process.communicate(timeout=30)
-    assert (process.returncode, out) == (status, ""), err
-    assert took < 10
-    (line,) = err.splitlines()  # no traceback, no warning: one line
-    found = INTERRUPTED.fullmatch(line)
-    assert found is not None, line
-    read, stored, name = int(found[1]), int(found[2]), found[3]
-    assert name == signum.name and 0 < stored <= read < 30_000
-    pages = [g for g in by_graph(store_quads(store)) if re.search("/graph/[0-9a-f]{16}$", g)]
-    assert len(pages) == stored  # what was committed, and only that
 
 
 def children(pid: int) -> list[int]:
@@ -216,21 +208,38 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def stopped(err: str, store: Path) -> re.Match[str]:
+    """The one line an interrupted ingest printed; the store holds what it says it stored."""
+    (line,) = err.splitlines()  # no traceback, no warning: one line
+    found = INTERRUPTED.fullmatch(line)
+    assert found is not None, line
+    pages = [g for g in by_graph(store_quads(store)) if re.search("/graph/[0-9a-f]{16}$", g)]
+    assert len(pages) == int(found[2])  # what was committed, and only that
+    return found
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_a_parallel_ingest_at_once_and_says_what_it_stored(
+    tmp_path: Path, signum: signal.Signals, status: int
+) -> None:
+    with parallel_ingest(tmp_path) as (process, store, _):
+        sent = time.monotonic()
+        os.killpg(process.pid, signum)
+        time.sleep(0.05)
+        os.killpg(process.pid, signum)  # impatient: a second Ctrl-C
+        out, err = process.communicate(timeout=60)
+        took = time.monotonic() - sent
+    assert (process.returncode, out) == (status, ""), err
+    assert took < 10
+    found = stopped(err, store)
+    read, stored, name = int(found[1]), int(found[2]), found[3]
+    assert name == signum.name and 0 < stored <= read < 30_000
+
+
 def test_sigterm_to_every_process_of_an_ingest_stops_it_in_order(tmp_path: Path) -> None:
     # a service manager stops a service so: every process at once, the workers too, which
     # hung the ingest when a worker died sending its pages
-    source = numbered_lines(tmp_path / "pages.jsonl", 30_000)
-    store = tmp_path / "store"
-    process = subprocess.Popen(
-        [*CLI, "ingest", "--store", str(store), "--jobs", "2", "--batch", "200", str(source)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        cwd=ROOT,
-    )
-    try:
-        wait_for_snapshots(store, 3, process)
+    with parallel_ingest(tmp_path) as (process, store, _):
         workers = children(process.pid)
         assert len(workers) >= 2, "no workers to signal"
         for pid in workers:
@@ -241,40 +250,15 @@ def test_sigterm_to_every_process_of_an_ingest_stops_it_in_order(tmp_path: Path)
         os.kill(process.pid, signal.SIGTERM)
         out, err = process.communicate(timeout=60)
         took = time.monotonic() - sent
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            for pid in children(process.pid):
-                os.kill(pid, signal.SIGKILL)
-            process.communicate(timeout=30)
     assert (process.returncode, out) == (143, ""), err
     assert took < 10
-    (line,) = err.splitlines()
-    found = INTERRUPTED.fullmatch(line)
-    assert found is not None, line
-    pages = [g for g in by_graph(store_quads(store)) if re.search("/graph/[0-9a-f]{16}$", g)]
-    assert len(pages) == int(found[2])
+    stopped(err, store)
 
 
 def test_a_worker_killed_from_outside_stops_the_ingest_with_an_error(tmp_path: Path) -> None:
-    source = numbered_lines(tmp_path / "pages.jsonl", 30_000)
-    store = tmp_path / "store"
-    process = subprocess.Popen(
-        [*CLI, "ingest", "--store", str(store), "--jobs", "2", "--batch", "200", str(source)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        cwd=ROOT,
-    )
-    try:
-        wait_for_snapshots(store, 3, process)
+    with parallel_ingest(tmp_path) as (process, store, source):
         os.kill(children(process.pid)[0], signal.SIGKILL)  # the system's OOM killer, say
         out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate(timeout=30)
     assert (process.returncode, out) == (1, ""), err
     assert "Traceback" not in err
     assert err.startswith("Error: a worker process parsing the pages ended unexpectedly"), err
