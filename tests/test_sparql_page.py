@@ -33,6 +33,13 @@ def test_the_page_has_a_form_and_every_example(live_server: LiveServer) -> None:
     # (the canonical link names the page's own URL, absolute as search engines want it)
     assert "<script" not in page.text
     assert re.findall(r'<link(?! rel="canonical")[^>]+href="(https?:)?//', page.text) == []
+    # and it leads programs to the service description, in Turtle at the same URL
+    described = re.search(r'<link rel="alternate" type="text/turtle" href="([^"]+)"', page.text)
+    assert described is not None
+    turtle = requests.get(
+        live_server.url + described[1].lstrip("/"), headers={"Accept": "text/turtle"}, timeout=30
+    )
+    assert "sd:Service" in turtle.text or "ns/sparql-service-description#Service" in turtle.text
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.title for e in EXAMPLES])
