@@ -76,10 +76,13 @@ def test_removing_a_page_leaves_the_store_an_ingest_without_it_gives(
     page.unlink()
     run("ingest", "--store", str(clean), str(corpus))
     graphs = by_graph(store_quads(store))
-    (left,) = [g for g, quads in graphs.items() if {q.predicate.value for q in quads} == {GONE}]
-    subjects = {str(q.subject) for q in graphs.pop(left)}
+    (left,) = [g for g, quads in graphs.items() if GONE in {q.predicate.value for q in quads}]
+    said = graphs.pop(left)
     assert graphs == by_graph(store_quads(clean))  # and the removed page's graph says when
+    subjects = {str(q.subject) for q in said if q.predicate.value == GONE}
     assert f"<{left}>" in subjects and len(subjects) == 2  # it and its speech were removed
+    digest = {(str(q.subject), q.object.value) for q in said if q.predicate.value != GONE}
+    assert digest == {(f"<{left}>", "removed")}  # which no page's is
     after = counts(store)
     assert (after["speeches"], after["persons"]) == (before["speeches"] - 1, before["persons"] - 1)
     assert after["graphs"] == before["graphs"]
@@ -301,3 +304,21 @@ def test_a_former_speech_goes_with_its_successor_and_leads_to_it_while_it_lives(
     assert answer(new)[0] == answer(old)[0] == 410
     ingest(each_store, [], BASE, items=[(DANISH, text)])
     assert answer(old)[0] == 303  # given again
+
+
+def test_an_edited_page_removed_and_given_again_leads_its_former_speech_to_it(
+    each_store: GraphStore,
+) -> None:
+    text, edited = seed_and_edited()
+    ingest(each_store, [], BASE, items=[(DANISH, text)])
+    (old,) = {row["s"].value for row in each_store.select(SPEECHES)}
+    ingest(each_store, [], BASE, items=[(DANISH, edited)])
+    remove(each_store, [DANISH])
+    with pytest.raises(SpeechldError, match="the store holds no page of this source"):
+        remove(each_store, [DANISH])  # gone already: its graph's record stays as it is
+    ingest(each_store, [], BASE, items=[(DANISH, edited)])
+    (new,) = {row["s"].value for row in each_store.select(SPEECHES)}
+    client = create_app({"STORE": each_store, "BASE": BASE}).test_client()
+    moved = client.get(old.removeprefix(BASE[:-1]), headers={"Accept": "text/turtle"})
+    assert (moved.status_code, moved.headers["Location"]) == (301, new.removeprefix(BASE[:-1]))
+    assert client.get(new.removeprefix(BASE[:-1])).status_code == 303

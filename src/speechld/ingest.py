@@ -240,11 +240,14 @@ def unchanged(store: GraphStore, graphs: list[SourceGraph]) -> tuple[set[str], s
     return same, set(stored) - same
 
 
-# The speeches a page's graph gave before (and, bound to ?by, those they had replaced).
+# The speeches a page's graph gave before, or gave until the page was removed (and, bound
+# to ?by, those they had replaced).
 FORMER = (
     "SELECT DISTINCT ?g ?old ?by WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ "
-    f"{{{{ ?old a <{SLD.Speech}> }}}} UNION {{{{ ?by <{DCTERMS.replaces}> ?old }}}} }}}} }}}}"
+    "{{ ?old a <{speech}> }} UNION {{ ?by <{replaces}> ?old }} "
+    "UNION {{ ?old <{invalidated}> ?when FILTER(?old != ?g) }} }} }}"
 )
+FORMER_TERMS = {"speech": SLD.Speech, "replaces": DCTERMS.replaces, "invalidated": INVALIDATED}
 # The pages that give those speeches.
 GIVEN = (
     "SELECT DISTINCT ?old ?h WHERE {{ VALUES ?old {{ {speeches} }} "
@@ -268,7 +271,8 @@ def with_successors(
         return graphs
     former: dict[str, set[str]] = {}
     for chunk in in_chunks(sorted(changed)):
-        for row in store.select(FORMER.format(graphs=" ".join(f"<{g}>" for g in chunk))):
+        names = " ".join(f"<{g}>" for g in chunk)
+        for row in store.select(FORMER.format(graphs=names, **FORMER_TERMS)):
             graph = row["g"].value
             if row["by"] is None and graph in ours:
                 continue

@@ -18,7 +18,7 @@ from speechld.ingest import BATCH, prune_shared
 from speechld.inputs import STDIN, Page, decoded, read_items
 from speechld.mapper import source_key
 from speechld.store import GraphStore, SourceGraph, dataset_base
-from speechld.store.base import GRAPH_PATH, INVALIDATED, in_chunks
+from speechld.store.base import CONTENT_DIGEST, GRAPH_PATH, INVALIDATED, REMOVED, in_chunks
 from speechld.vocab import SLD, Minter
 
 # A URI's scheme: two letters at least, so that a path is never taken for one.
@@ -99,7 +99,9 @@ def matching(store: GraphStore, mint: Minter, name: Named) -> dict[str, str]:
     """The graph of each source in the store that an argument names, by source."""
     graphs = {str(mint.graph(source_key(source))): source for source in name.exact}
     stored = store.digests(list(graphs))
-    found = {source: graph for graph, source in graphs.items() if graph in stored}
+    found = {
+        source: graph for graph, source in graphs.items() if stored.get(graph, REMOVED) != REMOVED
+    }
     if name.under is not None:
         query = SOURCES_UNDER.format(
             p=DCTERMS.source, graphs=Literal(mint.base + GRAPH_PATH), prefix=Literal(name.under)
@@ -153,6 +155,7 @@ def left_behind(graph: str, left: Left, when: datetime) -> SourceGraph:
     stamp = f'"{when.isoformat().replace("+00:00", "Z")}"^^<{DATE_TIME}>'
     subjects = [graph, *sorted(left.gone)]
     lines = [f"<{s}> <{INVALIDATED}> {stamp} .\n" for s in subjects]
+    lines.append(f'<{graph}> <{CONTENT_DIGEST}> "{REMOVED}" .\n')
     lines += [f"<{new}> <{DCTERMS.replaces}> <{old}> .\n" for new, old in sorted(left.links)]
     return SourceGraph(graph, "".join(lines))
 

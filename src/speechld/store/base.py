@@ -59,6 +59,9 @@ DIGESTS_QUERY = (
 # The digest reported for a graph written over twice: it matches no page's, so the next
 # ingest of the page writes the graph again, whole.
 WRITTEN_TWICE = ""
+# The digest a removed page's graph states: it matches no page's, so an ingest of the page
+# writes its graph again, and takes the speeches it had as the page's former ones.
+REMOVED = "removed"
 
 BASE_QUERY = """SELECT ?space WHERE {
   ?dataset a <http://rdfs.org/ns/void#Dataset> ; <http://rdfs.org/ns/void#uriSpace> ?space
