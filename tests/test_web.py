@@ -241,6 +241,9 @@ def test_home_page_shows_the_dataset_at_a_glance(client: FlaskClient) -> None:
     assert '<a href="/id/group/ngv">Nordic Green Left</a>' in page
     assert '<a href="/id/type/reply">Reply</a>' in page
     assert "/id/speech/" in page  # example URIs
+    for graph in ("shared", "vocabulary", "dataset"):  # the graphs no speech links to
+        assert f'href="/graph/{graph}"' in page
+        assert client.get(f"/graph/{graph}", headers={"Accept": "text/turtle"}).status_code == 200
 
 
 def test_party_groups_are_counted_as_speechld_stats_counts_them(
