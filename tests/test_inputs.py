@@ -393,6 +393,11 @@ def test_a_utf16_json_lines_file_is_one_error_saying_so(tmp_path: Path) -> None:
     assert errors(list(read_inputs([path]))) == [
         f"{path}: the file is UTF-16; JSON lines are UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)"
     ]
+    stdin = io.BytesIO(path.read_bytes())  # and so on standard input, which has no name
+    assert errors(list(read_inputs(["-"], stdin=stdin))) == [
+        "<stdin>: standard input is UTF-16; JSON lines are UTF-8 (iconv -f UTF-16 -t UTF-8 "
+        "converts it)"
+    ]
 
 
 def test_a_broken_link_found_in_a_directory_is_called_so(tmp_path: Path) -> None:

@@ -363,9 +363,14 @@ def read_stdin(stream: BinaryIO, limit: int) -> Iterator[Item]:
         yield ParseError(STDIN_NAME, f"the page is over the size limit ({limit} bytes)")
     else:
         try:
-            yield Page(content_uri(data), decode(data), STDIN_NAME)
+            text = decode(data)
         except ValueError as error:
             yield ParseError(STDIN_NAME, str(error))
+            return
+        if text.lstrip().startswith("{") and not data.lstrip().startswith(b"{"):
+            yield ParseError(STDIN_NAME, UTF16_LINES.replace("the file", "standard input"))
+        else:
+            yield Page(content_uri(data), text, STDIN_NAME)
 
 
 class _Chain:
