@@ -10,7 +10,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Container, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +32,7 @@ from speechld.record import Speech
 from speechld.schemes import vocabulary_graph
 from speechld.store import GraphStore, SourceGraph, dataset_base
 from speechld.store.base import INVALIDATED, in_chunks
+from speechld.store.embedded import latest
 from speechld.vocab import SLD, Minter
 
 BATCH = 1000  # sources per store transaction (embedded) or per group of update requests
@@ -240,11 +241,11 @@ def unchanged(store: GraphStore, graphs: list[SourceGraph]) -> tuple[set[str], s
     return same, set(stored) - same
 
 
-# The speeches a page's graph gave before, or gave until the page was removed (and, bound
-# to ?by, those they had replaced).
+# The speeches a page's graph gave before, or gave until the page was removed, and those
+# they had replaced.
 FORMER = (
-    "SELECT DISTINCT ?g ?old ?by WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ "
-    "{{ ?old a <{speech}> }} UNION {{ ?by <{replaces}> ?old }} "
+    "SELECT DISTINCT ?g ?old WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ "
+    "{{ ?old a <{speech}> }} UNION {{ ?new <{replaces}> ?old }} "
     "UNION {{ ?old <{invalidated}> ?when FILTER(?old != ?g) }} }} }}"
 )
 FORMER_TERMS = {"speech": SLD.Speech, "replaces": DCTERMS.replaces, "invalidated": INVALIDATED}
@@ -256,27 +257,19 @@ GIVEN = (
 
 
 def with_successors(
-    store: GraphStore,
-    graphs: list[SourceGraph],
-    changed: set[str],
-    ours: Container[str] = frozenset(),
+    store: GraphStore, graphs: list[SourceGraph], changed: set[str]
 ) -> list[SourceGraph]:
     """The graphs, a changed page's stating that its speech replaces the one(s) the page
     gave before where its speech is another now (its opening was edited, say): the old URI
     keeps answering, with a link to its successor. A speech that another page still gives
-    (the same speech read from a page in another language) is replaced by none, nor is
-    the speech of a graph in `ours`, written earlier in this ingest (a source read twice),
-    which was never published as the page's."""
+    (the same speech read from a page in another language) is replaced by none."""
     if not changed:
         return graphs
     former: dict[str, set[str]] = {}
     for chunk in in_chunks(sorted(changed)):
         names = " ".join(f"<{g}>" for g in chunk)
         for row in store.select(FORMER.format(graphs=names, **FORMER_TERMS)):
-            graph = row["g"].value
-            if row["by"] is None and graph in ours:
-                continue
-            former.setdefault(graph, set()).add(row["old"].value)
+            former.setdefault(row["g"].value, set()).add(row["old"].value)
     olds = set().union(*former.values()) - {g.subject for g in graphs}
     for chunk in in_chunks(sorted(olds)):
         for row in store.select(GIVEN.format(speeches=" ".join(f"<{old}>" for old in chunk))):
@@ -561,7 +554,6 @@ def ingest(
     summary = Summary()
     pending = [with_digest(dataset_graph(mint)), with_digest(vocabulary_graph(mint))]
     seen: set[int] = set()  # the hash of every page's graph name so far: 60 bytes a source
-    rewritten: set[int] = set()  # those of the graphs this ingest has written
     first: set[str] = set()  # the graphs of the pending pages read for the first time
     published = time.monotonic()
     stream: Iterator[Item] = (
@@ -572,14 +564,12 @@ def ingest(
 
     def commit(graphs: list[SourceGraph], new: set[str]) -> None:
         nonlocal published
+        graphs = latest(graphs)  # a source read twice in the batch: its last reading
         same, changed = unchanged(store, graphs)
         due = time.monotonic() - published >= PUBLISH_EVERY
-        ours = {g.graph for g in graphs if g.graph not in new and hash(g.graph) in rewritten}
         fresh = [g for g in graphs if g.graph not in same]
-        written = with_successors(store, fresh, changed, ours)
+        written = with_successors(store, fresh, changed)
         refused = replaced(store, written, due)
-        failed = {graph for graph, _ in refused}
-        rewritten.update(hash(g.graph) for g in written if g.graph not in failed)
         summary.failed += [message for _, message in refused]
         published = time.monotonic() if due else published
         summary.stored += len(new - {graph for graph, _ in refused})
