@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import threading
+import time
 from pathlib import Path
 from typing import cast
 
@@ -23,6 +24,7 @@ from speechld.rdf import ntriples
 from speechld.store import EmbeddedStore, GraphStore, RemoteSettings, RemoteStore, SourceGraph
 from speechld.store.base import INGEST_TIME, WRITTEN_TWICE, GraphResult, dataset_base, query_form
 from speechld.store.embedded import insert_block
+from speechld.store.remote import STAMP_TTL
 from speechld.store.stats import stats
 from speechld.vocab import Minter
 
@@ -135,6 +137,23 @@ def test_construct_gives_pyoxigraph_triples(store: GraphStore) -> None:
     assert ox.Triple(
         ox.NamedNode(f"{BASE}id/speech/1"), ox.NamedNode(LABEL[1:-1]), ox.Literal("first")
     ) in set(described)
+
+
+def test_an_ingest_that_changes_nothing_leaves_the_generation_as_it_was(
+    store: GraphStore,
+) -> None:
+    # servers go by it: a nightly rerun that changes nothing must not date every document
+    # anew nor have every server count its figures again
+    ingest(store, [SEED], BASE)
+    time.sleep(STAMP_TTL)
+    before = getattr(store, "generation", None)
+    assert before
+    ingest(store, [SEED], BASE)
+    time.sleep(STAMP_TTL)
+    assert getattr(store, "generation", None) == before
+    ingest(store, [], BASE, items=[("https://example.org/new", SEED.read_text(encoding="utf-8"))])
+    time.sleep(STAMP_TTL)
+    assert getattr(store, "generation", 0) > before
 
 
 def test_replace_is_per_graph_and_idempotent(store: GraphStore) -> None:

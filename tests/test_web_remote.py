@@ -163,7 +163,13 @@ def test_a_store_that_is_down_is_503_with_retry_after_everywhere(
     server = serve(own_virtuoso, tmp_path)
     try:
         speech = a_speech(own_virtuoso)
+        void = requests.get(server.url + ".well-known/void.ttl", timeout=60)
+        assert void.status_code == 200
         virtuoso_server.stop(own_virtuoso)
+        time.sleep(STAMP_TTL)  # past the time the server keeps the store's date
+        # what the server has counted it still answers (the figures wait for the store)
+        again = requests.get(server.url + ".well-known/void.ttl", timeout=30)
+        assert (again.status_code, again.text) == (200, void.text)
         url = own_virtuoso.settings.query_url
         for path in (
             speech,

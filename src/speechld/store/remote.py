@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import count
@@ -475,6 +476,7 @@ class RemoteStore:
         self._graph_names = False  # whether GRAPH ?g { } is known to list the graphs
         self._reading = threading.local()  # .answer: the results this thread reads, if any
         self._stamp = (0.0, -STAMP_TTL)  # the generation read, and when (monotonic)
+        self._updates = 0  # updates sent so far
 
     @property
     def places(self) -> tuple[str, ...]:
@@ -625,6 +627,7 @@ class RemoteStore:
         return [Triple(subject or row["s"], row["p"], object or row["o"]) for row in rows]
 
     def _update(self, update: str) -> None:
+        self._updates += 1
         response = self._send(
             "POST",
             self.settings.update_url,
@@ -675,6 +678,10 @@ class RemoteStore:
         if self.read_only:
             raise StoreError(f"{self.settings.query_url}: the store is open read-only")
         graphs = latest(graphs)
+        with self._changing():
+            self._replace(graphs)
+
+    def _replace(self, graphs: list[SourceGraph]) -> None:
         held = self._held([g.graph for g in graphs])
         filling = {False: Request(), True: Request(new=True)}  # held graphs, new graphs
         for graph in graphs:
@@ -694,7 +701,6 @@ class RemoteStore:
         for request in filling.values():
             if request.graphs:
                 self._write(request)
-        self._mark_changed()
 
     def _write(self, request: Request) -> None:
         """Send one request's graphs: new ones in one INSERT DATA; held ones deleted, then
@@ -739,9 +745,9 @@ class RemoteStore:
         """Delete what one named graph says of these subjects: a request a thousand."""
         if self.read_only:
             raise StoreError(f"{self.settings.query_url}: the store is open read-only")
-        for chunk in in_chunks(subjects):
-            self._update(forget_text(graph, chunk))
-        self._mark_changed()
+        with self._changing():
+            for chunk in in_chunks(subjects):
+                self._update(forget_text(graph, chunk))
 
     def _stamp_graph(self) -> str | None:
         """The graph of the stamp; None before any ingest, or where our data cannot be
@@ -752,16 +758,37 @@ class RemoteStore:
             return None
         return None if prefix is None else prefix.removesuffix(GRAPH_PATH) + STAMP_GRAPH
 
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Run writes, then state that the data changed if any update was sent, even when
+        a later one failed (servers reading the store then see a new generation; a store
+        written around speechld does not tell them)."""
+        before = self._updates
+        try:
+            yield
+        except BaseException:
+            if self._updates != before:
+                with contextlib.suppress(StoreError):  # the write's own error is the news
+                    self._mark_changed()
+            raise
+        if self._updates != before:
+            self._mark_changed()
+
     def _mark_changed(self) -> None:
-        """State that the data changed now, so that servers reading the store see a new
-        generation (a store written around speechld does not tell them)."""
+        """State that the data changed now; raise StoreError (never WriteRefused: the
+        pages are written) if the store refuses it."""
         graph = self._stamp_graph()
         if graph is None:
             return
         now = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-        self._update(
-            STAMP_UPDATE.format(graph=graph, modified=MODIFIED, time=now, datetime=DATE_TIME)
-        )
+        update = STAMP_UPDATE.format(graph=graph, modified=MODIFIED, time=now, datetime=DATE_TIME)
+        try:
+            self._update(update)
+        except StoreError as error:
+            raise StoreError(
+                f"the data is written, but not when it changed (<{graph}>), which servers "
+                f"reading the store go by: {error}"
+            ) from error
 
     @property
     def generation(self) -> float:
@@ -770,13 +797,17 @@ class RemoteStore:
         stamp, read = self._stamp
         if time.monotonic() - read < STAMP_TTL:
             return stamp
-        graph = self._stamp_graph()
+        self._stamp = (stamp, time.monotonic())  # asked once a STAMP_TTL, answered or not
         found = 0.0
-        if graph is not None:
-            query = STAMP_QUERY.format(graph=graph, modified=MODIFIED)
-            for row in self.select(query):
-                with contextlib.suppress(ValueError):  # not a time: as if none
-                    found = max(found, datetime.fromisoformat(row["t"].value).timestamp())
+        try:
+            graph = self._stamp_graph()
+            if graph is not None:
+                query = STAMP_QUERY.format(graph=graph, modified=MODIFIED)
+                for row in self.select(query):
+                    with contextlib.suppress(ValueError):  # not a time: as if none
+                        found = max(found, datetime.fromisoformat(row["t"].value).timestamp())
+        except StoreError:  # down: the last one read (the requests that need it will say so)
+            return stamp
         self._stamp = (found, time.monotonic())
         return found
 
