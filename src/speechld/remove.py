@@ -72,10 +72,11 @@ def named(argument: str) -> Named:
     path = Path(argument)
     # A name not valid UTF-8 (bytes of another encoding, from the shell) names no source:
     # a path so named is still taken by its file: URI.
-    itself = frozenset([argument]) if argument == shown(argument) else frozenset()
+    valid = argument == shown(argument)
+    itself = frozenset([argument]) if valid else frozenset()
     if _SCHEME.match(argument) and not path.exists():  # a file: URL names a folder's too
-        under = argument.rstrip("/") + "/" if argument.startswith("file:") else None
-        return Named(itself, under)
+        folder = valid and argument.startswith("file:")
+        return Named(itself, argument.rstrip("/") + "/" if folder else None)
     uri = path.resolve().as_uri()
     given = read_sources([path]) if path.exists() else set()
     return Named(itself | {uri} | given, uri + "/")

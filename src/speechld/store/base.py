@@ -59,9 +59,10 @@ DIGESTS_QUERY = (
 # The digest reported for a graph written over twice: it matches no page's, so the next
 # ingest of the page writes the graph again, whole.
 WRITTEN_TWICE = ""
-# The digest a removed page's graph states: it matches no page's, so an ingest of the page
-# writes its graph again, and takes the speeches it had as the page's former ones.
-REMOVED = "removed"
+# The digest a removed page's graph states, SHA-256 of nothing (what the page gives now):
+# it matches no page's, so an ingest of the page writes its graph again, and takes the
+# speeches it had as the page's former ones.
+REMOVED = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 BASE_QUERY = """SELECT ?space WHERE {
   ?dataset a <http://rdfs.org/ns/void#Dataset> ; <http://rdfs.org/ns/void#uriSpace> ?space

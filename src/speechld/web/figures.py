@@ -330,6 +330,7 @@ def figures() -> tuple[Catalogue, Statistics]:
     """The catalogue and the statistics, counted together once per change of the data."""
 
     def compute() -> tuple[Catalogue, Statistics]:
+        modified = last_modified()  # of the data counted: a commit during the count is later
         found = _count_now()
         shown = {k: named(v[:SHOWN]) for k, v in found.kinds.items() if k != "speech"}
         things = Catalogue(
@@ -338,7 +339,7 @@ def figures() -> tuple[Catalogue, Statistics]:
             found.examples,
             shown | {"examples": named(found.examples)},
         )
-        return things, Statistics(found.triples, found.classes, found.properties, last_modified())
+        return things, Statistics(found.triples, found.classes, found.properties, modified)
 
     return cached("figures", compute)
 
