@@ -335,8 +335,6 @@ DATE_TIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 STAMP_TTL = 1.0  # seconds a reader keeps the stamp it read before asking again
 
 
-# Every quad of some graphs.
-CONTENT_QUERY = "SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}"
 # Which of some graphs the store holds: any triple at all (a shared graph does not name itself).
 HELD_QUERY = (
     "SELECT ?g WHERE {{ VALUES ?g {{ {names} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
@@ -717,28 +715,33 @@ class RemoteStore:
         except WriteRefused as error:
             self._write_back(former, error)
 
-    def _contents(self, graphs: Sequence[str]) -> list[SourceGraph]:
-        """What these graphs hold now, as N-Triples, in one query."""
-        names = " ".join(f"<{g}>" for g in graphs)
+    def _contents(self, graphs: list[str]) -> list[SourceGraph]:
+        """What these graphs hold now, as N-Triples (read a page of results at a time)."""
         lines: dict[str, list[str]] = {}
-        for row in self.select(CONTENT_QUERY.format(names=names)):
-            lines.setdefault(row["g"].value, []).append(f"{row['s']} {row['p']} {row['o']} .\n")
+        for quad in self._quads(graphs):
+            name = cast(NamedNode, quad.graph_name).value
+            lines.setdefault(name, []).append(f"{quad.triple} .\n")
         return [SourceGraph(g, "".join(held)) for g, held in lines.items()]
 
     def _write_back(self, former: list[SourceGraph], refusal: WriteRefused) -> NoReturn:
         """Write graphs' former content back after the store refused their new content,
         all at once or, refused so too, each alone; raise the refusal, saying so."""
+        lost: list[str] = []
         try:
-            try:
-                self._update(insert_block(former))
-            except WriteRefused:
-                for graph in former:
+            self._update(insert_block(former))
+        except WriteRefused:
+            for graph in former:
+                try:
                     self._update(insert_block([graph]))
-        except StoreError as error:
+                except StoreError:
+                    lost.append(graph.graph)
+        except StoreError:
+            lost = [g.graph for g in former]
+        if lost:
             raise StoreError(
-                f"{refusal}; writing back what the pages' graphs held failed too, so they are "
-                f"missing until they are ingested again: {error}"
-            ) from error
+                f"{refusal}; writing back what the graphs held failed too for {', '.join(lost)}"
+                ", whose pages are missing until they are ingested again"
+            ) from refusal
         raise WriteRefused(f"{refusal} (the store keeps what it held)") from refusal
 
     def forget(self, graph: str, subjects: Sequence[str], *, publish: bool = True) -> None:
