@@ -92,6 +92,9 @@ def test_utf_8_after_a_byte_not_utf_8_is_an_error_not_latin_1() -> None:
     assert data[:at].isascii()
     with pytest.raises(ValueError, match=rf"not valid UTF-8 at byte offset {at}, with UTF-8 text"):
         decode(data)
+    # an accented capital before a guillemet or a no-break space is Windows-1252 still
+    latin = "Dette er «STORTINGETS SØ» osv.\xa0ÆØÅ æøå \u2013 ÄÖ\u2019s".encode("cp1252")
+    assert decode(latin) == latin.decode("cp1252")
 
 
 def test_a_bad_file_is_one_error_and_the_batch_goes_on(tmp_path: Path) -> None:

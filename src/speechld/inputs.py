@@ -35,10 +35,10 @@ STDIN_NAME = "<stdin>"
 # C0 and C1 control characters other than tab, line feed, vertical tab, form feed, CR;
 # and lone surrogates (which JSON escapes can make): one search finds either.
 UNFIT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-# A character beyond ASCII in UTF-8: hardly ever a run of Windows-1252 letters.
-UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
+# UTF-8 of a Latin-1 letter or sign, or of typographic punctuation: read as Windows-1252,
+# the mojibake of "Ã¦" or "â€™", which Nordic text in that encoding hardly ever holds
+# (an accented capital before "»" or a non-breaking space, say, it may).
+UTF8_SEQUENCE = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2[\x80-\x84][\x80-\xbf]")
 # An absolute IRI as RDF takes it: a scheme, then no spaces, quotes or angle brackets.
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
