@@ -14,10 +14,12 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from itertools import chain, islice
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import TypeVar
 
 from pyoxigraph import NamedNode
 from rdflib.namespace import DCTERMS
@@ -37,6 +39,7 @@ from speechld.vocab import SLD, Minter
 
 BATCH = 1000  # sources per store transaction (embedded) or per group of update requests
 MAX_JOBS = 256  # worker processes at most
+T = TypeVar("T")
 INLINE = 500  # pages parsed in this process before worker processes are worth starting
 CHUNKSIZE = 50  # pages per task sent to a worker
 IN_FLIGHT = 80  # tasks handed to the workers at a time
@@ -388,43 +391,49 @@ def _signals_held() -> Iterator[None]:
 def in_workers(
     items: Iterator[Item], base: str, ingested: datetime, jobs: int
 ) -> Iterator[Outcome]:
-    """The outcome of every page, in input order, parsed by `jobs` worker processes.
+    """The outcome of every page, in input order, parsed by up to `jobs` worker processes.
 
-    Chunks of pages go to the workers in turn, at most IN_FLIGHT at a time, each worker on
-    a pipe of its own: a worker that dies (killed from outside, say) is an error at once,
-    even mid-message, where a shared queue waits for the rest of its message for good.
-    Closing the generator early ends the workers.
+    Chunks of pages go to the workers in turn (each started with its first chunk), at most
+    IN_FLIGHT at a time, each worker on a pipe of its own: a worker that dies (killed from
+    outside, say) is an error at once, even mid-message, where a shared queue waits for
+    the rest of its message for good. Closing the generator early ends the workers.
     """
     context = multiprocessing.get_context("spawn")
     workers: list[tuple[BaseProcess, Connection]] = []
     try:
-        for _ in range(jobs):
-            mine, theirs = context.Pipe()
-            with _signals_held():  # the worker starts with them held (see _start_worker)
-                process = context.Process(target=_work, args=(theirs, base, ingested))
-                process.start()
-            theirs.close()  # this end is the worker's alone: its death ends the pipe
-            workers.append((process, mine))
         pending: deque[Connection] = deque()
         for turn, chunk in enumerate(iter(lambda: list(islice(items, CHUNKSIZE)), [])):
+            if len(workers) < jobs:
+                mine, theirs = context.Pipe()
+                with _signals_held():  # the worker starts with them held (see _start_worker)
+                    process = context.Process(target=_work, args=(theirs, base, ingested))
+                    process.start()
+                theirs.close()  # this end is the worker's alone: its death ends the pipe
+                workers.append((process, mine))
             conn = workers[turn % jobs][1]
-            conn.send(chunk)
+            _exchange(partial(conn.send, chunk))
             pending.append(conn)
             if len(pending) >= IN_FLIGHT:
-                yield from pending.popleft().recv()
+                yield from _exchange(pending.popleft().recv)
         while pending:
-            yield from pending.popleft().recv()
+            yield from _exchange(pending.popleft().recv)
+    finally:
+        for worker, conn in workers:
+            conn.close()
+            worker.kill()  # what it still had to parse is not wanted
+            worker.join()
+
+
+def _exchange(step: Callable[[], T]) -> T:
+    """A message sent to or received from a worker; its death a SpeechldError."""
+    try:
+        return step()
     except (EOFError, OSError) as error:
         raise SpeechldError(
             "a worker process parsing the pages ended unexpectedly (killed from outside, or "
             "by the system for want of memory); the pages stored so far are whole, and the "
             "same ingest again completes it"
         ) from error
-    finally:
-        for worker, conn in workers:
-            conn.close()
-            worker.kill()  # what it still had to parse is not wanted
-            worker.join()
 
 
 def _work(conn: Connection, base: str, ingested: datetime) -> None:
