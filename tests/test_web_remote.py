@@ -131,6 +131,9 @@ def test_dumps_read_from_a_remote_store_are_few_at_once(virtuoso: Virtuoso) -> N
         assert refused.status_code == 503
         assert refused.headers["Retry-After"] == str(STREAMS_RETRY)
         assert "try again later" in refused.text
+        # a client that has the current dump is told so without the store being read
+        tag = first.headers["ETag"]
+        assert client.get(f"/dumps/{DUMPS[0]}", headers={"If-None-Match": tag}).status_code == 304
         first.close()  # a client gone part-way
         whole = client.get(f"/dumps/{DUMPS[2]}")
         assert whole.status_code == 200 and gzip.decompress(whole.data)

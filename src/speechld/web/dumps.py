@@ -108,6 +108,11 @@ def streamed(store: GraphStore, fmt: Format, name: str, tag: str | None) -> Resp
     """The dump gzipped chunk by chunk while it is sent, in constant memory: its first chunk
     read before answering, so that a store that cannot be read is an error status. At most
     STREAMS_MAX at once (a store with no dump file reads everything for each)."""
+    if tag is not None:  # a client that has this version: told so without reading the store
+        unchanged = followed(iter(()), name, tag)
+        if unchanged.status_code == 304:
+            return unchanged
+        unchanged.close()
     slots: threading.BoundedSemaphore = current_app.extensions.setdefault(
         STREAMS, threading.BoundedSemaphore(STREAMS_MAX)
     )
