@@ -81,7 +81,10 @@ def start_server(
     ]
     environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     environment.pop("SPEECHLD_BASE", None)
-    log = (log_dir or Path(store).parent) / f"serve-{port}.log"
+    place = log_dir or Path(store).parent
+    if str(store).startswith(("http://", "https://")):  # its dumps beside the log, not in ~
+        environment.setdefault("SPEECHLD_DUMP_CACHE", str(place / f"dumps-{port}"))
+    log = place / f"serve-{port}.log"
     with log.open("wb") as out:  # a session of its own: stop_server ends every process in it
         process = subprocess.Popen(
             command,

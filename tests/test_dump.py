@@ -46,6 +46,7 @@ from .virtuoso import Virtuoso
 from .webdata import BASE, fill, union_graph
 
 RDFLIB_NAMES = {"ttl": "turtle", "nt": "nt", "nq": "nquads"}
+NAMES = [f"speechld.{f.suffix}.gz" for f in DUMP_FORMATS]
 
 
 @pytest.fixture(scope="module")
@@ -327,6 +328,21 @@ def made(client: FlaskClient, url: str, deadline: float = 60.0) -> bytes:
             return body
         time.sleep(0.1)
     raise AssertionError(f"{url} was not made within {deadline} s")
+
+
+def test_a_client_with_the_current_dump_gets_304_while_others_download(
+    web_data: EmbeddedStore,
+) -> None:
+    # a store kept in memory has no dump file: downloads are streamed, two at once, and a
+    # revalidation is answered without a slot or a read of the store
+    client = create_app({"STORE": web_data, "BASE": BASE}).test_client()
+    first, second = (client.get(f"/dumps/{n}", buffered=False) for n in NAMES[:2])
+    assert first.status_code == second.status_code == 200
+    assert client.get(f"/dumps/{NAMES[2]}").status_code == 503
+    tag = first.headers["ETag"]
+    assert client.get(f"/dumps/{NAMES[0]}", headers={"If-None-Match": tag}).status_code == 304
+    first.close()
+    second.close()
 
 
 def test_a_dump_is_made_once_per_version_and_served_with_ranges(tmp_path: Path) -> None:

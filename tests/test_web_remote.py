@@ -27,6 +27,7 @@ from speechld.web.serving import not_broken_off
 from . import virtuoso as virtuoso_server
 from .conftest import LiveServer, free_port, start_server, stop_server
 from .paths import ROOT, SEED
+from .test_dump import fetch, made
 from .virtuoso import Virtuoso
 from .webdata import BASE, local_path, seed_speech
 
@@ -118,12 +119,14 @@ def test_a_remote_store_is_dated_by_speechlds_last_write(virtuoso: Virtuoso) -> 
 
 
 def test_dumps_read_from_a_remote_store_are_few_at_once(virtuoso: Virtuoso) -> None:
-    # each download of a store with no dump file reads the whole store: a third at once
-    # waits, and a slot is free again once a download is closed, finished or not
+    # each download of a store with no dump file (this one tells no date, as one written
+    # around speechld) reads the whole store: a third at once waits, and a slot is free
+    # again once a download is closed, finished or not
     virtuoso.clear()
     store = RemoteStore(virtuoso.settings)
     try:
         ingest(store, [SEED], BASE)
+        store._update(f"DROP SILENT GRAPH <{BASE}store>")
         client = create_app({"STORE": store, "BASE": BASE}).test_client()
         first, second = (client.get(f"/dumps/{n}", buffered=False) for n in DUMPS[:2])
         assert first.status_code == second.status_code == 200
@@ -131,14 +134,36 @@ def test_dumps_read_from_a_remote_store_are_few_at_once(virtuoso: Virtuoso) -> N
         assert refused.status_code == 503
         assert refused.headers["Retry-After"] == str(STREAMS_RETRY)
         assert "try again later" in refused.text
-        # a client that has the current dump is told so without the store being read
-        tag = first.headers["ETag"]
-        assert client.get(f"/dumps/{DUMPS[0]}", headers={"If-None-Match": tag}).status_code == 304
         first.close()  # a client gone part-way
         whole = client.get(f"/dumps/{DUMPS[2]}")
         assert whole.status_code == 200 and gzip.decompress(whole.data)
         second.close()
         assert client.get(f"/dumps/{DUMPS[0]}").status_code == 200
+    finally:
+        store.close()
+        virtuoso.clear()
+
+
+def test_a_dated_remote_store_s_dumps_are_made_once_as_files(
+    virtuoso: Virtuoso, tmp_path: Path
+) -> None:
+    # as an embedded store's: made once for the store's date, then served from the file
+    # (ranges, validators), not read from the store for every download
+    virtuoso.clear()
+    store = RemoteStore(virtuoso.settings)
+    try:
+        ingest(store, [SEED], BASE)
+        location = virtuoso.settings.query_url
+        config = {"STORE": location, "BASE": BASE, "DUMP_CACHE": str(tmp_path / "dumps")}
+        client = create_app(config).test_client()
+        url = "/dumps/speechld.nq.gz"
+        status, first, body = fetch(client, url)  # sent as the file is made
+        assert status == 200 and "ETag" in first
+        whole = made(client, url)
+        assert gzip.decompress(whole) == gzip.decompress(body)
+        assert fetch(client, url, Range="bytes=0-9")[::2] == (206, whole[:10])
+        assert fetch(client, url, **{"If-None-Match": first["ETag"]})[0] == 304
+        assert [p.name for p in (tmp_path / "dumps").iterdir() if p.is_dir()] != []
     finally:
         store.close()
         virtuoso.clear()

@@ -56,7 +56,8 @@ class App(Flask):
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """A speechld web app.
 
-    Config keys: STORE (location or a store), BASE (URI base or None), PAGE_SIZE,
+    Config keys: STORE (location or a store), BASE (URI base or None), DUMP_CACHE (where
+    dump files are kept, if not the default: see web/dumps.py), PAGE_SIZE,
     GRAPH_PAGE_SIZE, MAX_AGE, LICENSE (the dataset's licence URI), PROXIES, WORKERS, SPARQL_*
     (see web/sparql.py).
     """
@@ -65,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         STORE=os.environ.get("SPEECHLD_STORE"),
         BASE=os.environ.get("SPEECHLD_BASE"),
+        DUMP_CACHE=os.environ.get("SPEECHLD_DUMP_CACHE"),
     )
     app.config.update(config or {})
     store.init_app(app)

@@ -21,6 +21,7 @@ from flask import (
     send_file,
     url_for,
 )
+from platformdirs import user_cache_dir
 from werkzeug.exceptions import NotFound, ServiceUnavailable
 from werkzeug.http import parse_range_header
 from werkzeug.wsgi import ClosingIterator
@@ -30,7 +31,7 @@ from speechld.dump import DumpCache, dump, file_name, make_dump
 from speechld.errors import SpeechldError
 from speechld.formats import DUMP_FORMATS, HTML, Format
 from speechld.store import GraphStore, is_remote
-from speechld.web.store import generation, get_store, last_modified
+from speechld.web.store import generation, get_store, last_modified, unresponsive
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
@@ -70,6 +71,9 @@ def download(name: str) -> Response:
         return streamed(store, fmt, name, tag)
     made = cache.find(version, fmt)
     if made is None:
+        problem = unresponsive()  # a store that is down: said now, not after the wait
+        if problem is not None:
+            raise problem
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         start_making(app, cache, version, fmt)
         chunks = cache.follow(version, fmt)
@@ -160,11 +164,21 @@ def guarded(chunks: Iterator[bytes], name: str, logger: logging.Logger) -> Itera
 
 
 def dump_cache() -> DumpCache | None:
-    """Where this app keeps made dumps: `dumps/` in an embedded store's directory, if any."""
+    """Where this app keeps made dumps: DUMP_CACHE if set, else `dumps/` in an embedded
+    store's directory, or for a remote store a directory of the user's cache named by its
+    URL; none for a store in memory or given ready-made."""
     location = current_app.config["STORE"]
-    if not isinstance(location, str) or location == ":memory:" or is_remote(location):
+    if not isinstance(location, str) or location == ":memory:":
         return None
-    return DumpCache(Path(location).resolve() / "dumps")  # send_file takes no relative path
+    configured = current_app.config["DUMP_CACHE"]
+    if configured:
+        directory = Path(configured)
+    elif is_remote(location):
+        key = hashlib.sha256(location.encode("utf-8")).hexdigest()[:16]
+        directory = Path(user_cache_dir("speechld")) / "dumps" / key
+    else:
+        directory = Path(location) / "dumps"
+    return DumpCache(directory.resolve())  # send_file takes no relative path
 
 
 def start_making(app: Flask, cache: DumpCache, version: str, fmt: Format) -> None:
