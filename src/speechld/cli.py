@@ -37,7 +37,7 @@ from speechld.ingest import (
 )
 from speechld.inputs import DEFAULT_LIMIT, MAX_LIMIT, Counts, relative_pages, speeches
 from speechld.remove import remove
-from speechld.sparql.execute import xml_text
+from speechld.sparql.execute import XmlOut
 from speechld.sparql.syntax import is_update
 from speechld.store import GraphStore, default_location, is_remote, open_store
 from speechld.store.base import QueryResult, StreamedTriples
@@ -510,22 +510,6 @@ class Held(io.RawIOBase):
         if self.start:
             self.out.write(bytes(self.start))
             self.start = bytearray()
-        self.out.flush()
-
-
-class XmlOut:
-    """An output that serialised XML goes to with its carriage returns escaped."""
-
-    def __init__(self, out: BinaryIO) -> None:
-        self.out = out
-
-    def write(self, data: bytes) -> int:
-        """Write the data, escaped."""
-        self.out.write(xml_text(data))
-        return len(data)
-
-    def flush(self) -> None:
-        """Flush the output."""
         self.out.flush()
 
 

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import closing, contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -39,11 +39,11 @@ from speechld.vocab import SLD, Minter
 
 BATCH = 1000  # sources per store transaction (embedded) or per group of update requests
 MAX_JOBS = 256  # worker processes at most
-T = TypeVar("T")
 INLINE = 500  # pages parsed in this process before worker processes are worth starting
 CHUNKSIZE = 50  # pages per task sent to a worker
 IN_FLIGHT = 80  # tasks handed to the workers at a time
 PUBLISH_EVERY = 1.0  # seconds between the new data's publications to readers during an ingest
+T = TypeVar("T")
 
 
 @dataclass
@@ -121,28 +121,25 @@ class Stopper:
         if not self.holding:
             self.interrupt()
 
-    @contextmanager
-    def catching(self) -> Iterator[None]:
+    def catching(self) -> AbstractContextManager[None]:
         """Handle SIGINT and SIGTERM so while the block runs (in the main thread); once one
         came, ignore more after it (the process is stopping, and says how it stopped)."""
-        previous = {number: signal.signal(number, self.handle) for number in STOP_SIGNALS}
-        try:
-            yield
-        finally:
-            for number, restored in previous.items():
-                signal.signal(number, signal.SIG_IGN if self.signum else restored)
+        return stop_signals_handled(self.handle, then_ignored=lambda: bool(self.signum))
 
 
 @contextmanager
-def stop_signals_handled(handler: Callable[[int, object], None] | int) -> Iterator[None]:
+def stop_signals_handled(
+    handler: Callable[[int, object], None] | int,
+    then_ignored: Callable[[], bool] = lambda: False,
+) -> Iterator[None]:
     """Handle SIGINT and SIGTERM by handler (or ignore them: SIG_IGN) while the block runs,
-    in the main thread; the previous handlers after."""
+    in the main thread; the previous handlers after, or none if then_ignored() says so."""
     previous = {number: signal.signal(number, handler) for number in STOP_SIGNALS}
     try:
         yield
     finally:
         for number, restored in previous.items():
-            signal.signal(number, restored)
+            signal.signal(number, signal.SIG_IGN if then_ignored() else restored)
 
 
 class Writer:
@@ -251,7 +248,8 @@ FORMER = (
     "{{ ?old a <{speech}> }} UNION {{ ?new <{replaces}> ?old }} "
     "UNION {{ ?old <{invalidated}> ?when FILTER(?old != ?g) }} }} }}"
 )
-FORMER_TERMS = {"speech": SLD.Speech, "replaces": DCTERMS.replaces, "invalidated": INVALIDATED}
+# The terms these queries (and remove's) name.
+TERMS = {"speech": SLD.Speech, "replaces": DCTERMS.replaces, "invalidated": INVALIDATED}
 # The pages that give those speeches.
 GIVEN = (
     "SELECT DISTINCT ?old ?h WHERE {{ VALUES ?old {{ {speeches} }} "
@@ -271,7 +269,7 @@ def with_successors(
     former: dict[str, set[str]] = {}
     for chunk in in_chunks(sorted(changed)):
         names = " ".join(f"<{g}>" for g in chunk)
-        for row in store.select(FORMER.format(graphs=names, **FORMER_TERMS)):
+        for row in store.select(FORMER.format(graphs=names, **TERMS)):
             former.setdefault(row["g"].value, set()).add(row["old"].value)
     olds = set().union(*former.values()) - {g.subject for g in graphs}
     for chunk in in_chunks(sorted(olds)):

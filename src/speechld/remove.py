@@ -14,12 +14,19 @@ from pyoxigraph import Literal
 from rdflib.namespace import DCTERMS
 
 from speechld.errors import SpeechldError, StoreError
-from speechld.ingest import BATCH, prune_shared
+from speechld.ingest import BATCH, TERMS, prune_shared
 from speechld.inputs import STDIN, Page, decoded, read_items
 from speechld.mapper import source_key
 from speechld.store import GraphStore, SourceGraph, dataset_base
-from speechld.store.base import CONTENT_DIGEST, GRAPH_PATH, INVALIDATED, REMOVED, in_chunks
-from speechld.vocab import SLD, Minter
+from speechld.store.base import (
+    CONTENT_DIGEST,
+    DATE_TIME,
+    GRAPH_PATH,
+    INVALIDATED,
+    REMOVED,
+    in_chunks,
+)
+from speechld.vocab import Minter
 
 # A URI's scheme: two letters at least, so that a path is never taken for one.
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
@@ -43,8 +50,6 @@ GIVEN_OR_SUCCEEDED = (
     "{{ GRAPH ?h {{ ?old a <{speech}> }} }} UNION "
     "{{ GRAPH ?x {{ ?new <{replaces}> ?old }} GRAPH ?h {{ ?new a <{speech}> }} }} }}"
 )
-TERMS = {"speech": SLD.Speech, "replaces": DCTERMS.replaces}
-DATE_TIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,22 @@ def xml_text(data: bytes) -> bytes:
     return data.replace(b"\r", b"&#13;")
 
 
+class XmlOut:
+    """An output that serialised XML goes to with its carriage returns escaped."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+
+    def write(self, data: bytes) -> int:
+        """Write the data, escaped."""
+        self.out.write(xml_text(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Flush the output."""
+        self.out.flush()
+
+
 def _io(writer: Sink | _Lines) -> IO[bytes]:
     """A writer as the binary file pyoxigraph's serialisers write to (they only call write)."""
     return cast(IO[bytes], writer)

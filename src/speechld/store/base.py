@@ -47,6 +47,7 @@ VALUES_MAX = 1000
 
 CONTENT_DIGEST = "https://w3id.org/speechld/ontology#contentDigest"  # sld:contentDigest
 INGEST_TIME = "http://purl.org/dc/terms/modified"  # when an ingest wrote a graph
+DATE_TIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 # When a removed page's graph, and the speeches only it gave, were taken out.
 INVALIDATED = "http://www.w3.org/ns/prov#invalidatedAtTime"
 # The digests and ingest times each graph states: one ingest writes one of each (two

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
@@ -10,7 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import count
@@ -39,7 +38,9 @@ from urllib3.util.retry import Retry
 
 from speechld.errors import QueryError, StoreError, WriteRefused
 from speechld.store.base import (
+    DATE_TIME,
     GRAPH_PATH,
+    INGEST_TIME,
     VALUES_MAX,
     QueryResult,
     SourceGraph,
@@ -330,8 +331,6 @@ STAMP_UPDATE = (
     "DELETE WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} ;\n"
     'INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> <{modified}> "{time}"^^<{datetime}> }} }}'
 )
-MODIFIED = "http://purl.org/dc/terms/modified"
-DATE_TIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 STAMP_TTL = 1.0  # seconds a reader keeps the stamp it read before asking again
 
 
@@ -771,7 +770,7 @@ class RemoteStore:
             yield
         except BaseException:
             if self._updates != before:
-                with contextlib.suppress(StoreError):  # the write's own error is the news
+                with suppress(StoreError):  # the write's own error is the news
                     self._mark_changed()
             raise
         if self._updates != before:
@@ -784,7 +783,9 @@ class RemoteStore:
         if graph is None:
             return
         now = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-        update = STAMP_UPDATE.format(graph=graph, modified=MODIFIED, time=now, datetime=DATE_TIME)
+        update = STAMP_UPDATE.format(
+            graph=graph, modified=INGEST_TIME, time=now, datetime=DATE_TIME
+        )
         try:
             self._update(update)
         except StoreError as error:
@@ -805,9 +806,9 @@ class RemoteStore:
         try:
             graph = self._stamp_graph()
             if graph is not None:
-                query = STAMP_QUERY.format(graph=graph, modified=MODIFIED)
+                query = STAMP_QUERY.format(graph=graph, modified=INGEST_TIME)
                 for row in self.select(query):
-                    with contextlib.suppress(ValueError):  # not a time: as if none
+                    with suppress(ValueError):  # not a time: as if none
                         found = max(found, datetime.fromisoformat(row["t"].value).timestamp())
         except StoreError:  # down: the last one read (the requests that need it will say so)
             return stamp
