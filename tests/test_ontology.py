@@ -96,7 +96,7 @@ def test_closed_namespace_matches_the_file(ontology: Graph) -> None:
     declared = {URIRef(NS + name) for name in SLD.__annotations__}
     assert terms(ontology) == declared
     with pytest.raises(AttributeError):
-        SLD.speakerName  # noqa: B018
+        SLD.speakerNom  # noqa: B018
 
 
 def test_every_term_has_a_kind(ontology: Graph) -> None:

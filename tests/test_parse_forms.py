@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -11,6 +11,7 @@ from speechld.parse import parse_page
 
 from .paths import SEED
 
+HOUR = timedelta(hours=1)
 TEXT = "Takk, president! Jeg vil gjerne si noe om dette forslaget fra utvalget for vekst."
 SWEDISH = "Tack, president! Jag vill gärna säga något om förslaget från utskottet för tillväxt."
 DANISH = (
@@ -276,6 +277,14 @@ def test_control_characters_go_and_the_lines_stay() -> None:
         ("31. februar 2019", None),
         ("tiistai 29. lokakuuta 2019 klo 14.05", datetime(2019, 10, 29, 14, 5)),
         ("tirsdag den 29. oktober 2019 kl. 14.05", datetime(2019, 10, 29, 14, 5)),
+        ("29.10.2019 14:05:30", datetime(2019, 10, 29, 14, 5, 30)),
+        ("October 29, 2019 2:05 PM", datetime(2019, 10, 29, 14, 5)),
+        ("Tuesday, October 29th, 2019", date(2019, 10, 29)),
+        ("29.10.2019 13:05 PM", None),  # a 12-hour time past 12
+        # a zone the page states is kept: the day is the day where the time was written
+        ("2019-10-29T23:30:00Z", datetime(2019, 10, 29, 23, 30, tzinfo=UTC)),
+        ("29.10.2019 - 14:05 CET", datetime(2019, 10, 29, 14, 5, tzinfo=timezone(HOUR))),
+        ("2019-10-29T14:05+01:00", datetime(2019, 10, 29, 14, 5, tzinfo=timezone(HOUR))),
     ],
 )
 def test_a_date_field_in_any_published_form(value: str, expected: datetime | date | None) -> None:
@@ -285,3 +294,42 @@ def test_a_date_field_in_any_published_form(value: str, expected: datetime | dat
     )
     speech = parse_page(page, "https://www.norden.org/en/speech/1")
     assert (speech.date, speech.text) == (expected, "Fru president! Det er godt.")
+
+
+def test_a_block_whose_labels_and_values_blank_lines_part() -> None:
+    spaced = parse_page(
+        "\n\n".join(
+            (
+                "Jorodd Asphjell (Replik)",
+                "Information",
+                "Speech type",
+                "Replikk",
+                "Speech number",
+                "53",
+                "Speaker role",
+                "S-gruppen",
+                "Person",
+                "Date",
+                "29.10.2019 - 14:05",
+                TEXT,
+            )
+        ),
+        "https://www.norden.org/no/speech/53",
+    )
+    assert (spaced.number, spaced.role, spaced.text) == (53, "S-gruppen", TEXT)
+    assert spaced.date == datetime(2019, 10, 29, 14, 5)
+    # An empty label before text whose first line is short stays empty: no value is guessed.
+    short = parse_page(
+        page(
+            "Jorodd Asphjell (Replik)",
+            "Speech number",
+            "53",
+            "Person",
+            "",
+            "Fru president",
+            "",
+            TEXT,
+        ),
+        "https://www.norden.org/no/speech/53",
+    )
+    assert short.text == f"Fru president\n\n{TEXT}"

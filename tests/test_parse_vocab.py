@@ -134,6 +134,15 @@ def test_a_label_naming_two_concepts_is_refused() -> None:
         ("Statsminister, Sverige", None, "prime-minister"),
         ("Uden partitilknytning", "non-attached", None),
         ("Taler som repræsentant for Island", None, None),
+        # a deputy or a former holder does not hold the function named
+        ("Vicestatsminister", None, None),
+        ("Ställföreträdande statsminister", None, None),
+        ("Apulaispääministeri", None, None),
+        ("Tidl. statsminister", None, None),
+        ("Vicegeneralsekretær", None, None),
+        ("Forsvarsminister og vicestatsminister, Danmark", None, "minister"),
+        ("Vicepræsident, Baltisk Forsamlings talsperson", None, "vice-president"),
+        ("Varaforseti Norðurlandaráðs", None, "vice-president"),
     ],
 )
 def test_roles_name_groups_and_functions(role: str, group: str | None, function: str) -> None:

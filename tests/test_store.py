@@ -26,7 +26,7 @@ from speechld.store.base import INGEST_TIME, WRITTEN_TWICE, GraphResult, dataset
 from speechld.store.embedded import insert_block
 from speechld.store.remote import STAMP_TTL
 from speechld.store.stats import stats
-from speechld.vocab import Minter
+from speechld.vocab import SLD, Minter
 
 from . import virtuoso as virtuoso_server
 from .conftest import free_port
@@ -328,6 +328,26 @@ def test_an_ingest_that_changes_nothing_still_drops_what_no_page_names(store: Gr
     assert {row["n"].value for row in store.select(NAMES)} == {speaker, "Ny Talare"}
     assert ingest(store, [], BASE, items=[(item.source, renamed)]).unchanged == 1
     assert {row["n"].value for row in store.select(NAMES)} == {"Ny Talare"}
+
+
+def test_a_spelling_no_page_writes_any_more_leaves_the_persons_names(store: GraphStore) -> None:
+    item = next(iter(synthetic_pages(1, 7, form="export")))
+    speaker = parse_page(item.text, item.source).speaker
+    assert speaker and speaker.upper() != speaker
+    shouted, other = item.text.replace(speaker, speaker.upper()), f"{item.source}-copy"
+    ingest(store, [], BASE, items=[(item.source, shouted), (other, item.text)])
+    spellings = f"SELECT ?n WHERE {{ ?p a <{FOAF}Person> ; ?name ?n FILTER isLiteral(?n) }}"
+    assert {row["n"].value for row in store.select(spellings)} == {speaker, speaker.upper()}
+    assert stats(store).persons == 1
+    ingest(store, [], BASE, items=[(item.source, item.text)])  # the page corrected
+    assert {row["n"].value for row in store.select(spellings)} == {speaker}  # every property
+    # A page stored by a release that recorded no spelling: its speaker's names all stay.
+    graph = str(MINT.graph(source_key(other)))
+    content = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    older = [t for t in store.construct(content) if t.predicate.value != str(SLD.speakerName)]
+    store.replace([SourceGraph(graph, ntriples(older))])
+    ingest(store, [], BASE, items=[(item.source, shouted)])
+    assert {row["n"].value for row in store.select(spellings)} == {speaker, speaker.upper()}
 
 
 def test_bad_query_is_a_query_error(store: GraphStore) -> None:

@@ -168,7 +168,8 @@ def test_jsonld_is_compact_under_our_published_context(client: FlaskClient) -> N
 def test_speech_page_reads_like_the_original(client: FlaskClient) -> None:
     page = client.get(doc(FIXTURE_SPEECH, ".html")).text
     assert "<h1>Maria Holm (Reply)</h1>" in page
-    assert "<title>Maria Holm (Reply) · speechld</title>" in page
+    # the title tells two speeches of one speaker and type apart
+    assert "<title>Maria Holm (Reply), speech 12, 30 October 2019, 10:15 · speechld</title>" in page
     assert '<a href="/id/person/maria-holm" lang="">Maria Holm</a>' in page
     assert '<a href="/id/group/ngv">Nordic Green Left</a>' in page
     assert '<dd><a href="/id/type/reply">Reply</a> (<span lang="">Replik</span>)</dd>' in page
@@ -240,7 +241,8 @@ def test_home_page_shows_the_dataset_at_a_glance(client: FlaskClient) -> None:
     assert '<a href="/id/person/maria-holm" lang="">Maria Holm</a>' in page
     assert '<a href="/id/group/ngv">Nordic Green Left</a>' in page
     assert '<a href="/id/type/reply">Reply</a>' in page
-    assert "/id/speech/" in page  # example URIs
+    assert "/id/speech/" in page  # example URIs, named in the language of their labels
+    assert '<br><span lang="">Gæst Gæstesen (Vastauspuheenvuoro)</span>' in page
     for graph in ("shared", "vocabulary", "dataset"):  # the graphs no speech links to
         assert f'href="/graph/{graph}"' in page
         assert client.get(f"/graph/{graph}", headers={"Accept": "text/turtle"}).status_code == 200

@@ -6,14 +6,20 @@ from __future__ import annotations
 import re
 
 import pytest
+from bench.synthetic import pages as synthetic_pages
 from flask.testing import FlaskClient
 
+from speechld.ingest import ingest
 from speechld.mapper import source_key
-from speechld.store import EmbeddedStore
-from speechld.web import describe
+from speechld.parse import parse_page
+from speechld.store import EmbeddedStore, SourceGraph
+from speechld.vocab import SLD
+from speechld.web import create_app, describe, views
 
 from .paths import SEED
 from .webdata import BASE, PAGE_SIZE, SPEAKER_COUNT, TWO_SOURCES, UNDATED, seed_speech
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 PROLIFIC = "/doc/person/per-many"
 LISTED_NUMBER = re.compile(r'<td><a href="/id/speech/[^"]+">(\d+)</a></td>')
@@ -52,6 +58,7 @@ def test_a_persons_speeches_are_a_table_in_reading_order_across_pages(
     assert '<span lang="">Talsperson</span>' in first
     last = section(pages[2])
     assert last.count("<time") == SPEAKER_COUNT - 2 * PAGE_SIZE - UNDATED
+    assert last.count("<td><small>undated</small></td>") == UNDATED  # said, not left blank
 
 
 def test_pages_of_a_resource_with_many_links_are_each_in_reading_order(
@@ -156,3 +163,34 @@ def test_the_software_page_names_its_ingests(client: FlaskClient) -> None:
     assert "<h3>Ingests by speechld " in page
     assert f">Ingest of {SEED.name} (a local file)</a>" in page
     assert "#ingest</a>" not in page
+
+
+def test_a_speech_page_names_its_speaker_as_its_own_page_writes_the_name() -> None:
+    one, two = synthetic_pages(2, 5, form="export")
+    speaker = parse_page(one.text, one.source).speaker
+    other = parse_page(two.text, two.source).speaker
+    assert speaker and other and speaker != other
+    shouted = two.text.replace(other, speaker.upper())
+    store = EmbeddedStore(None)
+    ingest(store, [], BASE, items=[(one.source, one.text), (two.source, shouted)])
+    client = create_app({"STORE": store, "BASE": BASE}).test_client()
+    rows = store.select(f"SELECT ?s ?n WHERE {{ ?s <{SLD.speakerName}> ?n }}")
+    written = {row["n"].value: row["s"].value for row in rows}
+    assert set(written) == {speaker, speaker.upper()}
+    for name, uri in written.items():
+        page = client.get(uri.removeprefix(BASE[:-1]).replace("/id/", "/doc/") + ".html").text
+        title = re.search(r"<title>(.*?)</title>", page, re.S)
+        assert title and title.group(1).startswith(name), (name, title)
+
+
+def test_the_non_attached_speeches_are_dated_by_their_time_or_their_day() -> None:
+    store = EmbeddedStore(None)
+    said = f"<{SLD.nonAttached}> true ; <http://www.w3.org/2000/01/rdf-schema#label>"
+    time = f'<{SLD.dateTime}> "2019-10-30T10:15:00"^^<{XSD}dateTime>'
+    day = f'<http://purl.org/dc/terms/date> "2019-10-29"^^<{XSD}date>'
+    lines = f'<{BASE}id/speech/a> {said} "A" ; {time} .\n<{BASE}id/speech/b> {said} "B" ; {day} .\n'
+    store.replace([SourceGraph(f"{BASE}graph/x", lines)])
+    query = views.status_query(f"{BASE}id/group/non-attached", BASE)
+    assert query is not None
+    rows = [(row["label"].value, row["date"].value) for row in store.select(query)]
+    assert rows == [("A", "2019-10-30T10:15:00"), ("B", "2019-10-29")]

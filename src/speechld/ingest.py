@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pyoxigraph import NamedNode
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, FOAF, RDFS
 
 from speechld import __version__
 from speechld.errors import NotASpeech, ParseError, SpeechldError, StoreError, WriteRefused
@@ -35,7 +35,7 @@ from speechld.schemes import vocabulary_graph
 from speechld.store import GraphStore, SourceGraph, dataset_base
 from speechld.store.base import INVALIDATED, in_chunks
 from speechld.store.embedded import latest
-from speechld.vocab import SLD, Minter
+from speechld.vocab import SCHEMA, SLD, Minter
 
 BATCH = 1000  # sources per store transaction (embedded) or per group of update requests
 MAX_JOBS = 256  # worker processes at most
@@ -478,13 +478,43 @@ ORPHANS = """SELECT DISTINCT ?x WHERE {{
 }}"""
 
 
+# A person's spellings that no page writes (of a person with others: every page's spelling
+# is stated, so a person named by a page and spelled one way is spelled as a page writes),
+# and the persons some page names without writing the name (one stored before
+# sld:speakerName).
+UNWRITTEN = f"""SELECT DISTINCT ?x ?n WHERE {{{{
+  GRAPH <{{shared}}> {{{{
+    ?x a <{FOAF.Person}> ; <{FOAF.name}> ?n , ?other FILTER(?other != ?n) }}}}
+  FILTER NOT EXISTS {{{{ GRAPH ?g {{{{ ?s <{SLD.speakerName}> ?n ; <{SLD.speaker}> ?x }}}} }}}}
+}}}}"""
+UNRECORDED = f"""SELECT DISTINCT ?x WHERE {{{{ VALUES ?x {{{{ {{persons}} }}}}
+  GRAPH ?g {{{{ ?s <{SLD.speaker}> ?x FILTER NOT EXISTS {{{{ ?s <{SLD.speakerName}> ?any }}}} }}}}
+}}}}"""
+NAMED_BY = (FOAF.name, SCHEMA.name, RDFS.label)  # a person has each spelling under each
+
+
 def prune_shared(store: GraphStore, mint: Minter) -> int:
-    """Drop from the shared graph what no page names any more (a corrected speaker name,
-    say); the number of resources whose description went."""
+    """Drop from the shared graph what no page names any more (a speaker's name corrected
+    to another person's, say) and the spellings of a name that no page writes any more;
+    the number of resources whose description went."""
     shared = str(mint.graph("shared"))
     rows = store.select(ORPHANS.format(shared=shared))
     orphans = sorted({row["x"].value for row in rows if isinstance(row["x"], NamedNode)})
     store.forget(shared, orphans, publish=False)
+    unwritten = [(row["x"], row["n"]) for row in store.select(UNWRITTEN.format(shared=shared))]
+    persons = sorted({str(x) for x, _ in unwritten})
+    unsure = set()
+    for chunk in in_chunks(persons):
+        unsure |= {
+            str(row["x"]) for row in store.select(UNRECORDED.format(persons=" ".join(chunk)))
+        }
+    lines = [
+        f"{x} <{predicate}> {name} .\n"
+        for x, name in unwritten
+        if str(x) not in unsure
+        for predicate in NAMED_BY
+    ]
+    store.delete(shared, lines, publish=False)
     return len(orphans)
 
 

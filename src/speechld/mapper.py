@@ -27,6 +27,9 @@ _TRUE = Literal(True)
 # party group: a speech of a member outside every group says so instead of naming a group.
 NON_ATTACHED = "non-attached"
 SHARED_KEPT = 4096  # speakers' and sittings' descriptions kept, each a few triples
+# The revision of the mapping, raised when a page's graph changes shape (2: sld:speakerName):
+# part of each page's digest, so that an ingest rewrites the pages stored before.
+MAPPING = 2
 
 
 class Terms:
@@ -112,6 +115,7 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
     yield Triple(uri, sld.source, source_term(speech.source))
     if speech.speaker:
         yield Triple(uri, sld.speaker, NamedNode(mint.person(speech.speaker)))
+        yield Triple(uri, sld.speakerName, Literal(speech.speaker))
     if speech.external_speaker:
         yield Triple(uri, sld.externalSpeaker, _TRUE)
     if speech.status:
@@ -154,7 +158,8 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
 
 
 def content_digest(speech: Speech, mint: Minter, version: str) -> str:
-    """SHA-256 of everything a page's graph is made from, except the ingest time.
+    """SHA-256 of everything a page's graph is made from (the mapping's revision too),
+    except the ingest time.
 
     >>> from speechld.record import Speech
     >>> s = Speech("1", "x.txt", 1, "A", None, None, None, "da", ("Tekst.",))
@@ -163,7 +168,8 @@ def content_digest(speech: Speech, mint: Minter, version: str) -> str:
     >>> content_digest(s, Minter("http://a/"), "1") == content_digest(s, Minter("http://a/"), "2")
     False
     """
-    return hashlib.sha256(f"{speech!r}\x1f{mint.base}\x1f{version}".encode()).hexdigest()
+    made = f"{speech!r}\x1f{mint.base}\x1f{version}\x1f{MAPPING}"
+    return hashlib.sha256(made.encode()).hexdigest()
 
 
 def provenance_triples(

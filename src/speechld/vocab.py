@@ -43,6 +43,7 @@ class SLD(DefinedNamespace):
     speechNumber: URIRef
     dateTime: URIRef
     typeLabel: URIRef
+    speakerName: URIRef
     speakerRole: URIRef
     typeConflict: URIRef
     externalSpeaker: URIRef

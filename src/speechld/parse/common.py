@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 from speechld.errors import ParseError
 from speechld.parse.concepts import vocabulary
@@ -16,15 +16,24 @@ from speechld.record import Speech, Translation
 TITLE = re.compile(
     r"^\s*(?:(?P<number>[0-9]{1,5})\.\s*)?(?P<name>[^()\n]*?)\s*\((?P<type>[^()\n]+)\)\s*$"
 )
-# A time after a date: "18:58", " - 14:05", ", 14.05", " kl. 14:05", " klo 14.05".
-_TIME = r"(?:(?:\s*[-\u2013,]\s*|\s+)(?:klo?\.?\s*)?(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2}))?\s*$"
+# A time after a date: "18:58", " - 14:05", ", 14.05", " kl. 14:05", " klo 14.05", with
+# seconds, "2:05 PM", and a zone ("Z", "UTC", "CET", "+01:00") where the page states one.
+_ZONE = r"(?:\s*(?P<zone>Z|UTC|GMT|[CEW]ES?T|[+-][0-9]{2}:?[0-9]{2}))?"
+_TIME = (
+    r"(?:(?:\s*[-\u2013,]\s*|\s+)(?:(?:klo?\.?|at)\s*)?(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2})"
+    r"(?:[:.](?P<S>[0-9]{2}))?(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?" + _ZONE + r")?\s*$"
+)
 DATE = re.compile(
     r"^\s*(?P<d>[0-9]{1,2})(?P<sep>[./-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{2}|[0-9]{4})" + _TIME
 )
 # "1 November 2022", "tiistai 1. marraskuuta 2022 - 14:05", "tirsdag den 1. november 2022":
-# a month by name, a weekday before.
+# a month by name, a weekday before; or the month first, "November 1, 2022".
 NAMED_DATE = re.compile(
     r"^\s*(?:[^\W\d_]+,?\s+(?:den\s+)?)?(?P<d>[0-9]{1,2})\.?\s+(?P<month>[^\W\d_]+)\.?,?\s+"
+    r"(?P<y>[0-9]{4})" + _TIME
+)
+MONTH_FIRST = re.compile(
+    r"^\s*(?:[^\W\d_]+,?\s+)?(?P<month>[^\W\d_]+)\.?\s+(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?,?\s+"
     r"(?P<y>[0-9]{4})" + _TIME
 )
 # The months by name in English and the Nordic languages (Finnish also as "of the month").
@@ -44,11 +53,16 @@ MONTHS = {
     for number, name in enumerate(names.split(), 1)
 }
 ISO_DATE = re.compile(
-    r"^\s*(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?:[T ](?P<H>[0-9]{2}):(?P<M>[0-9]{2}))?"
+    r"^\s*(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?:[T ](?P<H>[0-9]{2}):(?P<M>[0-9]{2})"
+    r"(?::(?P<S>[0-9]{2})(?:\.[0-9]+)?)?" + _ZONE + r")?\s*$"
 )
+# Zones named by their abbreviation: those of the Nordic countries, summer and winter.
+ZONES = {"Z": 0, "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3}
 NUMBER = re.compile(r"[0-9]{1,6}")
 TITLE_LIMIT = 200  # characters: a longer line is text, and is not searched for a title
 LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\([^)]*\)$")
+EMPHASIS = re.compile(r"^(?P<mark>\*\*|__|\*|_)(?P<text>[^*_]+)(?P=mark)$")
+INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 SENTENCE_END = (".", "!", "?", "…", ":", ";")
 
 
@@ -82,7 +96,7 @@ def read_title(line: str) -> Title | None:
     match = TITLE.match(line) if len(line) <= TITLE_LIMIT else None
     if not match:
         return None
-    name, type_label = " ".join(match["name"].split()), " ".join(match["type"].split())
+    name, type_label = " ".join(visible(match["name"]).split()), " ".join(match["type"].split())
     if len(name) > 100 or len(name.split()) > 10 or len(type_label) > 60:
         return None
     number = int(match["number"]) if match["number"] else None
@@ -91,12 +105,13 @@ def read_title(line: str) -> Title | None:
 
 def parse_date(value: str, today: date | None = None) -> datetime | date | None:
     """A page's `DD.MM.YY HH:MM` date (also `DD.MM.YYYY - HH:MM`, `/` or `-` for the dots,
-    the month by name in English or a Nordic language, or ISO 8601), or None if it is not
-    one.
+    seconds, a 12-hour time, the month by name in English or a Nordic language, or ISO
+    8601), or None if it is not one.
 
-    With a time it is a datetime (local, no time zone); without one a date, since no time
-    was published. A two-digit year is in this century unless that is more than a year
-    after `today` (default: the day it runs), then in the last: `98` is 1998, `12` 2012.
+    With a time it is a datetime, local and without a zone unless the page states one; without
+    one a date, since no time was published. A two-digit year is in this century unless that
+    is more than a year after `today` (default: the day it runs), then in the last: `98` is
+    1998, `12` 2012.
 
     >>> parse_date("31.10.12 18:58"), parse_date("05.03.98 10:15")
     (datetime.datetime(2012, 10, 31, 18, 58), datetime.datetime(1998, 3, 5, 10, 15))
@@ -104,39 +119,75 @@ def parse_date(value: str, today: date | None = None) -> datetime | date | None:
     (datetime.date(2019, 10, 29), None, datetime.datetime(2019, 10, 29, 14, 5))
     >>> parse_date("tiistai 1. marraskuuta 2022 - 14:05"), parse_date("01/11/2022")
     (datetime.datetime(2022, 11, 1, 14, 5), datetime.date(2022, 11, 1))
+    >>> parse_date("November 1, 2022 2:05 PM"), parse_date("01.11.2022 14:05:30")
+    (datetime.datetime(2022, 11, 1, 14, 5), datetime.datetime(2022, 11, 1, 14, 5, 30))
+    >>> print(parse_date("2022-11-01T23:30:00Z"), parse_date("01.11.2022 - 14:05 CET"))
+    2022-11-01 23:30:00+00:00 2022-11-01 14:05:00+01:00
     """
     match = date_shaped(value)
     if not match:
         return None
-    month = MONTHS[match["month"].casefold()] if "month" in match.groupdict() else int(match["m"])
-    year = int(match["y"])
-    if len(match["y"]) == 2:
+    parts = match.groupdict()
+    month = MONTHS[parts["month"].casefold()] if parts.get("month") else int(parts["m"])
+    year = int(parts["y"])
+    if len(parts["y"]) == 2:
         this_year = (today or date.today()).year
         year += 2000 if 2000 + year <= this_year + 1 else 1900
     try:
-        if match["H"] is None:
-            return date(year, month, int(match["d"]))
-        return datetime(year, month, int(match["d"]), int(match["H"]), int(match["M"]))
+        if parts["H"] is None:
+            return date(year, month, int(parts["d"]))
+        hour = int(parts["H"])
+        if parts.get("half"):
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if parts["half"] in "Pp" else 0)
+        seconds = int(parts["S"]) if parts.get("S") else 0
+        moment = datetime(year, month, int(parts["d"]), hour, int(parts["M"]), seconds)
     except ValueError:
         return None
+    return moment.replace(tzinfo=zone(parts["zone"])) if parts.get("zone") else moment
+
+
+def zone(written: str) -> timezone:
+    """The time zone a date states: by name or by offset.
+
+    >>> print(zone("CEST"), zone("-0130"), zone("Z"))
+    UTC+02:00 UTC-01:30 UTC
+    """
+    if written in ZONES:
+        return timezone(timedelta(hours=ZONES[written]))
+    sign = -1 if written[0] == "-" else 1
+    digits = written[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
 def date_shaped(value: str) -> re.Match[str] | None:
     """The parts of a value shaped like a date (possible or not), else None."""
-    named = NAMED_DATE.match(value)
-    if named and named["month"].casefold() in MONTHS:
-        return named
+    for named in (NAMED_DATE.match(value), MONTH_FIRST.match(value)):
+        if named and named["month"].casefold() in MONTHS:
+            return named
     return DATE.match(value) or ISO_DATE.match(value)
 
 
-def clean_value(value: str) -> str:
-    """A field value without Markdown link syntax and with its spacing collapsed.
+def visible(text: str) -> str:
+    """The text without invisible formatting characters (soft hyphens, zero-width spaces,
+    joiners, byte order marks), which would make one name two.
 
-    >>> clean_value("[Anna  Ljunggren](#)")
-    'Anna Ljunggren'
+    >>> visible("Sigfús\u00adson\u200b")
+    'Sigfússon'
     """
-    value = " ".join(value.split())
-    match = LINK.match(value)
+    return INVISIBLE.sub("", text)
+
+
+def clean_value(value: str) -> str:
+    """A field value without Markdown link or emphasis syntax, invisible characters, and
+    with its spacing collapsed.
+
+    >>> clean_value("[Anna  Ljunggren](#)"), clean_value("**Anna Ljunggren**")
+    ('Anna Ljunggren', 'Anna Ljunggren')
+    """
+    value = " ".join(visible(value).split())
+    match = LINK.match(value) or EMPHASIS.match(value)
     return " ".join(match["text"].split()) if match else value
 
 
@@ -175,7 +226,8 @@ def read_block(lines: Sequence[str], start: int, *, compact: bool) -> Block:
     """The information block at start: an optional heading, then label and value lines.
 
     A label followed by another label has no value. A compact block (page-text form)
-    ends at a blank line unless a label follows it; any block ends at a line that is
+    ends at a blank line unless a label follows it, or a value of the pending label that
+    a label follows; any block ends at a line that is
     neither a label nor a plausible value of the pending label. A type value without
     its label before the first label counts as the type.
 
@@ -194,7 +246,14 @@ def read_block(lines: Sequence[str], start: int, *, compact: bool) -> Block:
         line = lines[i]
         if not line.strip():
             following = next_filled(lines, i)
-            if compact and labelled and (following == len(lines) or not field_of(lines[following])):
+            if (
+                compact
+                and labelled
+                and not (
+                    following < len(lines)
+                    and (field_of(lines[following]) or spaced_value(lines, following, pending))
+                )
+            ):
                 break
             i = following
             continue
@@ -213,6 +272,24 @@ def read_block(lines: Sequence[str], start: int, *, compact: bool) -> Block:
     if loose_type and labelled:
         fields.setdefault("type", loose_type)
     return Block(fields, first, end if labelled else after_heading, labelled)
+
+
+def spaced_value(lines: Sequence[str], at: int, pending: str | None) -> bool:
+    """Whether lines[at] is the value of the pending label in a block whose lines blank
+    lines part ("Speech type", "", "Replik", "", "Speech number"): a date or a number, or
+    another plausible value that another label or the page's end follows.
+
+    >>> spaced_value(["Type", "", "Replik", "", "Dato"], 2, "type")
+    True
+    >>> spaced_value(["Person", "", "Fru president", "", "Takk."], 2, "speaker")
+    False
+    """
+    if pending is None or not acceptable(pending, lines[at]):
+        return False
+    if pending in ("date", "number"):  # shaped as no line of text is
+        return True
+    after = next_filled(lines, at + 1)
+    return after == len(lines) or field_of(lines[after]) is not None
 
 
 def trailing_block(lines: Sequence[str], start: int, reach: int = 60) -> Block | None:

@@ -14,10 +14,11 @@ from speechld.parse.common import (
     split_translations,
     trailing_block,
 )
-from speechld.parse.labels import is_translation_heading
+from speechld.parse.labels import is_block_heading, is_translation_heading
 from speechld.record import Speech
 
 PAGE_BREAK = re.compile(r"^\s*-{3,}\s*$")
+SUBHEADING = re.compile(r"^#{2,6}\s+")
 SENTENCE_END = tuple(".!?…:;\"'»”)")
 
 
@@ -57,18 +58,25 @@ def unbreak(lines: list[str]) -> list[str]:
 
 
 def info_block(lines: list[str], body_at: int) -> tuple[int | None, Block | None]:
-    """The `## ` heading of the information block, and the block there or ending the page."""
-    heading = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if line.startswith("## ") and not is_translation_heading(line)
-        ),
-        None,
-    )
-    if heading is not None and (block := read_block(lines, heading, compact=False)).labelled:
-        return heading, block
-    return heading, trailing_block(lines, body_at)
+    """The `## ` heading of the information block, and the block there or ending the page;
+    another `## ` heading is one of the text's own."""
+    for i, line in enumerate(lines):
+        if line.startswith("## ") and not is_translation_heading(line):
+            block = read_block(lines, i, compact=False)
+            if block.labelled:
+                return i, block
+            if is_block_heading(line):
+                return i, trailing_block(lines, body_at)
+    return None, trailing_block(lines, body_at)
+
+
+def unmarked(line: str) -> str:
+    """A line of the text without the marks of a Markdown heading.
+
+    >>> unmarked("### Baggrund"), unmarked("#hashtag")
+    ('Baggrund', '#hashtag')
+    """
+    return SUBHEADING.sub("", line)
 
 
 def parse(text: str, source: str) -> Speech:
@@ -83,7 +91,7 @@ def parse(text: str, source: str) -> Speech:
     if title_at is not None and title is None:
         raise ParseError(source, f"title line is not 'Speaker (Type)': {lines[title_at][:80]!r}")
     end = min((i for i in (heading, block.start if block else None) if i is not None), default=None)
-    original, translations = split_translations(lines[body_at:end])
+    original, translations = split_translations(unmarked(line) for line in lines[body_at:end])
     return assemble(
         source,
         title,

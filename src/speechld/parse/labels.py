@@ -109,7 +109,9 @@ def field_of(line: str) -> str | None:
 
 
 def _fold(line: str) -> str:
-    return " ".join(line.casefold().split()).rstrip(":").strip()
+    """A heading line as looked up: without Markdown heading or emphasis marks, case,
+    spacing and a trailing colon."""
+    return " ".join(line.strip().lstrip("#").strip("*_ ").casefold().split()).rstrip(":").strip()
 
 
 def is_block_heading(line: str) -> bool:
@@ -118,7 +120,7 @@ def is_block_heading(line: str) -> bool:
     >>> is_block_heading("Tietoja"), is_block_heading("## Upplýsingar")
     (True, True)
     """
-    return _fold(line.lstrip("#")) in BLOCK_HEADINGS
+    return _fold(line) in BLOCK_HEADINGS
 
 
 def is_translation_heading(line: str) -> bool:
@@ -126,5 +128,7 @@ def is_translation_heading(line: str) -> bool:
 
     >>> is_translation_heading("Skandinavisk oversættelse:"), is_translation_heading("Tak.")
     (True, False)
+    >>> is_translation_heading("**Skandinavisk oversættelse**")
+    True
     """
-    return len(line) < 60 and _fold(line.lstrip("#")) in TRANSLATION_HEADINGS
+    return len(line) < 60 and _fold(line) in TRANSLATION_HEADINGS

@@ -37,6 +37,7 @@ TAGS: dict[str, str] = {
 UNDETERMINED = "und"
 SAMPLE = 1000  # characters: the whole text gives no other answer on the corpus
 SHORT_SAMPLE = 300  # characters given to lingua, whose time grows with the text
+MARGIN = 0.1  # lingua's confidence by which its first language must lead the second
 
 
 @cache
@@ -61,6 +62,8 @@ def identify(text: str) -> str:
 
     >>> identify("Takk, president! Jeg vil gjerne si noe om dette forslaget.")
     'nb'
+    >>> identify("Tak."), identify("Kiitos, puhemies.")
+    ('und', 'fi')
     """
     # Lone surrogates (from a JSON escape, say) are no text: neither detector reads them.
     sample = text[:SAMPLE].encode("utf-8", "replace").decode("utf-8")
@@ -69,5 +72,7 @@ def identify(text: str) -> str:
     tag = _cld2(sample)
     if tag is not None:
         return tag
-    found = _detector().detect_language_of(sample[:SHORT_SAMPLE])
-    return TAGS[found.name] if found is not None else UNDETERMINED
+    ranked = _detector().compute_language_confidence_values(sample[:SHORT_SAMPLE])
+    if not ranked or (len(ranked) > 1 and ranked[0].value - ranked[1].value < MARGIN):
+        return UNDETERMINED  # "Tak.": Danish, Norwegian or Swedish alike
+    return TAGS[ranked[0].language.name]

@@ -35,12 +35,38 @@ def _function_pattern() -> tuple[re.Pattern[str], list[str]]:
     return pattern, [key for _, key in pairs]
 
 
-def _keys(pattern: tuple[re.Pattern[str], list[str]], text: str) -> list[str]:
+# What makes a function named after it another one: a deputy's ("Vicestatsminister",
+# "Ställföreträdande statsminister") or a former holder's ("Tidl. statsminister").
+DEPUTY = re.compile(r"(?:vice|vise|vara|apulais|ställföreträdande|stedfortr[æe]dende)-?$")
+NOT_HOLDING = frozenset(
+    {"vice", "deputy", "ställföreträdande", "stedfortrædende", "stedfortredende"}
+    | {"tidl.", "tidligere", "tidigare", "fd.", "f.d.", "fhv.", "forhenværende", "former"}
+    | {"entinen", "fyrrverandi", "fv."}
+)
+
+
+def _held(text: str, start: int) -> bool:
+    """Whether the function named at text[start:] is the speaker's own, not a deputy's or
+    a former holder's.
+
+    >>> _held("vicestatsminister", 4), _held("tidl. statsminister", 6), _held("statsminister", 0)
+    (False, False, True)
+    """
+    before = text[:start]
+    in_word = before.rsplit(" ", 1)[-1]
+    if in_word:
+        return not DEPUTY.search(in_word)
+    words = before.split()
+    return not (words and words[-1] in NOT_HOLDING)
+
+
+def _keys(pattern: tuple[re.Pattern[str], list[str]], text: str, held: bool = False) -> list[str]:
     regex, keys = pattern
     found = []
-    for match in regex.finditer(" ".join(text.casefold().split())):
+    folded = " ".join(text.casefold().split())
+    for match in regex.finditer(folded):
         name = match.lastgroup
-        if name is not None:
+        if name is not None and not (held and not _held(folded, match.start())):
             found.append(keys[int(name[1:])])
     return found
 
@@ -76,6 +102,8 @@ def function_of(role: str | None) -> str | None:
     ('spokesperson', 'minister')
     >>> function_of("Vicepræsident, Baltisk Forsamlings talsperson")
     'vice-president'
+    >>> function_of("Forsvarsminister og vicestatsminister"), function_of("Tidl. statsminister")
+    ('minister', None)
     """
     if not role:
         return None
@@ -85,7 +113,7 @@ def function_of(role: str | None) -> str | None:
     # The head noun ends a genitive phrase ("Præsidiets talsperson") and comes before a
     # preposition ("Minister for Børn"); failing that, the first function named anywhere.
     for part, pick in ((" ".join(words[:cut]), -1), (head, -1), (role, 0)):
-        found = _keys(_function_pattern(), part)
+        found = _keys(_function_pattern(), part, held=True)
         if found:
             return found[pick]
     return None

@@ -196,6 +196,9 @@ class GraphStore(Protocol):
     def forget(self, graph: str, subjects: Sequence[str], *, publish: bool = True) -> None:
         """Delete what one named graph says of these subjects (IRIs)."""
 
+    def delete(self, graph: str, lines: Sequence[str], *, publish: bool = True) -> None:
+        """Delete these triples (N-Triples lines) from one named graph."""
+
     def publish(self) -> None:
         """Show every change made so far to readers in other processes."""
 

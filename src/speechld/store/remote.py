@@ -57,6 +57,7 @@ from speechld.store.base import (
 )
 from speechld.store.embedded import (
     batch_update_text,
+    delete_data_text,
     delete_text,
     forget_text,
     insert_block,
@@ -750,6 +751,14 @@ class RemoteStore:
         with self._changing():
             for chunk in in_chunks(subjects):
                 self._update(forget_text(graph, chunk))
+
+    def delete(self, graph: str, lines: Sequence[str], *, publish: bool = True) -> None:
+        """Delete these triples (N-Triples lines) from one named graph: a request a thousand."""
+        if self.read_only:
+            raise StoreError(f"{self.settings.query_url}: the store is open read-only")
+        with self._changing():
+            for chunk in in_chunks(lines):
+                self._update(delete_data_text(graph, chunk))
 
     def _stamp_graph(self) -> str | None:
         """The graph of the stamp; None before any ingest, or where our data cannot be

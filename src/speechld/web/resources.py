@@ -251,7 +251,7 @@ def html(key: str, description: Description) -> str:
         speech = views.speech(index, uri, base(), graphs)
     paged = description.more or page > 1
     total = inverse_total(uri) if paged else len(description.inverse)
-    title, types = speech.heading if speech else views.title(index, uri), index.kinds(uri)
+    title, types = speech.title if speech else views.title(index, uri), index.kinds(uri)
     return render_template(
         "speech.html" if speech else "resource.html",
         uri=uri,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
@@ -169,6 +169,13 @@ class SpeechView:
     sources: tuple[tuple[Value, Value | None], ...]  # each with the graph it was read into
     graphs: tuple[Value, ...]  # other named graphs holding the speech
 
+    @property
+    def title(self) -> str:
+        """The page's title: the heading, with the number and date that tell apart two
+        speeches of one speaker and type."""
+        number = f", speech {self.number}" if self.number else ""
+        return f"{self.heading}{number}{f', {self.date.text}' if self.date else ''}"
+
 
 @dataclass(frozen=True)
 class Listed:
@@ -277,11 +284,22 @@ class Index:
         )
         return english, wording
 
+    def speaker(self, key: str) -> Value | None:
+        """A speech's speaker, linked, by the name as the page writes it where it says."""
+        node = self.first(key, SLD.speaker)
+        if not isinstance(node, NamedNode):
+            return None
+        shown, written = self.value(node), self.first(key, SLD.speakerName)
+        return replace(shown, text=written.value) if isinstance(written, Literal) else shown
+
     def speech_name(self, key: str) -> Value | None:
-        """A speech as "speaker (type)", the type in English where its concept is known;
-        None if the document does not name the speaker."""
-        speaker = self.first(key, SLD.speaker)
+        """A speech as "speaker (type)", the speaker as the page writes the name and the
+        type in English where its concept is known; None if the document does not name
+        the speaker."""
+        speaker, written = self.first(key, SLD.speaker), self.first(key, SLD.speakerName)
         who = self.label(speaker.value) if isinstance(speaker, NamedNode) else None
+        if isinstance(written, Literal):
+            who = written.value
         number = self.first(key, SLD.speechNumber)
         if who is None and speaker is None and isinstance(number, Literal):
             who = f"Speech {number.value}"
@@ -454,8 +472,7 @@ def speech(index: Index, uri: str, base: str, graphs: Iterable[str] = ()) -> Spe
 
     texts = [o for o in index.objects(uri, SLD.text) if isinstance(o, Literal)]
     text = texts[0] if texts else None
-    speaker_node = index.first(uri, SLD.speaker)
-    speaker = index.value(speaker_node) if isinstance(speaker_node, NamedNode) else None
+    speaker = index.speaker(uri)
     english, wording = index.speech_type(uri)
     kind = english or next(iter(wording), None)
     number, moment = literal(SLD.speechNumber), literal(SLD.dateTime) or literal(DCTERMS.date)
@@ -533,13 +550,12 @@ def listed(index: Index, key: str) -> Listed:
     """A speech as a row of a list."""
     numbers = [o for o in index.objects(key, SLD.speechNumber) if isinstance(o, Literal)]
     dates = [o for o in index.objects(key, SLD.dateTime) if isinstance(o, Literal)]
-    speaker = index.first(key, SLD.speaker)
     english, wording = index.speech_type(key)
     return Listed(
         link=Value(numbers[0].value if numbers else "speech", key),
         date=literal_value(min(dates, key=lambda d: d.value)) if dates else None,
         type=english or next(iter(wording), None),
-        speaker=index.value(speaker) if isinstance(speaker, NamedNode) else None,
+        speaker=index.speaker(key),
         roles=tuple(index.value(o) for o in index.objects(key, SLD.speakerRole)),
     )
 
@@ -551,9 +567,8 @@ def description(title: str, kinds: Iterable[Value], speech: SpeechView | None, t
     "Anna Ljunggren (Person), with 3 linked resources, in the Nordic Council's plenary speeches."
     """
     if speech is not None:
-        when = f", {speech.date.text}" if speech.date else ""
         language = f", in {speech.language}" if speech.language else ""
-        return f"{speech.heading}{when}{language}: a speech in the Nordic Council's plenary."
+        return f"{speech.title}{language}: a speech in the Nordic Council's plenary."
     kind = ", ".join(k.text for k in kinds)
     named = f"{title} ({kind})" if kind else title
     linked = f", with {total} linked resource{'' if total == 1 else 's'}" if total else ""
@@ -567,7 +582,9 @@ PREFIX rdfs: <{RDFS}>
 PREFIX dcterms: <{DCTERMS}>
 SELECT ?speech ?label ?date ?role WHERE {{
   ?speech sld:nonAttached true ; rdfs:label ?label .
-  OPTIONAL {{ ?speech dcterms:date ?date }}
+  OPTIONAL {{ ?speech sld:dateTime ?time }}
+  OPTIONAL {{ ?speech dcterms:date ?day }}
+  BIND(COALESCE(?time, ?day) AS ?date)
   OPTIONAL {{ ?speech sld:speakerRole ?role }}
 }}
 ORDER BY DESC(?date) ?label"""
