@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -330,3 +331,22 @@ def test_an_edited_page_removed_and_given_again_leads_its_former_speech_to_it(
     moved = client.get(old.removeprefix(BASE[:-1]), headers={"Accept": "text/turtle"})
     assert (moved.status_code, moved.headers["Location"]) == (301, new.removeprefix(BASE[:-1]))
     assert client.get(new.removeprefix(BASE[:-1])).status_code == 303
+
+
+def test_a_removed_speechs_translation_is_gone_with_it() -> None:
+    store = EmbeddedStore(None)
+    pages = (ROOT / "data" / "pages.jsonl").read_text(encoding="utf-8").splitlines()
+    line = next(json.loads(t) for t in pages if "Skandinavisk" in t)
+    ingest(store, [], BASE, items=[(line["url"], line["text"])])
+    translations = f"SELECT ?t WHERE {{ ?s <{SLD.translation}> ?t }}"
+    (translation,) = {row["t"].value for row in store.select(translations)}
+    client = create_app({"STORE": store, "BASE": BASE}).test_client()
+    path = translation.removeprefix(BASE[:-1])
+    assert client.get(path).status_code == 303
+    remove(store, [line["url"]])
+    for asked in (path, path.replace("/id/", "/doc/", 1) + ".ttl"):
+        response = client.get(asked, headers={"Accept": "text/plain"})
+        assert response.status_code == 410
+        assert re.search(
+            r"was removed from this dataset on [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}\.", response.text
+        )

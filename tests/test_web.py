@@ -309,7 +309,11 @@ def test_list_pages(client: FlaskClient) -> None:
     first = client.get("/list/speech").text
     assert first.count("<li>") == PAGE_SIZE
     assert 'href="/list/speech?page=2"' in first
+    # listed by identifier, the page leads to the lists that give an order
+    assert 'by <a href="/list/sitting">sitting</a>' in first and 'href="/list/person"' in first
+    assert client.get("/list/sitting").status_code == 200
     assert client.get("/list/person").text.count("<li>") == 4
+    assert "Listed by identifier" not in client.get("/list/person").text
     assert client.get("/list/nothing").status_code == 404
     past = client.get("/list/person?page=2", headers={"Accept": "text/plain"})
     assert past.status_code == 404 and "The list of kind 'person' has 1 page, not 2." in past.text
@@ -640,3 +644,13 @@ def test_a_speech_page_says_its_text_may_still_change(
     assert re.search(r"<dt>Status</dt><dd[^>]*>.*Waiting for transcription.*may still change", page)
     seed = client.get(doc(seed_speech(web_data), ".html")).text
     assert "<dt>Status</dt>" not in seed
+
+
+def test_a_document_asked_in_a_format_it_is_not_served_in_says_which_it_is(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/doc/person/maria-holm.xyz", headers={"Accept": "text/plain"})
+    assert response.status_code == 404
+    assert "not served in a format with suffix .xyz: it is served as .html, .ttl" in response.text
+    unknown = client.get("/doc/person/nobody.xyz", headers={"Accept": "text/plain"})
+    assert unknown.status_code == 404 and "names nothing in this dataset" in unknown.text

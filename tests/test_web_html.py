@@ -20,6 +20,7 @@ from .paths import SEED
 from .webdata import BASE, PAGE_SIZE, SPEAKER_COUNT, TWO_SOURCES, UNDATED, seed_speech
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+FOAF = "http://xmlns.com/foaf/0.1/"
 
 PROLIFIC = "/doc/person/per-many"
 LISTED_NUMBER = re.compile(r'<td><a href="/id/speech/[^"]+">(\d+)</a></td>')
@@ -194,3 +195,32 @@ def test_the_non_attached_speeches_are_dated_by_their_time_or_their_day() -> Non
     assert query is not None
     rows = [(row["label"].value, row["date"].value) for row in store.select(query)]
     assert rows == [("A", "2019-10-30T10:15:00"), ("B", "2019-10-29")]
+
+
+def test_a_speech_dated_by_its_day_alone_shows_the_day_in_lists() -> None:
+    store = EmbeddedStore(None)
+    speech, person = f"<{BASE}id/speech/day>", f"<{BASE}id/person/ann-day>"
+    day = f'<http://purl.org/dc/terms/date> "2019-10-29"^^<{XSD}date>'
+    lines = (
+        f"{speech} a <{SLD.Speech}> ; <{SLD.speaker}> {person} ; <{SLD.speechNumber}> 7 ; {day} .\n"
+        f'{person} a <{FOAF}Person> ; <{FOAF}name> "Ann Day" .\n'
+    )
+    store.replace([SourceGraph(f"{BASE}graph/day", lines)])
+    page = create_app({"STORE": store, "BASE": BASE}).test_client().get("/doc/person/ann-day.html")
+    assert '<td><time datetime="2019-10-29">29 October 2019</time></td>' in page.text
+
+
+def test_resources_linking_through_two_properties_alike_are_listed_once() -> None:
+    store = EmbeddedStore(None)
+    scheme, skos = f"<{BASE}id/colour/>", "http://www.w3.org/2004/02/skos/core#"
+    lines = f'{scheme} a <{skos}ConceptScheme> ; <{skos}prefLabel> "Colours"@en .\n' + "".join(
+        f"<{BASE}id/colour/{c}> <{skos}inScheme> {scheme} ; <{skos}topConceptOf> {scheme} ; "
+        f'<{skos}prefLabel> "{c}"@en .\n'
+        for c in ("red", "blue")
+    )
+    store.replace([SourceGraph(f"{BASE}graph/colours", lines)])
+    page = create_app({"STORE": store, "BASE": BASE}).test_client().get("/doc/colour/.html").text
+    assert re.findall(r"<h3>(.*?)</h3>", page) == [
+        "Concepts of Colours, also top concepts of Colours"
+    ]
+    assert page.count('href="/id/colour/red"') == 1

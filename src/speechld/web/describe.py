@@ -31,6 +31,7 @@ LISTED = (
     *DATED,
     SLD.speechNumber,
     SLD.speaker,
+    SLD.speakerName,
     SLD.speechType,
     SLD.typeLabel,
     SLD.speakerRole,

@@ -120,6 +120,7 @@ def listing_page(
         "list.html",
         name=name,
         kind=kind,
+        known=known,
         items=named(list(shown)),
         total=total,
         first=(page - 1) * size + 1,

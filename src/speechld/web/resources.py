@@ -138,8 +138,29 @@ def thing(key: str) -> BaseResponse:
             kind = key.removesuffix("/")
             if key.endswith("/") and members(kind):  # /id/person/: the folder of every person
                 return see_other(local_path("list", kind))
+            gone_whole(uri)
             raise NotFound(f"{uri} names nothing in this dataset.")
     return see_other(doc_path(key, negotiate()))
+
+
+def unserved_suffix(key: str) -> None:
+    """404 saying which formats a document is served in, for a path whose suffix names no
+    format (`person/ann.xyz`) of a thing that exists."""
+    stem, dot, suffix = key.rpartition(".")
+    if dot and stem and "/" not in suffix and get_store().triples(node(thing_uri(stem)), limit=1):
+        served = ", ".join(f".{f.suffix}" for f in DOCUMENT_FORMATS)
+        raise NotFound(
+            f"The document of {thing_uri(stem)} is not served in a format with suffix "
+            f".{suffix[:20]}: it is served as {served}."
+        )
+
+
+def gone_whole(uri: str) -> None:
+    """410 Gone for a part of a speech whose page was removed (a translation), as for the
+    speech itself."""
+    speech, part, _ = uri.partition("/translation/")
+    if part:
+        gone(speech, get_store().triples(node(speech), limit=GONE_PEEK))
 
 
 def gone(uri: str, own: list[Triple]) -> None:
@@ -152,7 +173,8 @@ def gone(uri: str, own: list[Triple]) -> None:
             for t in own
             if t.predicate == INVALIDATED and isinstance(t.object, Literal)
         ]
-        raise Gone(f"{uri} was removed from this dataset on {min(stamps, default='a day')}.")
+        when = views.format_date(min(stamps)) if stamps else "a day"
+        raise Gone(f"{uri} was removed from this dataset on {when}.")
 
 
 def see_other(path: str) -> BaseResponse:
@@ -188,6 +210,9 @@ def document(path: str) -> BaseResponse:
         if moved is not None:
             return redirect(doc_path(moved.removeprefix(base() + "id/"), fmt), 301)
     if not description.found or (page > 1 and not description.inverse):
+        if page == 1:
+            gone_whole(uri)
+            unserved_suffix(key)
         raise NotFound(
             f"{uri} names nothing in this dataset."
             if page == 1

@@ -522,7 +522,8 @@ def links(
     index: Index, uri: str, inverse: Iterable[tuple[NamedNode | BlankNode, NamedNode]]
 ) -> list[Links]:
     """The resources linking to the page's resource, by property, in the order given: the
-    speeches as rows of a table, anything else by its name."""
+    speeches as rows of a table, anything else by its name; the same resources linking
+    through two properties (a scheme's concepts, each a top concept) listed once."""
     page_title = title(index, uri)
     speeches: dict[str, list[Listed]] = defaultdict(list)
     others: dict[str, list[Value]] = defaultdict(list)
@@ -532,24 +533,29 @@ def links(
             speeches[predicate.value].append(listed(index, key))
         else:
             others[predicate.value].append(index.value(subject))
-    found = []
+    found: dict[tuple[tuple[Listed, ...], tuple[Value, ...]], Links] = {}
     for p in dict.fromkeys([*speeches, *others]):
         heading = HEADINGS.get(p, "Resources whose {label} is {title}")
-        found.append(
-            Links(
-                p,
-                heading.format(page_title, label=terms.label(p), title=page_title),
-                tuple(speeches.get(p, ())),
-                tuple(others.get(p, ())),
-            )
-        )
-    return found
+        heading = heading.format(page_title, label=terms.label(p), title=page_title)
+        members = (tuple(speeches.get(p, ())), tuple(others.get(p, ())))
+        if members in found:
+            same = found[members]
+            also = f"{same.heading}, also {heading[:1].lower()}{heading[1:]}"
+            found[members] = replace(same, heading=also)
+        else:
+            found[members] = Links(p, heading, *members)
+    return list(found.values())
 
 
 def listed(index: Index, key: str) -> Listed:
     """A speech as a row of a list."""
     numbers = [o for o in index.objects(key, SLD.speechNumber) if isinstance(o, Literal)]
-    dates = [o for o in index.objects(key, SLD.dateTime) if isinstance(o, Literal)]
+    dates = [
+        o
+        for p in (SLD.dateTime, DCTERMS.date)
+        for o in index.objects(key, p)
+        if isinstance(o, Literal)
+    ]
     english, wording = index.speech_type(key)
     return Listed(
         link=Value(numbers[0].value if numbers else "speech", key),
