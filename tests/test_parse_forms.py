@@ -333,3 +333,20 @@ def test_a_block_whose_labels_and_values_blank_lines_part() -> None:
         "https://www.norden.org/no/speech/53",
     )
     assert short.text == f"Fru president\n\n{TEXT}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        page("12. Jorodd Asphjell", "Speech number", "12", "Type", "Replikk", "Dato", "", TEXT),
+        page("# 12. Jorodd Asphjell", "", TEXT, "", "## Information", "", "Type", "", "Replikk"),
+    ],
+)
+def test_a_title_without_its_type_before_a_block_that_gives_it(text: str) -> None:
+    speech = parse_page(text, "https://www.norden.org/no/speech/12")
+    assert (speech.number, speech.speaker, speech.type, speech.text) == (
+        12,
+        "Jorodd Asphjell",
+        "reply",
+        TEXT,
+    )

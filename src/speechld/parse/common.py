@@ -58,6 +58,11 @@ ISO_DATE = re.compile(
 )
 # Zones named by their abbreviation: those of the Nordic countries, summer and winter.
 ZONES = {"Z": 0, "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3}
+NAME_WORD = re.compile(r"(?:[A-ZÀ-ÖØ-ÞŁ][\w'\u2019.-]*|af|av|von|van|de|der|den|da|di|du|la|le)")
+# "[N. ]Name" without "(Type)": a title only before a block that names the speech.
+UNTYPED_TITLE = re.compile(
+    r"^\s*(?:(?P<number>[0-9]{1,5})\.\s*)?(?P<name>[^()\n.:!?]*[^()\n.:!?\s])\s*$"
+)
 NUMBER = re.compile(r"[0-9]{1,6}")
 TITLE_LIMIT = 200  # characters: a longer line is text, and is not searched for a title
 LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\([^)]*\)$")
@@ -72,7 +77,7 @@ class Title:
 
     number: int | None
     name: str | None
-    type_label: str
+    type_label: str | None  # None for a title without "(Type)" before a block that has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,42 @@ def read_title(line: str) -> Title | None:
         return None
     number = int(match["number"]) if match["number"] else None
     return Title(number, name or None, type_label)
+
+
+def looks_like_name(line: str) -> bool:
+    """Whether a line is a person's name alone: two to six capitalised words.
+
+    >>> looks_like_name("Theresa May"), looks_like_name("Thank you! You have given me")
+    (True, False)
+    """
+    words = line.split()
+    return (
+        2 <= len(words) <= 6
+        and len(line) <= 60
+        and words[0][:1].isupper()
+        and all(NAME_WORD.fullmatch(word) for word in words)
+        and not line.endswith(("!", "?", ":", ","))
+    )
+
+
+def untyped_title(line: str, block: Block) -> Title | None:
+    """The title "[N. ]Name" without "(Type)", taken as one only when the name looks like a
+    person's and an information block that names the speech follows it (a speech number,
+    type or speaker).
+
+    >>> fields = Block({"type": "Replik", "number": "12"}, 1, 5, True)
+    >>> untyped_title("12. Maria Stockhaus", fields)
+    Title(number=12, name='Maria Stockhaus', type_label=None)
+    >>> untyped_title("21. Sessionens afslutning", Block({}, 1, 1, False)) is None
+    True
+    """
+    match = UNTYPED_TITLE.match(line) if len(line) <= TITLE_LIMIT else None
+    if not (match and block.labelled and {"number", "type", "speaker"} & set(block.fields)):
+        return None
+    name = " ".join(visible(match["name"]).split())
+    if not looks_like_name(name):
+        return None
+    return Title(int(match["number"]) if match["number"] else None, name, None)
 
 
 def parse_date(value: str, today: date | None = None) -> datetime | date | None:

@@ -13,6 +13,7 @@ from speechld.parse.common import (
     read_title,
     split_translations,
     trailing_block,
+    untyped_title,
 )
 from speechld.parse.labels import is_block_heading, is_translation_heading
 from speechld.record import Speech
@@ -86,6 +87,8 @@ def parse(text: str, source: str) -> Speech:
     title = read_title(lines[title_at][2:]) if title_at is not None else None
     body_at = title_at + 1 if title_at is not None else 0
     heading, block = info_block(lines, body_at)
+    if title_at is not None and title is None and block is not None:
+        title = untyped_title(lines[title_at][2:], block)
     if title is None and block is None:
         raise NotASpeech(source, "other")
     if title_at is not None and title is None:

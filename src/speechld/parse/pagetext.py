@@ -15,11 +15,13 @@ from speechld.parse.common import (
     Title,
     assemble,
     is_short_value,
+    looks_like_name,
     next_filled,
     read_block,
     read_title,
     split_translations,
     trailing_block,
+    untyped_title,
 )
 from speechld.parse.concepts import vocabulary
 from speechld.parse.labels import AGENDA_HEADINGS, PRESIDING, is_translation_heading
@@ -31,7 +33,6 @@ AGENDA_ITEM = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3})+\.?")
 PROTOCOL_ITEM = re.compile(r"[0-9]{1,3}\.[ \t]+[^()\s][^()]{0,200}")
 # "Præsidenten: ...", "Præsident:: NAME": a speaker turn of a protocol.
 TURN = re.compile(rf"^[ \t]*(?:{'|'.join(PRESIDING)})[ \t]*:", re.IGNORECASE | re.MULTILINE)
-NAME_WORD = re.compile(r"(?:[A-ZÀ-ÖØ-ÞŁ][\w'\u2019.-]*|af|av|von|van|de|der|den|da|di|du|la|le)")
 
 
 def non_speech_kind(text: str, first: str) -> str | None:
@@ -49,22 +50,6 @@ def non_speech_kind(text: str, first: str) -> str | None:
     return None
 
 
-def looks_like_name(line: str) -> bool:
-    """Whether a line is a person's name alone: two to six capitalised words.
-
-    >>> looks_like_name("Theresa May"), looks_like_name("Thank you! You have given me")
-    (True, False)
-    """
-    words = line.split()
-    return (
-        2 <= len(words) <= 6
-        and len(line) <= 60
-        and words[0][:1].isupper()
-        and all(NAME_WORD.fullmatch(word) for word in words)
-        and not line.endswith(("!", "?", ":", ","))
-    )
-
-
 def headless_head(lines: Sequence[str], start: int) -> tuple[str | None, str | None, int]:
     """Speaker and role from the first lines of a page with no title or block, if named."""
     i = next_filled(lines, start)
@@ -77,11 +62,15 @@ def headless_head(lines: Sequence[str], start: int) -> tuple[str | None, str | N
 
 
 def page_title(lines: Sequence[str], start: int) -> Title | None:
-    """The page's title; "Name (Thing)" with an unknown type counts only before a block."""
+    """The page's title; "Name (Thing)" with an unknown type, or "Name" with none, counts
+    only before a block."""
     title = read_title(lines[start])
-    if title is None or vocabulary("type").key_of(title.type_label):
+    if title is not None and vocabulary("type").key_of(title.type_label):
         return title
-    return title if read_block(lines, start + 1, compact=True).labelled else None
+    block = read_block(lines, start + 1, compact=True)
+    if title is None:
+        return untyped_title(lines[start], block)
+    return title if block.labelled else None
 
 
 def parse(text: str, source: str) -> Speech:
