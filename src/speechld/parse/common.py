@@ -59,6 +59,13 @@ ISO_DATE = re.compile(
 # Zones named by their abbreviation: those of the Nordic countries, summer and winter.
 ZONES = {"Z": 0, "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3}
 NAME_WORD = re.compile(r"(?:[A-ZÀ-ÖØ-ÞŁ][\w'\u2019.-]*|af|av|von|van|de|der|den|da|di|du|la|le)")
+# Words that open an address to the chair ("Dear President", "Ærede Præsident"), not a name.
+SALUTATIONS = frozenset(
+    {"dear", "madam", "mister", "mr", "mrs", "ms", "good", "thank", "thanks", "honourable"}
+    | {"kære", "kæreste", "ærede", "hr", "herr", "fru", "tak", "kjære", "takk", "kära", "bästa"}
+    | {"ärade", "tack", "arvoisa", "hyvä", "kiitos", "kæri", "kæru", "frú", "háttvirtur"}
+    | {"hæstvirtur", "virðulegi", "virðulegur"}
+)
 # "[N. ]Name" without "(Type)": a title only before a block that names the speech.
 UNTYPED_TITLE = re.compile(
     r"^\s*(?:(?P<number>[0-9]{1,5})\.\s*)?(?P<name>[^()\n.:!?]*[^()\n.:!?\s])\s*$"
@@ -109,16 +116,20 @@ def read_title(line: str) -> Title | None:
 
 
 def looks_like_name(line: str) -> bool:
-    """Whether a line is a person's name alone: two to six capitalised words.
+    """Whether a line is a person's name alone: two to six capitalised words, not an address
+    to the chair.
 
     >>> looks_like_name("Theresa May"), looks_like_name("Thank you! You have given me")
     (True, False)
+    >>> looks_like_name("Dear President"), looks_like_name("Ærede Præsident")
+    (False, False)
     """
     words = line.split()
     return (
         2 <= len(words) <= 6
         and len(line) <= 60
         and words[0][:1].isupper()
+        and words[0].casefold().rstrip(".") not in SALUTATIONS
         and all(NAME_WORD.fullmatch(word) for word in words)
         and not line.endswith(("!", "?", ":", ","))
     )
