@@ -107,6 +107,7 @@ def test_ask_and_construct_as_html(live_server: LiveServer) -> None:
     assert construct.status_code == 200
     assert '<th scope="col">predicate</th>' in construct.text
     assert "rdf:type" in construct.text and "sld:Speech" in construct.text
+    assert re.search(r"<p>[0-9]+ triples ·", construct.text)  # a graph counts triples
 
 
 def test_the_form_keeps_the_dataset_the_request_named(live_server: LiveServer) -> None:

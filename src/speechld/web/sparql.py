@@ -450,7 +450,7 @@ def page(query: Query, head: Head, body: bytes | None) -> str:
         quads = parse(body, RdfFormat.N_TRIPLES)
         rows = [[_term(q.subject), _term(q.predicate), _term(q.object)] for q in quads]
         columns = ["subject", "predicate", "object"]
-        context["result"] = {"kind": "table", "columns": columns, "rows": rows}
+        context["result"] = {"kind": "triples", "columns": columns, "rows": rows}
     result = context["result"]
     assert isinstance(result, dict)
     result["truncated"] = (
