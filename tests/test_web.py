@@ -308,7 +308,7 @@ def test_a_trailing_slash_too_many_moves_to_the_path_without(
 def test_list_pages(client: FlaskClient) -> None:
     first = client.get("/list/speech").text
     assert first.count("<li>") == PAGE_SIZE
-    assert 'href="/list/speech?page=2"' in first
+    assert 'href="/list/speech?page=2"' in first and "<span>page 1 of 3</span>" in first
     # listed by identifier, the page leads to the lists that give an order
     assert 'by <a href="/list/sitting">sitting</a>' in first and 'href="/list/person"' in first
     assert client.get("/list/sitting").status_code == 200

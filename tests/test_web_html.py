@@ -60,6 +60,7 @@ def test_a_persons_speeches_are_a_table_in_reading_order_across_pages(
     last = section(pages[2])
     assert last.count("<time") == SPEAKER_COUNT - 2 * PAGE_SIZE - UNDATED
     assert last.count("<td><small>undated</small></td>") == UNDATED  # said, not left blank
+    assert "<span>page 3 of 3</span>" in pages[2] and "<span>page 1 of 3</span>" in pages[0]
 
 
 def test_pages_of_a_resource_with_many_links_are_each_in_reading_order(

@@ -123,6 +123,7 @@ def listing_page(
         known=known,
         items=named(list(shown)),
         total=total,
+        last=-(-total // size),
         first=(page - 1) * size + 1,
         page=page,
         next_page=url_for(".listing", kind=kind, page=near["next"]) if "next" in near else None,

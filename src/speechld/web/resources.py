@@ -290,6 +290,7 @@ def html(key: str, description: Description) -> str:
         graphs=[views.graph_value(g) for g in graphs],
         total=total,
         page=page,
+        last=-(-total // current_app.config["PAGE_SIZE"]),
         next_page=doc_path(key, HTML, page + 1) if description.more else None,
         previous_page=doc_path(key, HTML, page - 1) if page > 1 else None,
         formats=[(f, doc_path(key, f, page)) for f in DOCUMENT_FORMATS],
