@@ -51,6 +51,10 @@ def test_void_page_shows_what_its_turtle_says(client: FlaskClient) -> None:
     assert len(vocabularies) > 5
     for namespace in vocabularies:
         assert f">{namespace}</a>" in html
+    # classes of two vocabularies with one label are told apart by their prefixed names
+    assert ">Person</a> <small><code>schema:Person</code></small>" in html
+    assert ">Person</a> <small><code>foaf:Person</code></small>" in html
+    assert "<code>void:Dataset</code></small>" not in html  # no label but the name
 
 
 def test_void_page_counts_in_words_that_agree_with_the_number(client: FlaskClient) -> None:

@@ -239,6 +239,7 @@ def void(suffix: str | None) -> Response:
             dumps=[(f, dump_url(f)) for f in DUMP_FORMATS],
             formats=[(f, url_for("void.void", suffix=f.suffix)) for f in DOCUMENT_FORMATS],
             label=terms.label,
+            curie=terms.curie,
             title=TITLE,
             description=DESCRIPTION,
             base=base(),
