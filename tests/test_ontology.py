@@ -263,3 +263,17 @@ def test_the_web_layers_prefixes_name_the_namespaces_the_data_uses(path: Path) -
     shared = PREFIXES.keys() & declared.keys()
     assert "schema" in shared
     assert {p: PREFIXES[p] for p in shared} == {p: declared[p] for p in shared}
+
+
+def test_every_term_an_axiom_names_is_declared_for_owl_tools(ontology: Graph) -> None:
+    # OWL 2 DL reads an undeclared class or property in an axiom as an error (or guesses)
+    builtin = (str(XSD), str(RDF), str(RDFS))
+    named = {
+        o
+        for p in (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range)
+        for o in ontology.objects(None, p)
+        if isinstance(o, URIRef) and not str(o).startswith(builtin)
+    }
+    kinds = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
+    undeclared = {o for o in named if not kinds & set(ontology.objects(o, RDF.type))}
+    assert named and not undeclared, sorted(undeclared)
