@@ -81,3 +81,22 @@ def test_classes_of_concepts_link_their_schemes(client: FlaskClient) -> None:
         assert f'<a href="/id/{scheme}/">' in section(page, name)
         answer = client.get(f"/id/{scheme}/", headers={"Accept": BROWSER})
         assert answer.status_code == 303
+
+
+def test_the_current_version_is_served_at_its_version_path_and_says_what_changed(
+    client: FlaskClient,
+) -> None:
+    source = Graph().parse(repo_file("ontology/speechld.ttl"), format="turtle")
+    version = str(source.value(URIRef(ONTOLOGY), OWL.versionInfo))
+    answer = client.get(f"/ontology/{version}.ttl")
+    assert answer.status_code == 200 and answer.mimetype == "text/turtle"
+    served = Graph().parse(data=answer.text, format="turtle")
+    assert served.value(URIRef(ONTOLOGY), OWL.versionIRI) == source.value(
+        URIRef(ONTOLOGY), OWL.versionIRI
+    )
+    older = client.get("/ontology/0.1.0", headers={"Accept": "text/plain"})
+    assert older.status_code == 404 and f"the current version, {version}," in older.text
+    page = client.get("/ontology", headers={"Accept": "text/html"}).text
+    assert f"<code>{source.value(URIRef(ONTOLOGY), OWL.versionIRI)}</code>" in page
+    notes = re.findall(r"<li>([0-9.]+): ", page)
+    assert notes[0] == version and len(notes) == len(list(source.objects(None, SKOS.changeNote)))

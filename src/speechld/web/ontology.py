@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -10,6 +11,7 @@ from flask import Blueprint, Response, render_template, url_for
 from pyoxigraph import Triple
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
+from werkzeug.exceptions import NotFound
 
 from speechld.formats import DOCUMENT_FORMATS, HTML
 from speechld.rdf import to_ox
@@ -17,7 +19,7 @@ from speechld.schemes import scheme_files, scheme_triples
 from speechld.vocab import ONTOLOGY
 from speechld.web import terms
 from speechld.web.documents import serialize_graph
-from speechld.web.negotiation import negotiate, suffixed, with_alternates
+from speechld.web.negotiation import negotiate, split_suffix, suffixed, with_alternates
 from speechld.web.store import base
 from speechld.web.views import language_name
 from speechld.web.void import licence_name
@@ -166,11 +168,30 @@ def metadata() -> dict[str, str]:
             ("license", DCTERMS.license),
             ("modified", DCTERMS.modified),
             ("creator", DCTERMS.creator),
+            ("version_iri", OWL.versionIRI),
+            ("prior", OWL.priorVersion),
         ):
             value = graph.value(subject, predicate)
             if value is not None:
                 found[key] = str(graph.value(value, FOAF.name) or value)  # an agent by name
     return found
+
+
+def changes() -> list[str]:
+    """The ontology's change notes, the newest version's first."""
+    graph = terms.ontology_graph()
+    subject = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
+    notes = [str(n) for n in graph.objects(subject, SKOS.changeNote)] if subject else []
+    return sorted(notes, key=note_version, reverse=True)
+
+
+def note_version(note: str) -> tuple[int, ...]:
+    """The version a change note is about, from its opening "0.4.0:".
+
+    >>> note_version("0.10.0: more"), note_version("no version")
+    ((0, 10, 0), ())
+    """
+    return tuple(int(part) for part in re.findall(r"[0-9]+", note.partition(":")[0]))
 
 
 @bp.get("/ontology", defaults={"suffix": None})
@@ -188,6 +209,7 @@ def ontology(suffix: str | None) -> Response:
             classes=[t for t in all_terms if t.kind == "class"],
             properties=[t for t in all_terms if t.kind != "class"],
             details=details(),
+            changes=changes(),
             schemes=schemes(base()),
             label=terms.label,
             curie=prefixed,
@@ -199,3 +221,17 @@ def ontology(suffix: str | None) -> Response:
         body_bytes = serialize_graph(list(ontology_triples()), chosen, base() + "context.jsonld")
         response = Response(body_bytes, content_type=chosen.content_type)
     return with_alternates(response, "ontology.ontology", fmt, chosen)
+
+
+@bp.get("/ontology/<version>")
+def versioned(version: str) -> Response:
+    """The ontology at its version IRI's path: the current version, as at /ontology; 404
+    naming the current version for any other."""
+    number, fmt = split_suffix(version)
+    current = metadata().get("version")
+    if number != current:
+        raise NotFound(
+            f"Version {number[:20]} of the ontology is not served here: the current version, "
+            f"{current}, is at {base()}ontology and at {base()}ontology/{current}."
+        )
+    return ontology(fmt.suffix if fmt else None)
