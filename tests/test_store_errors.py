@@ -15,10 +15,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 import pytest
 from bench.synthetic import pages as synthetic_pages
+from pyoxigraph import QuerySolutions
 
 from speechld.errors import QueryError, StoreError
 from speechld.store import EmbeddedStore, RemoteSettings, RemoteStore, SourceGraph, open_store
@@ -399,19 +402,26 @@ def test_a_store_missing_its_files_is_called_damaged(tmp_path: Path) -> None:
     refused(speechld("ingest", "--store", str(store), str(SEED)), f"{store}: the store is damaged")
 
 
+# A stand-in store's answer: status, media type, body, and any other headers.
+Answer = tuple[int, str, bytes] | tuple[int, str, bytes, dict[str, str]]
+
+
 class Answering(http.server.BaseHTTPRequestHandler):
     """A stand-in for a store: answers the n-th POST as `answers` says (the last answer
     for every later one), and stays quiet."""
 
-    answers: tuple[tuple[int, str, bytes], ...] = ()  # status, media type, body
+    answers: tuple[Answer, ...] = ()
     requests = 0
+    body = b""  # the last request's
 
     def do_POST(self) -> None:
         """Count the request and answer it."""
         type(self).requests += 1
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        status, media_type, body = self.answers[min(self.requests, len(self.answers)) - 1]
+        type(self).body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        status, media_type, body, *more = self.answers[min(self.requests, len(self.answers)) - 1]
         self.send_response(status)
+        for name, value in (more[0] if more else {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", media_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -422,9 +432,9 @@ class Answering(http.server.BaseHTTPRequestHandler):
 
 
 @contextmanager
-def answering(*answers: tuple[int, str, bytes]) -> Iterator[tuple[str, type[Answering]]]:
+def answering(*answers: Answer) -> Iterator[tuple[str, type[Answering]]]:
     """A stand-in store on 127.0.0.1 giving these answers: its URL and its handler class."""
-    handler = type("Answers", (Answering,), {"answers": answers, "requests": 0})
+    handler = type("Answers", (Answering,), {"answers": answers, "requests": 0, "body": b""})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -443,14 +453,32 @@ def test_an_https_url_of_a_plain_http_store_says_so(oxigraph: Oxigraph) -> None:
     refused(done, f"{url}: no TLS answer within 1 s (does the store speak plain HTTP?")
 
 
-def test_an_overloaded_store_is_tried_again_after_a_while() -> None:
-    busy = (503, "text/plain", b"")
+@pytest.mark.parametrize(
+    "busy",
+    [(503, "text/plain", b"", {"Retry-After": "1"}), (429, "text/plain", b""), (502, "", b"")],
+)
+def test_an_overloaded_store_is_tried_again_after_a_while(busy: Answer) -> None:
     with answering(busy, busy, EMPTY_RESULT) as (url, handler):
         remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
         started = time.monotonic()
         assert list(remote.select(SELECT)) == []
         assert handler.requests == 3
         assert time.monotonic() - started >= 0.5  # backed off before the third try
+        remote.close()
+
+
+@pytest.mark.parametrize(
+    "late",
+    [(503, "text/plain", b"Query timed out"), (504, "text/plain", b"Gateway Timeout")],
+)
+def test_a_query_the_store_gave_up_on_is_not_sent_again(late: Answer) -> None:
+    # Fuseki answers a query past its time limit 503 (no Retry-After); a proxy that waited
+    # too long, 504: the query would take as long again
+    with answering(late, EMPTY_RESULT) as (url, handler):
+        remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
+        with pytest.raises(StoreError, match=late[2].decode()):
+            remote.select(SELECT)
+        assert handler.requests == 1
         remote.close()
 
 
@@ -561,3 +589,14 @@ def test_results_unreadable_from_their_start_are_one_error_line() -> None:
     with answering(nonsense, nonsense, nonsense) as (url, _):
         done = speechld("query", "--store", url, "SELECT * WHERE { ?s ?p ?o }")
         refused(done, url, "unreadable query results")
+
+
+def test_a_base_goes_to_the_store_only_for_a_query_with_a_relative_iri() -> None:
+    # the store's syntax errors then give the columns of the query as written
+    with answering(EMPTY_RESULT) as (url, handler):
+        remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
+        for query, based in (("SELECT * WHERE { ?s ?p <a> }", True), (SELECT, False)):
+            list(cast(QuerySolutions, remote.query(query, base_iri="http://x.example/sparql")))
+            sent = parse_qs(handler.body.decode())["query"][0]
+            assert sent.startswith("BASE <http://x.example/sparql> ") is based, sent
+        remote.close()

@@ -242,11 +242,12 @@ def unchanged(store: GraphStore, graphs: list[SourceGraph]) -> tuple[set[str], s
 
 
 # The speeches a page's graph gave before, or gave until the page was removed, and those
-# they had replaced.
+# they had replaced. (A filter on ?g goes outside GRAPH ?g, where SPARQL binds it: Jena
+# follows the letter there, and inside it the filter removed every row.)
 FORMER = (
     "SELECT DISTINCT ?g ?old WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ "
     "{{ ?old a <{speech}> }} UNION {{ ?new <{replaces}> ?old }} "
-    "UNION {{ ?old <{invalidated}> ?when FILTER(?old != ?g) }} }} }}"
+    "UNION {{ ?old <{invalidated}> ?when }} }} FILTER(?old != ?g) }}"
 )
 # The terms these queries (and remove's) name.
 TERMS = {"speech": SLD.Speech, "replaces": DCTERMS.replaces, "invalidated": INVALIDATED}

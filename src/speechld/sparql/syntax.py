@@ -23,6 +23,7 @@ _SKIP = r"""
 """
 _TOKENS = re.compile(_SKIP + r"| (?<![\w?$:@.\-])(?P<word>[A-Za-z]+)(?![\w:\-])", re.X | re.S)
 _LOOSE_TOKENS = re.compile(_SKIP + r"| (?<![\w?$:@\-])(?P<word>[A-Za-z]+)(?![\w:\-])", re.X | re.S)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 SERVICE_CHECK_MAX = 4096  # bytes of a query with the word SERVICE whose clauses are checked
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
@@ -44,6 +45,21 @@ def keywords(query: str, *, loose: bool = False) -> Iterator[str]:
         word = match.group("word")
         if word:
             yield word.upper()
+
+
+def has_relative_iri(query: str) -> bool:
+    """Whether a query writes an IRI that a base resolves (one with no scheme).
+
+    >>> has_relative_iri("SELECT * WHERE { <a> ?p '<b>' FILTER(?x < 3) }")
+    True
+    >>> has_relative_iri("SELECT * WHERE { <http://x/a> ?p '<b>' } # <c>")
+    False
+    """
+    for match in _TOKENS.finditer(query):
+        skipped = match.group("skip")
+        if skipped and skipped.startswith("<") and not _SCHEME.match(skipped, 1):
+            return True
+    return False
 
 
 def unescape(query: str) -> str:

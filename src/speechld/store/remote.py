@@ -37,6 +37,7 @@ from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from speechld.errors import QueryError, StoreError, WriteRefused
+from speechld.sparql.syntax import has_relative_iri
 from speechld.store.base import (
     DATE_TIME,
     GRAPH_PATH,
@@ -208,7 +209,10 @@ def session(settings: RemoteSettings) -> requests.Session:
     """An HTTP session with retries and back-off, authenticated as the settings say.
 
     Every request speechld sends is idempotent (queries; updates that replace whole
-    graphs), so every method is retried on overloaded servers. A connection that fails
+    graphs), so every method is retried on a server that says it is overloaded (429, or
+    503 with Retry-After) or a gateway that found no store (502); not on a 503 without
+    Retry-After (Fuseki's answer to a query past its time limit) or a 504 (a gateway that
+    waited too long): the query would take as long again. A connection that fails
     (refused, host unknown) is tried once more, at once: a store that is not there now
     will not be there a few seconds later either, and the user learns it sooner.
     """
@@ -217,7 +221,7 @@ def session(settings: RemoteSettings) -> requests.Session:
         connect=CONNECT_RETRIES,
         read=0,  # a slow answer is not retried: the store may still be working on it
         backoff_factor=0.5,
-        status_forcelist=(429, 502, 503, 504),
+        status_forcelist=(429, 502),  # and, by Retry-After, 503
         allowed_methods=None,
         raise_on_status=False,
     )
@@ -297,7 +301,8 @@ def _message(response: requests.Response) -> str:
 
 UPDATE_URL_HINT = (
     " (the update URL is the query endpoint's, as by default: if the store takes updates "
-    "elsewhere, give that URL with --update-url or SPEECHLD_UPDATE_URL)"
+    "elsewhere, give that URL with --update-url or SPEECHLD_UPDATE_URL; if it takes none, "
+    "as a Fuseki started without --update, it cannot be written to)"
 )
 
 # Virtuoso names blank nodes `nodeID://b1` in JSON results; a blank node label is `b1`.
@@ -594,7 +599,7 @@ class RemoteStore:
         dataset = [("default-graph-uri", g) for g in default_graph or ()] + [
             ("named-graph-uri", g) for g in named_graphs or ()
         ]
-        if base_iri is not None:
+        if base_iri is not None and has_relative_iri(query):
             query = f"BASE <{base_iri}> {query}"  # on line 1: the lines keep their numbers
         if query_form(query) in {"CONSTRUCT", "DESCRIBE"}:
             return StreamedTriples(self._triples(query, dataset, stream=True))
