@@ -228,7 +228,7 @@ def visible(text: str) -> str:
     >>> visible("Sigfús\u00adson\u200b")
     'Sigfússon'
     """
-    return INVISIBLE.sub("", text)
+    return text if text.isascii() else INVISIBLE.sub("", text)
 
 
 def clean_value(value: str) -> str:
@@ -239,7 +239,7 @@ def clean_value(value: str) -> str:
     ('Anna Ljunggren', 'Anna Ljunggren')
     """
     value = " ".join(visible(value).split())
-    match = LINK.match(value) or EMPHASIS.match(value)
+    match = LINK.match(value) or (EMPHASIS.match(value) if value[:1] in "*_" else None)
     return " ".join(match["text"].split()) if match else value
 
 

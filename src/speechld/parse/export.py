@@ -77,7 +77,7 @@ def unmarked(line: str) -> str:
     >>> unmarked("### Baggrund"), unmarked("#hashtag")
     ('Baggrund', '#hashtag')
     """
-    return SUBHEADING.sub("", line)
+    return SUBHEADING.sub("", line) if line.startswith("##") else line
 
 
 def parse(text: str, source: str) -> Speech:

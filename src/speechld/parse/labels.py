@@ -108,10 +108,13 @@ def field_of(line: str) -> str | None:
     return LABEL_FIELDS.get(_fold(line))
 
 
+HEADING_MARKS = "#*_ \t"  # of a Markdown heading or emphasis, and the spaces around them
+
+
 def _fold(line: str) -> str:
     """A heading line as looked up: without Markdown heading or emphasis marks, case,
     spacing and a trailing colon."""
-    return " ".join(line.strip().lstrip("#").strip("*_ ").casefold().split()).rstrip(":").strip()
+    return " ".join(line.strip(HEADING_MARKS).casefold().split()).rstrip(":").strip()
 
 
 def is_block_heading(line: str) -> bool:
