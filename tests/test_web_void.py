@@ -12,6 +12,8 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
+from speechld.vocab import ONTOLOGY
+
 from .webdata import BASE
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -47,6 +49,7 @@ def test_void_page_shows_what_its_turtle_says(client: FlaskClient) -> None:
     assert f'href="{void.value(DATASET, DCTERMS.source)}"' in html
     for example in void.objects(DATASET, VOID.exampleResource):
         assert f'href="/{str(example)[len(BASE) :]}"' in html
+    assert void.value(DATASET, DCTERMS.conformsTo) == URIRef(ONTOLOGY)  # the data's model
     vocabularies = list(void.objects(DATASET, VOID.vocabulary))
     assert len(vocabularies) > 5
     for namespace in vocabularies:

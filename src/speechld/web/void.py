@@ -163,6 +163,7 @@ def void_triples(stats: Statistics, things: Catalogue, license_uri: str) -> list
     add(dataset, str(DCTERMS.description), Literal(DESCRIPTION, language="en"))
     add(dataset, str(DCTERMS.license), NamedNode(license_uri))
     add(dataset, str(DCTERMS.source), NamedNode(SOURCE))
+    add(dataset, str(DCTERMS.conformsTo), NamedNode(ONTOLOGY))  # the vocabulary it is in
     modified = stamp(stats)
     if modified is not None:
         moment = Literal(modified, datatype=NamedNode(str(XSD.dateTime)))
