@@ -45,7 +45,6 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 NAMES = f"SELECT ?n WHERE {{ ?p a <{FOAF}Person> ; <{FOAF}name> ?n }}"
 SPEECHES = f"SELECT ?s WHERE {{ ?s a <{SLD.Speech}> }}"
 REPLACED = "SELECT ?o WHERE { ?s <http://purl.org/dc/terms/replaces> ?o }"
-SOURCES = f"SELECT DISTINCT ?source WHERE {{ ?s <{SLD.source}> ?source }}"
 
 
 def counts(store: Path) -> dict[str, int]:
@@ -351,24 +350,3 @@ def test_a_removed_speechs_translation_is_gone_with_it() -> None:
         assert re.search(
             r"was removed from this dataset on [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}\.", response.text
         )
-
-
-def test_one_page_under_urls_written_otherwise_is_one_source(tmp_path: Path) -> None:
-    text = SEED.read_text(encoding="utf-8")
-    spellings = (
-        "https://www.norden.org/sv/node/%C3%A4rade",
-        "HTTPS://WWW.Norden.org:443/sv/node/%c3%a4rade",
-        "https://www.norden.org/sv/node/ärade",
-    )
-    pages = tmp_path / "pages.jsonl"
-    pages.write_text(
-        "".join(json.dumps({"url": url, "text": text}) + "\n" for url in spellings[:2]),
-        encoding="utf-8",
-    )
-    store = tmp_path / "store"
-    run("ingest", "--store", str(store), str(pages))
-    assert counts(store)["speeches"] == 1
-    sources = run("query", "--store", str(store), "--format", "csv", SOURCES)
-    assert sources.split() == ["source", spellings[2]]  # one source, as an IRI holds it
-    assert run("remove", "--store", str(store), spellings[1]).startswith("removed 1 source")
-    assert counts(store)["speeches"] == 0

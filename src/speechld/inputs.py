@@ -41,13 +41,6 @@ UNFIT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 UTF8_SEQUENCE = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2[\x80-\x84][\x80-\xbf]")
 # An absolute IRI as RDF takes it: a scheme, then no spaces, quotes or angle brackets.
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
-# A hierarchical URL's parts: scheme, authority, the rest (path, query, fragment).
-HIERARCHICAL = re.compile(
-    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?#]*)(?P<rest>.*)", re.S
-)
-ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 
 # The json module's messages that end "... at" (a position), as whole phrases.
 JSON_ERRORS = {
@@ -293,45 +286,9 @@ def page_of_line(raw: bytes, origin: str) -> Page | ParseError:
     if not isinstance(text, str):
         return ParseError(origin, f'the object has no "text" string{json_type(text)}')
     try:
-        return Page(normal_url(url.strip()), check_text(text), origin)
+        return Page(url.strip(), check_text(text), origin)
     except ValueError as error:
         return ParseError(origin, str(error))
-
-
-def normal_url(url: str) -> str:
-    """A URL as one source is named however it was written: scheme and host in lower case,
-    the scheme's default port dropped, and characters escaped that need no escape written
-    as themselves (unreserved ASCII, and letters an IRI holds as they are).
-
-    >>> normal_url("HTTPS://WWW.Norden.org:443/sv/node/%c3%a4rade%2F%7e?q=%41")
-    'https://www.norden.org/sv/node/ärade%2F~?q=A'
-    >>> normal_url("file:///data/A%20B.txt"), normal_url("urn:X:Y")
-    ('file:///data/A%20B.txt', 'urn:X:Y')
-    """
-    match = HIERARCHICAL.fullmatch(url)
-    if match is None:
-        return url
-    scheme = match["scheme"].lower()
-    user, at, host = match["authority"].rpartition("@")
-    host, port = host.lower(), DEFAULT_PORTS.get(scheme)
-    if port and host.endswith(port):
-        host = host.removesuffix(port)
-    return f"{scheme}://{user}{at}{host}{ESCAPES.sub(_unescaped, match['rest'])}"
-
-
-def _unescaped(run: re.Match[str]) -> str:
-    """A run of escapes, each character that needs none written as itself."""
-    data = bytes.fromhex(run.group().replace("%", ""))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return run.group().upper()
-    return "".join(
-        c
-        if c in UNRESERVED or (ord(c) >= 0xA0 and c.isprintable() and not c.isspace())
-        else "".join(f"%{b:02X}" for b in c.encode("utf-8"))
-        for c in text
-    )
 
 
 def json_type(value: object) -> str:

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS
 
 from speechld.errors import SpeechldError, StoreError
 from speechld.ingest import BATCH, TERMS, prune_shared
-from speechld.inputs import STDIN, Page, decoded, normal_url, read_items
+from speechld.inputs import STDIN, Page, decoded, read_items
 from speechld.mapper import source_key
 from speechld.store import GraphStore, SourceGraph, dataset_base
 from speechld.store.base import (
@@ -78,7 +78,7 @@ def named(argument: str) -> Named:
     # A name not valid UTF-8 (bytes of another encoding, from the shell) names no source:
     # a path so named is still taken by its file: URI.
     valid = argument == shown(argument)
-    itself = frozenset([argument, normal_url(argument)]) if valid else frozenset()
+    itself = frozenset([argument]) if valid else frozenset()
     if _SCHEME.match(argument) and not path.exists():  # a file: URL names a folder's too
         folder = valid and argument.startswith("file:")
         return Named(itself, argument.rstrip("/") + "/" if folder else None)
