@@ -285,6 +285,9 @@ def test_control_characters_go_and_the_lines_stay() -> None:
         ("2019-10-29T23:30:00Z", datetime(2019, 10, 29, 23, 30, tzinfo=UTC)),
         ("29.10.2019 - 14:05 CET", datetime(2019, 10, 29, 14, 5, tzinfo=timezone(HOUR))),
         ("2019-10-29T14:05+01:00", datetime(2019, 10, 29, 14, 5, tzinfo=timezone(HOUR))),
+        ("29.10.2019 10:00-12:00", datetime(2019, 10, 29, 10, 0)),  # a range: its start
+        ("2019-10-29T14:05+24:00", None),  # no such offset: no date, and not text either
+        ("2019-10-29T14:05-14:30", None),
     ],
 )
 def test_a_date_field_in_any_published_form(value: str, expected: datetime | date | None) -> None:
@@ -333,6 +336,12 @@ def test_a_block_whose_labels_and_values_blank_lines_part() -> None:
         "https://www.norden.org/no/speech/53",
     )
     assert short.text == f"Fru president\n\n{TEXT}"
+    # nor from a one-paragraph text that ends the page
+    alone = parse_page(
+        page("Jorodd Asphjell (Replik)", "Speech number", "53", "Speaker role", "", "Jeg er enig"),
+        "https://www.norden.org/no/speech/53",
+    )
+    assert (alone.role, alone.text) == (None, "Jeg er enig")
 
 
 @pytest.mark.parametrize(

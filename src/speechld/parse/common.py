@@ -17,11 +17,13 @@ TITLE = re.compile(
     r"^\s*(?:(?P<number>[0-9]{1,5})\.\s*)?(?P<name>[^()\n]*?)\s*\((?P<type>[^()\n]+)\)\s*$"
 )
 # A time after a date: "18:58", " - 14:05", ", 14.05", " kl. 14:05", " klo 14.05", with
-# seconds, "2:05 PM", and a zone ("Z", "UTC", "CET", "+01:00") where the page states one.
-_ZONE = r"(?:\s*(?P<zone>Z|UTC|GMT|[CEW]ES?T|[+-][0-9]{2}:?[0-9]{2}))?"
+# seconds, "2:05 PM", a zone by name ("Z", "UTC", "CET") where the page states one, and the
+# end of a range ("10:00-12:00", the start taken). An offset is read in ISO 8601 alone.
+_NAMED_ZONE = r"(?:\s*(?P<zone>Z|UTC|GMT|[CEW]ES?T))?"
+_UNTIL = r"(?:\s*[-\u2013]\s*[0-9]{1,2}[:.][0-9]{2})?"  # the end of a range, "10:00-12:00"
 _TIME = (
     r"(?:(?:\s*[-\u2013,]\s*|\s+)(?:(?:klo?\.?|at)\s*)?(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2})"
-    r"(?:[:.](?P<S>[0-9]{2}))?(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?" + _ZONE + r")?\s*$"
+    r"(?:[:.](?P<S>[0-9]{2}))?(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?" + _NAMED_ZONE + _UNTIL + r")?\s*$"
 )
 DATE = re.compile(
     r"^\s*(?P<d>[0-9]{1,2})(?P<sep>[./-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{2}|[0-9]{4})" + _TIME
@@ -54,7 +56,7 @@ MONTHS = {
 }
 ISO_DATE = re.compile(
     r"^\s*(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?:[T ](?P<H>[0-9]{2}):(?P<M>[0-9]{2})"
-    r"(?::(?P<S>[0-9]{2})(?:\.[0-9]+)?)?" + _ZONE + r")?\s*$"
+    r"(?::(?P<S>[0-9]{2})(?:\.[0-9]+)?)?(?P<zone>Z|[+-][0-9]{2}:?[0-9]{2})?)?\s*$"
 )
 # Zones named by their abbreviation: those of the Nordic countries, summer and winter.
 ZONES = {"Z": 0, "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3}
@@ -175,6 +177,8 @@ def parse_date(value: str, today: date | None = None) -> datetime | date | None:
     (datetime.datetime(2022, 11, 1, 14, 5), datetime.datetime(2022, 11, 1, 14, 5, 30))
     >>> print(parse_date("2022-11-01T23:30:00Z"), parse_date("01.11.2022 - 14:05 CET"))
     2022-11-01 23:30:00+00:00 2022-11-01 14:05:00+01:00
+    >>> parse_date("29.10.2019 10:00-12:00"), parse_date("2019-10-29T14:05+24:00")
+    (datetime.datetime(2019, 10, 29, 10, 0), None)
     """
     match = date_shaped(value)
     if not match:
@@ -195,9 +199,9 @@ def parse_date(value: str, today: date | None = None) -> datetime | date | None:
             hour = hour % 12 + (12 if parts["half"] in "Pp" else 0)
         seconds = int(parts["S"]) if parts.get("S") else 0
         moment = datetime(year, month, int(parts["d"]), hour, int(parts["M"]), seconds)
-    except ValueError:
+        return moment.replace(tzinfo=zone(parts["zone"])) if parts.get("zone") else moment
+    except ValueError:  # no such day or time, or an offset past 14:00
         return None
-    return moment.replace(tzinfo=zone(parts["zone"])) if parts.get("zone") else moment
 
 
 def zone(written: str) -> timezone:
@@ -208,9 +212,11 @@ def zone(written: str) -> timezone:
     """
     if written in ZONES:
         return timezone(timedelta(hours=ZONES[written]))
-    sign = -1 if written[0] == "-" else 1
     digits = written[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if minutes >= 60 or hours * 60 + minutes > 14 * 60:  # XML Schema's range
+        raise ValueError(f"no time zone is {written}")
+    return timezone((-1 if written[0] == "-" else 1) * timedelta(hours=hours, minutes=minutes))
 
 
 def date_shaped(value: str) -> re.Match[str] | None:
@@ -329,7 +335,7 @@ def read_block(lines: Sequence[str], start: int, *, compact: bool) -> Block:
 def spaced_value(lines: Sequence[str], at: int, pending: str | None) -> bool:
     """Whether lines[at] is the value of the pending label in a block whose lines blank
     lines part ("Speech type", "", "Replik", "", "Speech number"): a date or a number, or
-    another plausible value that another label or the page's end follows.
+    another plausible value that another label follows.
 
     >>> spaced_value(["Type", "", "Replik", "", "Dato"], 2, "type")
     True
@@ -341,7 +347,7 @@ def spaced_value(lines: Sequence[str], at: int, pending: str | None) -> bool:
     if pending in ("date", "number"):  # shaped as no line of text is
         return True
     after = next_filled(lines, at + 1)
-    return after == len(lines) or field_of(lines[after]) is not None
+    return after < len(lines) and field_of(lines[after]) is not None
 
 
 def trailing_block(lines: Sequence[str], start: int, reach: int = 60) -> Block | None:
