@@ -595,8 +595,19 @@ def test_a_base_goes_to_the_store_only_for_a_query_with_a_relative_iri() -> None
     # the store's syntax errors then give the columns of the query as written
     with answering(EMPTY_RESULT) as (url, handler):
         remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
-        for query, based in (("SELECT * WHERE { ?s ?p <a> }", True), (SELECT, False)):
+        relative = ("SELECT * WHERE { ?s ?p <a> }", "SELECT (IRI('a') AS ?a) WHERE {}")
+        for query, based in ((relative[0], True), (relative[1], True), (SELECT, False)):
             list(cast(QuerySolutions, remote.query(query, base_iri="http://x.example/sparql")))
             sent = parse_qs(handler.body.decode())["query"][0]
             assert sent.startswith("BASE <http://x.example/sparql> ") is based, sent
+        remote.close()
+
+
+def test_a_retry_after_of_an_hour_is_waited_for_half_a_minute_at_most() -> None:
+    busy = (503, "text/plain", b"", {"Retry-After": "3600"})
+    with answering(busy, EMPTY_RESULT) as (url, handler):
+        remote = RemoteStore(RemoteSettings(query_url=url, update_url=url))
+        started = time.monotonic()
+        assert list(remote.select(SELECT)) == []
+        assert handler.requests == 2 and 29 < time.monotonic() - started < 60
         remote.close()

@@ -47,17 +47,23 @@ def keywords(query: str, *, loose: bool = False) -> Iterator[str]:
             yield word.upper()
 
 
-def has_relative_iri(query: str) -> bool:
-    """Whether a query writes an IRI that a base resolves (one with no scheme).
+def needs_base(query: str) -> bool:
+    """Whether a base may resolve something in a query: an IRI written with no scheme, or
+    one that IRI() or URI() makes of a string (escapes read as what they stand for).
 
-    >>> has_relative_iri("SELECT * WHERE { <a> ?p '<b>' FILTER(?x < 3) }")
+    >>> needs_base("SELECT * WHERE { <a> ?p '<b>' FILTER(?x < 3) }")
     True
-    >>> has_relative_iri("SELECT * WHERE { <http://x/a> ?p '<b>' } # <c>")
+    >>> needs_base("SELECT * WHERE { <http://x/a> ?p '<b>' } # <c>")
     False
+    >>> needs_base("SELECT (IRI('a') AS ?a) {}"), needs_base(r"SELECT * { \u003ca> ?p ?o }")
+    (True, True)
     """
+    query = unescape(query)
     for match in _TOKENS.finditer(query):
-        skipped = match.group("skip")
+        skipped, word = match.group("skip"), match.group("word")
         if skipped and skipped.startswith("<") and not _SCHEME.match(skipped, 1):
+            return True
+        if word and word.upper() in ("IRI", "URI"):
             return True
     return False
 

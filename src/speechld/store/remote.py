@@ -34,10 +34,11 @@ from pyoxigraph import (
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from urllib3.exceptions import ReadTimeoutError
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from speechld.errors import QueryError, StoreError, WriteRefused
-from speechld.sparql.syntax import has_relative_iri
+from speechld.sparql.syntax import needs_base
 from speechld.store.base import (
     DATE_TIME,
     GRAPH_PATH,
@@ -90,6 +91,7 @@ PAGE = 10_000  # rows asked for at a time: within the result limit most stores s
 DUMP_GRAPHS = 200  # graphs whose quads one dump request reads
 CHUNK = 50_000  # quads serialised at a time by dump()
 CONNECT_RETRIES = 1  # a failed connection is tried once more, without waiting
+RETRY_AFTER_MAX = 30.0  # seconds waited at most before a retry that Retry-After asks for
 DEADLOCK_RETRIES = 5  # a request rolled back as deadlocked is sent again, after a while
 # Answers to a write that are about what was sent, not the store's state (Virtuoso
 # answers 500 to a request too large to compile).
@@ -111,7 +113,7 @@ class RemoteSettings:
     # Per SPARQL Update request: Virtuoso refuses 10 MB and compiles large requests
     # slowly (measured: 290 sources/s at 20-100 kB, 160 at 300 kB, 18 at 1 MB).
     max_request_bytes: int = 100_000
-    retries: int = 5  # on 429/502/503/504, with exponential back-off (connections: once)
+    retries: int = 5  # on 429, 502 and 503 with Retry-After, with back-off (connections: once)
 
     @classmethod
     def from_env(
@@ -205,6 +207,16 @@ def store_url(url: str) -> tuple[str, str | None, str | None]:
     return urlunsplit(parts._replace(netloc=host)), user, unquote(password or "") or None
 
 
+class CappedRetry(Retry):
+    """Retries that wait at most RETRY_AFTER_MAX seconds, whatever Retry-After asks: a proxy
+    saying an hour would hold an ingest, or a web worker, for that hour."""
+
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        """The wait a Retry-After header asks for, capped."""
+        asked = super().get_retry_after(response)
+        return None if asked is None else min(asked, RETRY_AFTER_MAX)
+
+
 def session(settings: RemoteSettings) -> requests.Session:
     """An HTTP session with retries and back-off, authenticated as the settings say.
 
@@ -216,7 +228,7 @@ def session(settings: RemoteSettings) -> requests.Session:
     (refused, host unknown) is tried once more, at once: a store that is not there now
     will not be there a few seconds later either, and the user learns it sooner.
     """
-    retry = Retry(
+    retry = CappedRetry(
         total=settings.retries,
         connect=CONNECT_RETRIES,
         read=0,  # a slow answer is not retried: the store may still be working on it
@@ -599,7 +611,7 @@ class RemoteStore:
         dataset = [("default-graph-uri", g) for g in default_graph or ()] + [
             ("named-graph-uri", g) for g in named_graphs or ()
         ]
-        if base_iri is not None and has_relative_iri(query):
+        if base_iri is not None and needs_base(query):
             query = f"BASE <{base_iri}> {query}"  # on line 1: the lines keep their numbers
         if query_form(query) in {"CONSTRUCT", "DESCRIBE"}:
             return StreamedTriples(self._triples(query, dataset, stream=True))
