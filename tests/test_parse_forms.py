@@ -352,6 +352,8 @@ def test_a_block_whose_labels_and_values_blank_lines_part() -> None:
     ],
 )
 def test_a_title_without_its_type_before_a_block_that_gives_it(text: str) -> None:
+    initialled = parse_page(text.replace("Jorodd Asphjell", "Jorodd K. Asphjell"), "page.txt")
+    assert initialled.speaker == "Jorodd K. Asphjell"
     speech = parse_page(text, "https://www.norden.org/no/speech/12")
     assert (speech.number, speech.speaker, speech.type, speech.text) == (
         12,
@@ -359,3 +361,11 @@ def test_a_title_without_its_type_before_a_block_that_gives_it(text: str) -> Non
         "reply",
         TEXT,
     )
+
+
+def test_a_heading_before_another_speakers_block_is_no_title() -> None:
+    # as before titles without a type were read: not a page of this form, not a speech of
+    # a speaker named "Nordic Council Session"
+    text = page("Nordic Council Session", "Speech number", "12", "Speaker", "Ann Berg", "", TEXT)
+    with pytest.raises(NotASpeech):
+        parse_page(text, "page.txt")

@@ -140,6 +140,8 @@ def test_a_label_naming_two_concepts_is_refused() -> None:
         ("Apulaispääministeri", None, None),
         ("Tidl. statsminister", None, None),
         ("Vicegeneralsekretær", None, None),
+        ("Tidligere norsk statsminister", None, None),
+        ("Ex-statsminister", None, None),
         ("Forsvarsminister og vicestatsminister, Danmark", None, "minister"),
         ("Vicepræsident, Baltisk Forsamlings talsperson", None, "vice-president"),
         ("Varaforseti Norðurlandaráðs", None, "vice-president"),

@@ -70,7 +70,7 @@ SALUTATIONS = frozenset(
 )
 # "[N. ]Name" without "(Type)": a title only before a block that names the speech.
 UNTYPED_TITLE = re.compile(
-    r"^\s*(?:(?P<number>[0-9]{1,5})\.\s*)?(?P<name>[^()\n.:!?]*[^()\n.:!?\s])\s*$"
+    r"^\s*(?:(?P<number>[0-9]{1,5})\.\s*)?(?P<name>[^()\n:!?]*[^()\n.:!?\s])\s*$"
 )
 NUMBER = re.compile(r"[0-9]{1,6}")
 TITLE_LIMIT = 200  # characters: a longer line is text, and is not searched for a title
@@ -147,14 +147,22 @@ def untyped_title(line: str, block: Block) -> Title | None:
     Title(number=12, name='Maria Stockhaus', type_label=None)
     >>> untyped_title("21. Sessionens afslutning", Block({}, 1, 1, False)) is None
     True
+    >>> untyped_title("Maria K. Stockhaus", fields).name
+    'Maria K. Stockhaus'
+    >>> untyped_title("Nordic Council Session", Block({"speaker": "Ann Berg"}, 1, 5, True))
     """
     match = UNTYPED_TITLE.match(line) if len(line) <= TITLE_LIMIT else None
     if not (match and block.labelled and {"number", "type", "speaker"} & set(block.fields)):
         return None
     name = " ".join(visible(match["name"]).split())
-    if not looks_like_name(name):
-        return None
+    speaker = block.fields.get("speaker")
+    if not looks_like_name(name) or (speaker and _fold_name(speaker) != _fold_name(name)):
+        return None  # not a name, or not the speaker's (a heading before a speech's block)
     return Title(int(match["number"]) if match["number"] else None, name, None)
+
+
+def _fold_name(name: str) -> str:
+    return " ".join(clean_value(name).casefold().split())
 
 
 def parse_date(value: str, today: date | None = None) -> datetime | date | None:

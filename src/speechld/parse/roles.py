@@ -37,12 +37,13 @@ def _function_pattern() -> tuple[re.Pattern[str], list[str]]:
 
 # What makes a function named after it another one: a deputy's ("Vicestatsminister",
 # "Ställföreträdande statsminister") or a former holder's ("Tidl. statsminister").
-DEPUTY = re.compile(r"(?:vice|vise|vara|apulais|ställföreträdande|stedfortr[æe]dende)-?$")
+DEPUTY = re.compile(r"(?:vice|vise|vara|apulais|ställföreträdande|stedfortr[æe]dende|ex)-?$")
 NOT_HOLDING = frozenset(
     {"vice", "deputy", "ställföreträdande", "stedfortrædende", "stedfortredende"}
-    | {"tidl.", "tidligere", "tidigare", "fd.", "f.d.", "fhv.", "forhenværende", "former"}
-    | {"entinen", "fyrrverandi", "fv."}
+    | {"tidl.", "tidligere", "tidigare", "fd.", "fd", "f.d.", "fhv.", "forhenværende"}
+    | {"former", "ex", "ex-", "entinen", "fyrrverandi", "fv."}
 )
+NOT_HOLDING_REACH = 2  # words before a function that may say it is not held ("tidl. norsk")
 
 
 def _held(text: str, start: int) -> bool:
@@ -51,13 +52,14 @@ def _held(text: str, start: int) -> bool:
 
     >>> _held("vicestatsminister", 4), _held("tidl. statsminister", 6), _held("statsminister", 0)
     (False, False, True)
+    >>> _held("tidligere norsk statsminister", 16), _held("ex-statsminister", 3)
+    (False, False)
     """
     before = text[:start]
     in_word = before.rsplit(" ", 1)[-1]
     if in_word:
         return not DEPUTY.search(in_word)
-    words = before.split()
-    return not (words and words[-1] in NOT_HOLDING)
+    return not NOT_HOLDING & set(before.split()[-NOT_HOLDING_REACH:])
 
 
 def _keys(pattern: tuple[re.Pattern[str], list[str]], text: str, held: bool = False) -> list[str]:

@@ -593,7 +593,7 @@ SELECT ?speech ?label ?date ?role WHERE {{
   BIND(COALESCE(?time, ?day) AS ?date)
   OPTIONAL {{ ?speech sld:speakerRole ?role }}
 }}
-ORDER BY DESC(?date) ?label"""
+ORDER BY DESC(STR(?date)) ?label"""
 
 
 def status_query(uri: str, base: str) -> str | None:
