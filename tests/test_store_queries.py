@@ -69,3 +69,13 @@ def test_no_filter_names_a_graph_variable_where_it_is_unbound(name: str) -> None
 def test_the_check_finds_the_filter_jena_empties() -> None:
     query = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o FILTER(?s != ?g) } }"
     assert unbound_graph_filters(translateQuery(parseQuery(query)).algebra) == ["?g"]
+
+
+def test_every_query_of_ingest_and_remove_is_checked() -> None:
+    written = {
+        f"{module.__name__.rsplit('.', 1)[-1]} {name}"
+        for module in (ingest, remove)
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, str) and value.lstrip().startswith("SELECT")
+    }
+    assert written <= set(QUERIES), sorted(written - set(QUERIES))
