@@ -21,8 +21,7 @@ QUERIES = {
     "ingest GIVEN": ingest.GIVEN.format(speeches=X),
     "ingest STALE_SUCCESSORS": ingest.STALE_SUCCESSORS,
     "ingest ORPHANS": ingest.ORPHANS.format(shared=SHARED),
-    "ingest UNWRITTEN": ingest.UNWRITTEN.format(shared=SHARED),
-    "ingest UNRECORDED": ingest.UNRECORDED.format(persons=X),
+    "ingest UNWRITTEN": "ASK " + ingest.UNWRITTEN.format(shared=SHARED),  # DROP_UNWRITTEN's
     "ingest REVIVED": ingest.REVIVED,
     "remove SOURCES_UNDER": remove.SOURCES_UNDER.format(p=X[1:-1], graphs='"g"', prefix='"s"'),
     "remove GIVES": remove.GIVES.format(graphs=G, **ingest.TERMS),

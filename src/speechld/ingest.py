@@ -480,18 +480,21 @@ ORPHANS = """SELECT DISTINCT ?x WHERE {{
 
 
 # A person's spellings that no page writes (of a person with others: every page's spelling
-# is stated, so a person named by a page and spelled one way is spelled as a page writes),
-# and the persons some page names without writing the name (one stored before
-# sld:speakerName).
-UNWRITTEN = f"""SELECT DISTINCT ?x ?n WHERE {{{{
+# is stated, so a person spelled one way is spelled as a page writes), unless some page
+# names the person without writing the name (one stored before sld:speakerName). They go
+# in one update, which a concurrent ingest cannot write a spelling into the middle of; an
+# ASK first spares a rerun that changes nothing a write (and its new date).
+UNWRITTEN = f"""{{{{
   GRAPH <{{shared}}> {{{{
     ?x a <{FOAF.Person}> ; <{FOAF.name}> ?n , ?other FILTER(?other != ?n) }}}}
   FILTER NOT EXISTS {{{{ GRAPH ?g {{{{ ?s <{SLD.speakerName}> ?n ; <{SLD.speaker}> ?x }}}} }}}}
+  FILTER NOT EXISTS {{{{ GRAPH ?h {{{{
+    ?t <{SLD.speaker}> ?x FILTER NOT EXISTS {{{{ ?t <{SLD.speakerName}> ?any }}}} }}}} }}}}
 }}}}"""
-UNRECORDED = f"""SELECT DISTINCT ?x WHERE {{{{ VALUES ?x {{{{ {{persons}} }}}}
-  GRAPH ?g {{{{ ?s <{SLD.speaker}> ?x FILTER NOT EXISTS {{{{ ?s <{SLD.speakerName}> ?any }}}} }}}}
-}}}}"""
-NAMED_BY = (FOAF.name, SCHEMA.name, RDFS.label)  # a person has each spelling under each
+DROP_UNWRITTEN = (
+    f"DELETE {{{{ GRAPH <{{shared}}> {{{{ ?x <{FOAF.name}> ?n ; <{SCHEMA.name}> ?n ; "
+    f"<{RDFS.label}> ?n }}}} }}}} WHERE {UNWRITTEN}"
+)
 
 
 def prune_shared(store: GraphStore, mint: Minter) -> int:
@@ -502,20 +505,8 @@ def prune_shared(store: GraphStore, mint: Minter) -> int:
     rows = store.select(ORPHANS.format(shared=shared))
     orphans = sorted({row["x"].value for row in rows if isinstance(row["x"], NamedNode)})
     store.forget(shared, orphans, publish=False)
-    unwritten = [(row["x"], row["n"]) for row in store.select(UNWRITTEN.format(shared=shared))]
-    persons = sorted({str(x) for x, _ in unwritten})
-    unsure = set()
-    for chunk in in_chunks(persons):
-        unsure |= {
-            str(row["x"]) for row in store.select(UNRECORDED.format(persons=" ".join(chunk)))
-        }
-    lines = [
-        f"{x} <{predicate}> {name} .\n"
-        for x, name in unwritten
-        if str(x) not in unsure
-        for predicate in NAMED_BY
-    ]
-    store.delete(shared, lines, publish=False)
+    if store.query(f"ASK {UNWRITTEN.format(shared=shared)}"):
+        store.update(DROP_UNWRITTEN.format(shared=shared), publish=False)
     return len(orphans)
 
 

@@ -196,8 +196,8 @@ class GraphStore(Protocol):
     def forget(self, graph: str, subjects: Sequence[str], *, publish: bool = True) -> None:
         """Delete what one named graph says of these subjects (IRIs)."""
 
-    def delete(self, graph: str, lines: Sequence[str], *, publish: bool = True) -> None:
-        """Delete these triples (N-Triples lines) from one named graph."""
+    def update(self, update: str, *, publish: bool = True) -> None:
+        """Run one SPARQL Update of speechld's own, atomically (one transaction, one request)."""
 
     def publish(self) -> None:
         """Show every change made so far to readers in other processes."""

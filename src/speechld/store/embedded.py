@@ -105,17 +105,6 @@ def forget_text(graph: str, subjects: Iterable[str]) -> str:
     )
 
 
-def delete_data_text(graph: str, lines: Iterable[str]) -> str:
-    """One SPARQL Update deleting these triples (N-Triples lines) from a named graph.
-
-    >>> print(delete_data_text("http://g/s", ["<http://x/1> <http://p> 1 .\\n"]), end="")
-    DELETE DATA { GRAPH <http://g/s> {
-    <http://x/1> <http://p> 1 .
-    } }
-    """
-    return f"DELETE DATA {{ GRAPH <{graph}> {{\n{''.join(lines)}}} }}"
-
-
 def insert_block(graphs: list[SourceGraph]) -> str:
     """One INSERT DATA of graphs the store does not hold yet, and what they add to shared ones.
 
@@ -314,13 +303,12 @@ class EmbeddedStore:
                     " ;\n".join(forget_text(graph, chunk) for chunk in in_chunks(subjects))
                 )
 
-    def delete(self, graph: str, lines: Sequence[str], *, publish: bool = True) -> None:
-        """Delete these triples (N-Triples lines) from one named graph, in one transaction."""
+    def update(self, update: str, *, publish: bool = True) -> None:
+        """Run one SPARQL Update of speechld's own, in one transaction."""
         if self.read_only:
             raise StoreError(f"{self.path}: the store is open read-only")
-        if lines:
-            with self._writing(publish):
-                self._store.update(delete_data_text(graph, lines))
+        with self._writing(publish):
+            self._store.update(update)
 
     @contextmanager
     def _writing(self, publish: bool) -> Iterator[None]:

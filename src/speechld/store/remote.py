@@ -59,7 +59,6 @@ from speechld.store.base import (
 )
 from speechld.store.embedded import (
     batch_update_text,
-    delete_data_text,
     delete_text,
     forget_text,
     insert_block,
@@ -769,13 +768,12 @@ class RemoteStore:
             for chunk in in_chunks(subjects):
                 self._update(forget_text(graph, chunk))
 
-    def delete(self, graph: str, lines: Sequence[str], *, publish: bool = True) -> None:
-        """Delete these triples (N-Triples lines) from one named graph: a request a thousand."""
+    def update(self, update: str, *, publish: bool = True) -> None:
+        """Run one SPARQL Update of speechld's own, in one request."""
         if self.read_only:
             raise StoreError(f"{self.settings.query_url}: the store is open read-only")
         with self._changing():
-            for chunk in in_chunks(lines):
-                self._update(delete_data_text(graph, chunk))
+            self._update(update)
 
     def _stamp_graph(self) -> str | None:
         """The graph of the stamp; None before any ingest, or where our data cannot be
