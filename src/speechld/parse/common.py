@@ -11,6 +11,7 @@ from speechld.errors import ParseError
 from speechld.parse.concepts import vocabulary
 from speechld.parse.labels import field_of, is_block_heading, is_translation_heading
 from speechld.record import Speech, Translation
+from speechld.vocab import slug
 
 # "[N. ]Name (Type)": the number and the name are optional.
 TITLE = re.compile(
@@ -156,13 +157,9 @@ def untyped_title(line: str, block: Block) -> Title | None:
         return None
     name = " ".join(visible(match["name"]).split())
     speaker = block.fields.get("speaker")
-    if not looks_like_name(name) or (speaker and _fold_name(speaker) != _fold_name(name)):
+    if not looks_like_name(name) or (speaker and slug(speaker) != slug(name)):
         return None  # not a name, or not the speaker's (a heading before a speech's block)
     return Title(int(match["number"]) if match["number"] else None, name, None)
-
-
-def _fold_name(name: str) -> str:
-    return " ".join(clean_value(name).casefold().split())
 
 
 def parse_date(value: str, today: date | None = None) -> datetime | date | None:

@@ -68,7 +68,7 @@ def _keys(pattern: tuple[re.Pattern[str], list[str]], text: str, held: bool = Fa
     folded = " ".join(text.casefold().split())
     for match in regex.finditer(folded):
         name = match.lastgroup
-        if name is not None and not (held and not _held(folded, match.start())):
+        if name is not None and (not held or _held(folded, match.start())):
             found.append(keys[int(name[1:])])
     return found
 

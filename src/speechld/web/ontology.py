@@ -179,10 +179,8 @@ def metadata() -> dict[str, str]:
 
 def changes() -> list[str]:
     """The ontology's change notes, the newest version's first."""
-    graph = terms.ontology_graph()
-    subject = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
-    notes = [str(n) for n in graph.objects(subject, SKOS.changeNote)] if subject else []
-    return sorted(notes, key=note_version, reverse=True)
+    notes = terms.ontology_graph().objects(URIRef(ONTOLOGY), SKOS.changeNote)
+    return sorted((str(n) for n in notes), key=note_version, reverse=True)
 
 
 def note_version(note: str) -> tuple[int, ...]:
