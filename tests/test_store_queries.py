@@ -21,6 +21,7 @@ QUERIES = {
     "ingest GIVEN": ingest.GIVEN.format(speeches=X),
     "ingest STALE_SUCCESSORS": ingest.STALE_SUCCESSORS,
     "ingest ORPHANS": ingest.ORPHANS.format(shared=SHARED),
+    "ingest DROP_ORPHANS": "SELECT * WHERE " + ingest.ORPHANED.format(shared=SHARED),
     "ingest UNWRITTEN": "ASK " + ingest.UNWRITTEN.format(shared=SHARED),  # DROP_UNWRITTEN's
     "ingest REVIVED": ingest.REVIVED,
     "remove SOURCES_UNDER": remove.SOURCES_UNDER.format(p=X[1:-1], graphs='"g"', prefix='"s"'),

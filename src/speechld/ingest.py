@@ -473,10 +473,15 @@ def outcomes(items: Iterator[Item], base: str, ingested: datetime, jobs: int) ->
     yield from in_workers(chain([rest], items), base, ingested, jobs)
 
 
-ORPHANS = """SELECT DISTINCT ?x WHERE {{
-  GRAPH <{shared}> {{ ?x ?p ?o }}
+# What the shared graph says of resources no page names any more: counted, then deleted by
+# one update that asks again, so that a page a concurrent ingest writes in between keeps
+# its speaker's description.
+ORPHANED = """{{
+  GRAPH <{shared}> {{ ?x ?p ?o }} FILTER(isIRI(?x))
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?link ?x }} FILTER(?g != <{shared}>) }}
 }}"""
+ORPHANS = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {ORPHANED}"
+DROP_ORPHANS = f"DELETE {{{{ GRAPH <{{shared}}> {{{{ ?x ?p ?o }}}} }}}} WHERE {ORPHANED}"
 
 
 # A person's spellings that no page writes (of a person with others: every page's spelling
@@ -502,12 +507,12 @@ def prune_shared(store: GraphStore, mint: Minter) -> int:
     to another person's, say) and the spellings of a name that no page writes any more;
     the number of resources whose description went."""
     shared = str(mint.graph("shared"))
-    rows = store.select(ORPHANS.format(shared=shared))
-    orphans = sorted({row["x"].value for row in rows if isinstance(row["x"], NamedNode)})
-    store.forget(shared, orphans, publish=False)
+    orphans = int(next(iter(store.select(ORPHANS.format(shared=shared))))["n"].value)
+    if orphans:
+        store.update(DROP_ORPHANS.format(shared=shared), publish=False)
     if store.query(f"ASK {UNWRITTEN.format(shared=shared)}"):
         store.update(DROP_UNWRITTEN.format(shared=shared), publish=False)
-    return len(orphans)
+    return orphans
 
 
 # What removed pages' graphs still say of speeches a page gives again.
