@@ -72,6 +72,23 @@ def test_serve_refuses_a_bad_base_before_starting(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--contact", "data at example.org"], "neither an email address nor an http(s) IRI"),
+        (["--publisher-url", "example.org"], "'example.org' is not an absolute http(s) IRI"),
+        (["--publisher-url", "https://example.org/"], "--publisher-url needs --publisher"),
+    ],
+)
+def test_serve_refuses_a_publication_setting_it_cannot_state(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    store = tmp_path / "store"
+    done = speechld("serve", "--store", str(store), "--port", "0", *options)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert not store.exists()
+
+
+@pytest.mark.parametrize(
     ("base", "minted"),
     [
         ("https://example.org/nc", "https://example.org/nc"),
@@ -281,6 +298,8 @@ def test_remote_endpoint_options_for_an_embedded_store_are_refused(
         ("SPEECHLD_MAX_PAGE_SIZE", "foo", ["parse", str(SEED)]),
         ("SPEECHLD_MAX_ROWS", "-1", ["serve", "--store", "STORE", "--port", "0"]),
         ("SPEECHLD_QUERY_TIMEOUT", "soon", ["serve", "--store", "STORE", "--port", "0"]),
+        ("SPEECHLD_LICENSE", "CC BY", ["serve", "--store", "STORE", "--port", "0"]),
+        ("SPEECHLD_CONTACT", "nobody", ["serve", "--store", "STORE", "--port", "0"]),
     ],
 )
 def test_a_bad_value_from_the_environment_names_its_variable(

@@ -28,6 +28,7 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT
 
 from speechld import dump as dump_module
 from speechld.cli import main
@@ -355,6 +356,9 @@ def test_a_dump_is_made_once_per_version_and_served_with_ranges(tmp_path: Path) 
     streamed = gzip.decompress(body)
     whole = made(client, url)
     assert gzip.decompress(whole) == streamed
+    void = Graph().parse(data=client.get("/.well-known/void.ttl").data, format="turtle")
+    sizes = {str(d): s.toPython() for d, s in void.subject_objects(DCAT.byteSize)}
+    assert sizes == {f"{BASE}.well-known/void#dump-nq": len(whole)}  # the others unmade
     _, served, _ = fetch(client, url)
     assert served["ETag"] == first["ETag"]
     assert 'filename="speechld.nq.gz"' in served["Content-Disposition"]

@@ -9,7 +9,7 @@ import pytest
 
 from speechld.ingest import dataset_graph
 from speechld.store import EmbeddedStore, GraphStore, SourceGraph
-from speechld.vocab import Minter
+from speechld.vocab import SLD, Minter
 from speechld.web.figures import FIGURES, Counts, Members, _count_shared, count, load, save
 from speechld.web.store import Cache
 
@@ -69,6 +69,7 @@ def test_counts_survive_their_files(tmp_path: Path) -> None:
         42,
         (("http://c", 2),),
         (("http://p", 40), ("http://q", 2)),
+        1,
     )
     save(counts, tmp_path / "counts.json")
     again = load(tmp_path / "counts.json")
@@ -76,6 +77,7 @@ def test_counts_survive_their_files(tmp_path: Path) -> None:
     assert len(again.kinds["person"]) == 0
     assert (again.entities, again.examples, again.triples) == (3, (f"{PREFIX}a",), 42)
     assert (again.classes, again.properties) == (counts.classes, counts.properties)
+    assert again.dated == 1
 
 
 @pytest.mark.parametrize("damage", ["json", "members"])
@@ -149,3 +151,19 @@ def test_figures_count_our_graphs_alone_and_each_example_once(store: GraphStore)
         ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", 4),
     )
     assert found.triples == store.sizes(f"{BASE}graph/")[0] == 5
+    assert found.dated == 0
+
+
+def test_a_speech_dated_by_two_pages_counts_once(store: GraphStore) -> None:
+    speech = f"<{BASE}id/speech/1> {TYPE} {SPEECH} .\n"
+    sitting = f"<{BASE}id/speech/1> <{SLD.sitting}> <{BASE}id/sitting/2019-10-29> .\n"
+    undated = f"<{BASE}id/speech/2> {TYPE} {SPEECH} .\n"
+    store.replace(
+        [
+            dataset_graph(Minter(BASE)),
+            SourceGraph(f"{BASE}graph/1", speech + sitting),
+            SourceGraph(f"{BASE}graph/2", speech + sitting),
+            SourceGraph(f"{BASE}graph/3", undated),
+        ]
+    )
+    assert count(store, f"{BASE}id/").dated == 1

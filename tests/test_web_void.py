@@ -5,18 +5,24 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCAT, DCTERMS, FOAF
 
+from speechld.ingest import ingest
+from speechld.store import EmbeddedStore
 from speechld.vocab import ONTOLOGY
+from speechld.web import create_app
 
+from .paths import SEED
 from .webdata import BASE
 
 VOID = Namespace("http://rdfs.org/ns/void#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 DATASET = URIRef(BASE + ".well-known/void#dataset")
 
@@ -84,15 +90,40 @@ def test_dataset_for_search_engines_agrees_with_the_void(client: FlaskClient, pa
     assert "creator" not in described and "publisher" not in described  # the data names none
 
 
-def test_temporal_coverage_spans_the_sittings(client: FlaskClient) -> None:
-    sittings = client.get("/list/sitting.ttl").text
-    days = sorted(re.findall(r"/id/sitting/(\d{4}-\d\d-\d\d)>", sittings))
-    assert days
-    start, end = schema_dataset(page(client, "/"))["temporalCoverage"].split("/")
-    assert (date.fromisoformat(start), date.fromisoformat(end)) == (
-        date.fromisoformat(days[0]),
-        date.fromisoformat(days[-1]),
-    )
+def count_of(client: FlaskClient, pattern: str) -> int:
+    """The number of distinct ?s the pattern finds, asked of the app's SPARQL endpoint."""
+    query = f"PREFIX sld: <{ONTOLOGY}#> SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern} }}"
+    accept = {"Accept": "application/sparql-results+json"}
+    found = client.get("/sparql", query_string={"query": query}, headers=accept).json
+    assert found is not None
+    return int(found["results"]["bindings"][0]["n"]["value"])
+
+
+def test_no_time_span_is_stated_while_many_speeches_are_undated(client: FlaskClient) -> None:
+    speeches, dated = count_of(client, "?s a sld:Speech"), count_of(client, "?s sld:sitting ?d")
+    assert 0 < dated < 0.9 * speeches  # the fixtures: most speeches have no day
+    assert "temporalCoverage" not in schema_dataset(page(client, "/"))
+    assert void_graph(client).value(DATASET, DCTERMS.temporal) is None
+    assert f"<td>{dated} of {speeches} speeches dated</td>" in page(client, "/.well-known/void")
+
+
+def test_the_time_span_of_dated_speeches_runs_from_the_first_sitting_to_the_last(
+    tmp_path: Path,
+) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    later = tmp_path / "later.txt"  # the seed as another speech, a year later
+    later.write_text(text.replace("\n211\n", "\n212\n").replace("31.10.12", "02.11.13"), "utf-8")
+    store = EmbeddedStore(None)
+    ingest(store, [SEED, later], BASE)
+    client = create_app({"STORE": store, "BASE": BASE}).test_client()
+    assert count_of(client, "?s a sld:Speech") == count_of(client, "?s sld:sitting ?d") == 2
+    assert schema_dataset(page(client, "/"))["temporalCoverage"] == "2012-10-31/2013-11-02"
+    void = void_graph(client)
+    period = void.value(DATASET, DCTERMS.temporal)
+    assert void.value(period, DCAT.startDate).toPython() == date(2012, 10, 31)  # type: ignore[union-attr]
+    assert void.value(period, DCAT.endDate).toPython() == date(2013, 11, 2)  # type: ignore[union-attr]
+    html = page(client, "/.well-known/void")
+    assert re.search(r"<td>2 of 2 speeches dated, from <time[^>]*>31 October 2012</time> to ", html)
 
 
 def test_every_rdf_format_served_is_a_void_feature(client: FlaskClient) -> None:
@@ -100,3 +131,77 @@ def test_every_rdf_format_served_is_a_void_feature(client: FlaskClient) -> None:
     names = {"Turtle", "JSON-LD", "N-Triples", "RDF_XML", "N-Quads", "TriG"}
     assert features == {URIRef(f"http://www.w3.org/ns/formats/{name}") for name in names}
     assert client.get("/graph/vocabulary.trig").status_code == 200  # where TriG is served
+
+
+def test_the_catalogue_names_its_publisher_and_contact_as_the_server_was_told(
+    web_data: EmbeddedStore,
+) -> None:
+    config = {"PUBLISHER": "Nordic Archive", "PUBLISHER_URL": "https://archive.example.org/"}
+    app = create_app(
+        {"STORE": web_data, "BASE": BASE, "CONTACT": "data@archive.example.org"} | config
+    )
+    client = app.test_client()
+    void = void_graph(client)
+    catalog = URIRef(BASE + ".well-known/void#catalog")
+    publisher = URIRef("https://archive.example.org/")
+    assert void.value(catalog, DCAT.dataset) == DATASET
+    assert void.value(catalog, DCTERMS.publisher) == void.value(DATASET, DCTERMS.publisher)
+    assert void.value(DATASET, DCTERMS.publisher) == publisher
+    assert str(void.value(publisher, FOAF.name)) == "Nordic Archive"
+    contact = void.value(DATASET, DCAT.contactPoint)
+    assert void.value(contact, VCARD.hasEmail) == URIRef("mailto:data@archive.example.org")
+    html = page(client, "/.well-known/void")
+    assert '<a href="mailto:data@archive.example.org">data@archive.example.org</a>' in html
+    assert '<a href="https://archive.example.org/">Nordic Archive</a>' in html
+    assert schema_dataset(html)["publisher"]["name"] == "Nordic Archive"
+    assert "by Nordic Archive with speechld" in page(client, "/")
+
+
+def test_without_a_publisher_none_is_claimed(client: FlaskClient) -> None:
+    void = void_graph(client)
+    assert void.value(DATASET, DCTERMS.publisher) is None
+    assert void.value(DATASET, DCAT.contactPoint) is None
+    catalog = URIRef(BASE + ".well-known/void#catalog")
+    assert void.value(catalog, DCTERMS.title) == void.value(DATASET, DCTERMS.title)
+    assert set(void.objects(catalog, DCAT.service)) == set(void.objects(None, DCAT.accessService))
+
+
+def test_the_links_to_language_codes_are_a_linkset_of_their_count(client: FlaskClient) -> None:
+    void = void_graph(client)
+    (linkset,) = void.subjects(VOID.linkPredicate, DCTERMS.language)
+    assert linkset in set(void.objects(DATASET, VOID.subset))
+    languages = count_of(client, "?s <http://purl.org/dc/terms/language> ?o")
+    links = void.value(linkset, VOID.triples).toPython()  # type: ignore[union-attr]
+    assert links >= languages > 0  # counted as the graphs state them, a speech in two twice
+    assert str(void.value(linkset, VOID.objectsTarget)).startswith("http://id.loc.gov/")
+
+
+@pytest.mark.parametrize(
+    ("path", "licensed"),
+    [
+        ("/.well-known/void.ttl", True),
+        ("/dumps/speechld.nt.gz", True),
+        ("/list/speech", True),
+        ("/graph/vocabulary.ttl", True),
+        ("/sparql?query=ASK%7B%7D", True),
+        ("/ontology.ttl", False),  # the vocabulary's own licence, in its data
+        ("/robots.txt", False),
+    ],
+)
+def test_the_data_s_responses_link_its_licence(
+    client: FlaskClient, path: str, licensed: bool
+) -> None:
+    with client.get(path) as response:
+        assert response.status_code == 200
+        link = response.headers.get("Link", "")
+    license_link = '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    assert (license_link in link) is licensed
+
+
+def test_a_speech_document_links_its_licence_beside_its_other_formats(client: FlaskClient) -> None:
+    speech = next(iter(void_graph(client).objects(DATASET, VOID.exampleResource)))
+    response = client.get(str(speech)[len(BASE) - 1 :].replace("/id/", "/doc/", 1) + ".ttl")
+    links = response.headers["Link"]
+    assert 'rel="alternate"' in links and 'rel="license"' in links
+    html = client.get(str(speech)[len(BASE) - 1 :].replace("/id/", "/doc/", 1) + ".html").text
+    assert '<a rel="license" href="https://creativecommons.org/licenses/by/4.0/">' in html

@@ -8,6 +8,7 @@ import functools
 import io
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -19,7 +20,7 @@ from typing import Any, BinaryIO, cast
 
 import click
 from click.core import ParameterSource
-from pyoxigraph import QueryResultsFormat, QueryTriples, RdfFormat
+from pyoxigraph import NamedNode, QueryResultsFormat, QueryTriples, RdfFormat
 
 from speechld.child import in_child
 from speechld.dump import cannot_write, dump, write, write_file
@@ -45,6 +46,8 @@ from speechld.store.stats import stats
 from speechld.vocab import check_base
 
 DEFAULT_BASE = "http://127.0.0.1:5000/"
+HTTP_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+", re.IGNORECASE)
+EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[^\s@<>.]+")
 
 
 class EnvOption(click.Option):
@@ -61,6 +64,32 @@ class EnvOption(click.Option):
                 message = f"{error.message} (from {self.envvar})"
                 raise click.BadParameter(message, ctx, self) from error
             raise
+
+
+def web_iri(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An http(s) IRI given as an option's value, or None."""
+    if value is not None and not (HTTP_IRI.fullmatch(value) and valid_iri(value)):
+        raise click.BadParameter(f"{value!r} is not an absolute http(s) IRI")
+    return value
+
+
+def contact_iri(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A contact given as an email address (made a `mailto:` IRI) or an http(s) IRI."""
+    if value is None or HTTP_IRI.fullmatch(value):
+        return web_iri(ctx, param, value)
+    address = value.removeprefix("mailto:")
+    if not (EMAIL.fullmatch(address) and valid_iri("mailto:" + address)):
+        raise click.BadParameter(f"{value!r} is neither an email address nor an http(s) IRI")
+    return "mailto:" + address
+
+
+def valid_iri(value: str) -> bool:
+    """Whether RDF takes the value for an IRI."""
+    try:
+        NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 store_option = click.option(
@@ -657,8 +686,35 @@ def prepare(location: str, base: str | None, default_base: str, config: dict[str
     metavar="URL",
     cls=EnvOption,
     envvar="SPEECHLD_LICENSE",
+    callback=web_iri,
     default=None,
     help="Licence of the dataset, stated in VoID (default: CC BY 4.0).",
+)
+@click.option(
+    "--publisher",
+    metavar="NAME",
+    cls=EnvOption,
+    envvar="SPEECHLD_PUBLISHER",
+    default=None,
+    help="Who publishes the dataset, stated in VoID and DCAT (default: none stated).",
+)
+@click.option(
+    "--publisher-url",
+    metavar="URL",
+    cls=EnvOption,
+    envvar="SPEECHLD_PUBLISHER_URL",
+    callback=web_iri,
+    default=None,
+    help="The publisher's IRI or home page.",
+)
+@click.option(
+    "--contact",
+    metavar="EMAIL|URL",
+    cls=EnvOption,
+    envvar="SPEECHLD_CONTACT",
+    callback=contact_iri,
+    default=None,
+    help="Whom to ask about the dataset: an email address or a URL (DCAT contact point).",
 )
 @click.option("--access-log/--no-access-log", default=True, help="Log every request to stderr.")
 def serve(
@@ -677,6 +733,9 @@ def serve(
     service_allow: tuple[str, ...],
     proxies: int,
     license_uri: str | None,
+    publisher: str | None,
+    publisher_url: str | None,
+    contact: str | None,
     access_log: bool,
 ) -> None:
     """Serve the store as Linked Data; an empty store first gets the bundled speeches."""
@@ -707,6 +766,9 @@ def serve(
         }
         if license_uri:
             config["LICENSE"] = license_uri
+        if publisher_url and not publisher:
+            raise click.UsageError("--publisher-url needs --publisher, the publisher's name")
+        config.update(PUBLISHER=publisher, PUBLISHER_URL=publisher_url, CONTACT=contact)
         # In a process of its own: the server's main process, which its workers are forked
         # from, never holds the store or what reading it took.
         base = config["BASE"] = in_child(prepare, location, base, f"http://{host}:{port}/", config)

@@ -80,13 +80,13 @@ ORDER BY ?speech ?language
         "Speeches whose text contains a word",
         PROLOGUE
         + """
-SELECT DISTINCT ?speech ?label ?language WHERE {
+SELECT ?speech (SAMPLE(?label) AS ?name) (SAMPLE(LANG(?text)) AS ?language) WHERE {
   ?speech a sld:Speech ;
           rdfs:label ?label ;
           sld:text ?text .
   FILTER(CONTAINS(LCASE(?text), "menneskehandel"))
-  BIND(LANG(?text) AS ?language)
 }
+GROUP BY ?speech
 LIMIT 100
 """,
     ),

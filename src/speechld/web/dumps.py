@@ -181,6 +181,12 @@ def dump_cache() -> DumpCache | None:
     return DumpCache(directory.resolve())  # send_file takes no relative path
 
 
+def made_file(fmt: Format) -> Path | None:
+    """The file of a format's dump if made of the data served."""
+    cache, stamp = dump_cache(), generation()
+    return None if cache is None or stamp is None else cache.find(f"{stamp:.6f}", fmt)
+
+
 def start_making(app: Flask, cache: DumpCache, version: str, fmt: Format) -> None:
     """Have the dump made, once per version and format in this process, by a short-lived
     process of its own (reading the whole store fills a process's caches for good)."""

@@ -59,6 +59,7 @@ PROPERTIES = (
 )
 CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }} GROUP BY ?c ORDER BY ?c"
 EXAMPLES = "SELECT DISTINCT ?s WHERE {{ {where} }} LIMIT 3"
+DATED_COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }}"
 # A remote store may hold other graphs than ours (Virtuoso's own): there the patterns are
 # limited to the graphs under {base}graph/. An embedded store holds ours alone, and is
 # spared the filter on every quad.
@@ -85,6 +86,7 @@ class Statistics:
     classes: tuple[tuple[str, int], ...]  # class IRI, entities
     properties: tuple[tuple[str, int], ...]  # property IRI, triples
     modified: datetime | None  # when the data counted was committed
+    dated: int = 0  # speeches with a sitting (a day)
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,7 @@ class Counts:
     triples: int
     classes: tuple[tuple[str, int], ...]
     properties: tuple[tuple[str, int], ...]
+    dated: int  # speeches with a sitting (a day)
 
 
 def only(graphs: str | None) -> str:
@@ -222,6 +225,7 @@ def count(store: GraphStore, prefix: str) -> Counts:
     properties_query = PROPERTIES.format(only=only(graphs))
     classes_query = CLASSES.format(where=scoped("?s a ?c", graphs))
     examples_query = EXAMPLES.format(where=scoped(f"?s a <{SLD.Speech}>", graphs))
+    dated_query = DATED_COUNT.format(where=scoped(f"?s <{SLD.sitting}> ?day", graphs))
     rows = store.select(TYPED.format(prefix=Literal(prefix)))
     uris = sorted(str(row["s"].value) for row in rows)
     by_kind: dict[str, list[str]] = {}
@@ -243,6 +247,7 @@ def count(store: GraphStore, prefix: str) -> Counts:
         sum(n for _, n in properties),
         tuple((str(r["c"].value), int(r["n"].value)) for r in store.select(classes_query)),
         properties,
+        int(next(iter(store.select(dated_query)))["n"].value),
     )
 
 
@@ -267,6 +272,7 @@ def load(path: Path) -> Counts:
         fields["triples"],
         tuple((c, n) for c, n in fields["classes"]),
         tuple((p, n) for p, n in fields["properties"]),
+        fields["dated"],
     )
 
 
@@ -339,7 +345,9 @@ def figures() -> tuple[Catalogue, Statistics]:
             found.examples,
             shown | {"examples": named(found.examples)},
         )
-        return things, Statistics(found.triples, found.classes, found.properties, modified)
+        return things, Statistics(
+            found.triples, found.classes, found.properties, modified, found.dated
+        )
 
     return cached("figures", compute)
 

@@ -32,6 +32,8 @@ COMPRESSIBLE = (
     "application/xml",
     "image/svg+xml",
 )
+# The views whose responses are the dataset's data, under its licence (RFC 8288's "license").
+LICENSED = frozenset({"pages", "resources", "graphs", "void", "dumps", "sparql"})
 MIN_GZIP = 512  # bytes: smaller bodies are not worth compressing
 CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'"
 
@@ -61,6 +63,9 @@ def finish(response: Response) -> Response:
         headers["Access-Control-Max-Age"] = "86400"
     if response.mimetype == "text/html":
         headers.setdefault("Content-Security-Policy", CSP)
+    if request.blueprint in LICENSED and response.status_code in {200, 206}:
+        link = f'<{current_app.config["LICENSE"]}>; rel="license"'
+        headers["Link"] = f"{headers['Link']}, {link}" if "Link" in headers else link
     if request.method not in {"GET", "HEAD"}:
         return response
     if response.status_code in {200, 303} and "Cache-Control" not in headers:

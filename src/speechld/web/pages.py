@@ -24,7 +24,7 @@ from speechld.web.negotiation import negotiate, split_suffix
 from speechld.web.resources import document_headers, page_number
 from speechld.web.store import base, dataset_uri
 from speechld.web.terms import jsonld_context
-from speechld.web.void import DESCRIPTION, dataset_jsonld
+from speechld.web.void import DESCRIPTION, dataset_jsonld, publication
 
 bp = Blueprint("pages", __name__)
 
@@ -48,7 +48,7 @@ def home() -> BaseResponse:
             shown=SHOWN,
             dumps=[f for f in BY_NAME.values() if f.dump],
             description=DESCRIPTION,
-            jsonld=dataset_jsonld(statistics(), found, current_app.config["LICENSE"]),
+            jsonld=dataset_jsonld(statistics(), found, publication()),
         ),
         content_type=HTML.content_type,
     )

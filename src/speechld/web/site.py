@@ -16,9 +16,11 @@ from markupsafe import Markup
 
 from speechld.formats import HTML
 from speechld.web.figures import kinds, statistics
+from speechld.web.headers import LICENSED
 from speechld.web.resources import SAFE
 from speechld.web.store import base
 from speechld.web.views import format_date
+from speechld.web.void import licence_name
 
 bp = Blueprint("site", __name__)
 
@@ -32,6 +34,18 @@ def canonical_url() -> str:
     page = request.args.get("page", type=int)
     url = base() + quote(path.lstrip("/"), safe=SAFE)
     return url + (f"?page={page}" if page and page > 1 else "")
+
+
+def licence() -> dict[str, str | bool | None]:
+    """The dataset's licence for a page's footer: its URI, its name, whether the page is
+    the data it covers (linked as the page's licence), and who publishes it."""
+    uri = current_app.config["LICENSE"]
+    return {
+        "uri": uri,
+        "name": licence_name(uri),
+        "covers": request.blueprint in LICENSED,
+        "publisher": current_app.config.get("PUBLISHER"),
+    }
 
 
 def when(value: str | datetime) -> Markup:
@@ -51,10 +65,11 @@ def when(value: str | datetime) -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, the `when` filter and the canonical_url global."""
+    """Register the blueprint, the `when` filter and the canonical_url and licence globals."""
     app.register_blueprint(bp)
     app.add_template_filter(when, "when")
     app.add_template_global(canonical_url, "canonical_url")
+    app.add_template_global(licence, "licence")
 
 
 @bp.get("/favicon.ico")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, url_for
@@ -12,9 +14,10 @@ from rdflib.namespace import DCTERMS
 
 from speechld.dump import file_name
 from speechld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, HTML, NAMED_GRAPH_FORMATS, Format
-from speechld.vocab import ONTOLOGY
+from speechld.vocab import ONTOLOGY, SLD
 from speechld.web import terms
 from speechld.web.documents import serialize_graph
+from speechld.web.dumps import made_file
 from speechld.web.figures import Catalogue, Statistics, catalogue, statistics
 from speechld.web.negotiation import negotiate, suffixed, with_alternates
 from speechld.web.store import base
@@ -22,6 +25,7 @@ from speechld.web.store import base
 bp = Blueprint("void", __name__)
 
 VOID = terms.PREFIXES["void"]
+FOAF = terms.PREFIXES["foaf"]
 DCAT = terms.PREFIXES["dcat"]
 IANA = "https://www.iana.org/assignments/media-types/"
 FEATURES = "http://www.w3.org/ns/formats/"
@@ -39,11 +43,49 @@ LICENCE_NAMES = {
     "https://creativecommons.org/publicdomain/zero/1.0/": "CC0 1.0 (public domain dedication)",
     "https://opendatacommons.org/licenses/odbl/1-0/": "Open Database License (ODbL) 1.0",
 }
+# The EU's authority tables, which DCAT-AP catalogues (data.europa.eu) read.
+EU = "http://publications.europa.eu/resource/authority/"
+THEME = EU + "data-theme/GOVE"  # government and public sector
+# The Nordic countries and autonomous areas, whose members speak in the Nordic Council.
+SPATIAL = ("DNK", "FIN", "ISL", "NOR", "SWE", "FRO", "GRL", "ALA")
+FILE_TYPES = {"turtle": "RDF_TURTLE", "ntriples": "RDF_N_TRIPLES", "nquads": "RDF_N_QUADS"}
+KEYWORDS = ("Nordic Council", "plenary speeches", "parliamentary debates", "Linked Open Data")
+LOC = "http://id.loc.gov/vocabulary/"  # the ISO 639 languages speeches are linked to
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+DATED_ENOUGH = 0.9  # share of dated speeches below which no time coverage is stated
 TITLE = "Nordic Council plenary speeches"
 DESCRIPTION = (
     "Plenary speeches of the Nordic Council as Linked Open Data: who spoke, in what role, "
     "for which party group, of what type, when, in which language, and what was said."
 )
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Who publishes the dataset, under what licence, and whom to ask: the server's settings."""
+
+    license: str
+    publisher: str | None = None  # a name
+    publisher_url: str | None = None
+    contact: str | None = None  # an email address or a URL
+
+    @property
+    def contact_iri(self) -> str | None:
+        """The contact as an IRI: `mailto:` for an email address."""
+        if not self.contact or "://" in self.contact or self.contact.startswith("mailto:"):
+            return self.contact or None
+        return "mailto:" + self.contact
+
+
+def publication() -> Publication:
+    """The running app's publication settings."""
+    config = current_app.config
+    return Publication(
+        config["LICENSE"],
+        config.get("PUBLISHER"),
+        config.get("PUBLISHER_URL"),
+        config.get("CONTACT"),
+    )
 
 
 def vocabulary(iri: str) -> str:
@@ -85,6 +127,12 @@ def licence_name(uri: str) -> str:
     return LICENCE_NAMES.get(key, uri)
 
 
+def moment(when: datetime) -> Literal:
+    """A moment as an xsd:dateTime in UTC."""
+    text = when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return Literal(text, datatype=NamedNode(str(XSD.dateTime)))
+
+
 def stamp(stats: Statistics) -> str | None:
     """When the data was last changed, as an xsd:dateTime in UTC."""
     if stats.modified is None:
@@ -92,19 +140,31 @@ def stamp(stats: Statistics) -> str | None:
     return stats.modified.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def coverage(things: Catalogue) -> str | None:
-    """The days the speeches span, from the first sitting to the last, as an ISO 8601
-    interval; None without sittings."""
+def speeches(stats: Statistics) -> int:
+    """The number of speeches, from the figures VoID states."""
+    return dict(stats.classes).get(str(SLD.Speech), 0)
+
+
+def dated_share(stats: Statistics) -> float:
+    """The share of speeches that have a sitting (a day)."""
+    return stats.dated / speeches(stats) if speeches(stats) else 0.0
+
+
+def coverage(stats: Statistics, things: Catalogue) -> tuple[date, date] | None:
+    """The days the speeches span, from the first sitting to the last; None without
+    sittings, or when so many speeches are undated that the span could mislead."""
+    if dated_share(stats) < DATED_ENOUGH:
+        return None
     days = []
     for uri in things.kinds.get("sitting", ()):
         try:
             days.append(date.fromisoformat(uri.rstrip("/").rsplit("/", 1)[-1]))
         except ValueError:
             continue
-    return f"{min(days)}/{max(days)}" if days else None
+    return (min(days), max(days)) if days else None
 
 
-def dataset_jsonld(stats: Statistics, things: Catalogue, license_uri: str) -> dict[str, Any]:
+def dataset_jsonld(stats: Statistics, things: Catalogue, pub: Publication) -> dict[str, Any]:
     """The dataset as schema.org describes datasets for search engines, from the figures
     and dumps its VoID states."""
     root = base()
@@ -115,7 +175,7 @@ def dataset_jsonld(stats: Statistics, things: Catalogue, license_uri: str) -> di
         "name": TITLE,
         "description": DESCRIPTION,
         "url": root,
-        "license": license_uri,
+        "license": pub.license,
         "isAccessibleForFree": True,
         "isBasedOn": SOURCE,
         "distribution": [
@@ -128,11 +188,21 @@ def dataset_jsonld(stats: Statistics, things: Catalogue, license_uri: str) -> di
             for fmt in DUMP_FORMATS
         ],
     }
+    if pub.publisher:
+        found["publisher"] = {"@type": "Organization", "name": pub.publisher}
+        if pub.publisher_url:
+            found["publisher"]["url"] = pub.publisher_url
     if stamp(stats):
         found["dateModified"] = stamp(stats)
-    if coverage(things):
-        found["temporalCoverage"] = coverage(things)
+    if span := coverage(stats, things):
+        found["temporalCoverage"] = f"{span[0]}/{span[1]}"
     return found
+
+
+def made_dumps() -> dict[str, Path]:
+    """The dump files made of the data served, by format name."""
+    found = {fmt.name: made_file(fmt) for fmt in DUMP_FORMATS}
+    return {name: path for name, path in found.items() if path is not None}
 
 
 def dump_url(fmt: Format) -> str:
@@ -140,8 +210,11 @@ def dump_url(fmt: Format) -> str:
     return f"{base()}dumps/{file_name(fmt)}"
 
 
-def void_triples(stats: Statistics, things: Catalogue, license_uri: str) -> list[Triple]:
-    """The VoID and DCAT description of the dataset."""
+def void_triples(
+    stats: Statistics, things: Catalogue, pub: Publication, made: dict[str, Path]
+) -> list[Triple]:
+    """The VoID and DCAT description of the dataset, its catalogue and its links; the
+    dumps made for the current data (by format name) with their sizes."""
     root = base()
     doc = root + ".well-known/void"
     dataset = NamedNode(doc + "#dataset")
@@ -150,24 +223,35 @@ def void_triples(stats: Statistics, things: Catalogue, license_uri: str) -> list
     def add(s: NamedNode, p: str, o: NamedNode | Literal) -> None:
         triples.append(Triple(s, NamedNode(p), o))
 
-    def count(n: int) -> Literal:
-        return Literal(str(n), datatype=NamedNode(str(XSD.integer)))
+    def count(n: int, datatype: str = str(XSD.integer)) -> Literal:
+        return Literal(str(n), datatype=NamedNode(str(datatype)))
 
     add(NamedNode(doc), str(RDF.type), NamedNode(VOID + "DatasetDescription"))
     add(NamedNode(doc), str(DCTERMS.title), Literal("VoID description of " + TITLE, language="en"))
-    add(NamedNode(doc), terms.PREFIXES["foaf"] + "primaryTopic", dataset)
+    add(NamedNode(doc), FOAF + "primaryTopic", dataset)
     add(dataset, str(RDF.type), NamedNode(VOID + "Dataset"))
     add(dataset, str(RDF.type), NamedNode(DCAT + "Dataset"))
     add(dataset, str(DCTERMS.title), Literal(TITLE, language="en"))
     add(dataset, str(RDFS.label), Literal(TITLE, language="en"))
     add(dataset, str(DCTERMS.description), Literal(DESCRIPTION, language="en"))
-    add(dataset, str(DCTERMS.license), NamedNode(license_uri))
+    license_node = NamedNode(pub.license)
+    add(dataset, str(DCTERMS.license), license_node)
     add(dataset, str(DCTERMS.source), NamedNode(SOURCE))
+    for keyword in KEYWORDS:
+        add(dataset, DCAT + "keyword", Literal(keyword, language="en"))
+    add(dataset, DCAT + "theme", NamedNode(THEME))
+    for country in SPATIAL:
+        add(dataset, str(DCTERMS.spatial), NamedNode(f"{EU}country/{country}"))
+    if span := coverage(stats, things):
+        period = NamedNode(doc + "#period")
+        add(dataset, str(DCTERMS.temporal), period)
+        add(period, str(RDF.type), NamedNode(str(DCTERMS.PeriodOfTime)))
+        add(period, DCAT + "startDate", Literal(str(span[0]), datatype=NamedNode(str(XSD.date))))
+        add(period, DCAT + "endDate", Literal(str(span[1]), datatype=NamedNode(str(XSD.date))))
+    triples += agents(doc, dataset, pub)
     add(dataset, str(DCTERMS.conformsTo), NamedNode(ONTOLOGY))  # the vocabulary it is in
-    modified = stamp(stats)
-    if modified is not None:
-        moment = Literal(modified, datatype=NamedNode(str(XSD.dateTime)))
-        add(dataset, str(DCTERMS.modified), moment)
+    if stats.modified is not None:
+        add(dataset, str(DCTERMS.modified), moment(stats.modified))
     add(dataset, DCAT + "landingPage", NamedNode(root))
     add(dataset, VOID + "uriSpace", Literal(root + "id/"))
     add(dataset, VOID + "sparqlEndpoint", NamedNode(root + "sparql"))
@@ -203,19 +287,73 @@ def void_triples(stats: Statistics, things: Catalogue, license_uri: str) -> list
         add(distribution, DCAT + "accessURL", url)
         add(distribution, DCAT + "mediaType", NamedNode(IANA + fmt.media_type))
         add(distribution, DCAT + "compressFormat", NamedNode(IANA + "application/gzip"))
-        add(distribution, str(DCTERMS.license), NamedNode(license_uri))
+        add(distribution, str(DCTERMS.license), license_node)
+        add(distribution, str(DCTERMS.format), NamedNode(f"{EU}file-type/{FILE_TYPES[fmt.name]}"))
+        if fmt.name in made:
+            size, when = made[fmt.name].stat().st_size, made[fmt.name].stat().st_mtime
+            add(distribution, DCAT + "byteSize", count(size, XSD.nonNegativeInteger))
+            add(distribution, str(DCTERMS.modified), moment(datetime.fromtimestamp(int(when), UTC)))
     service = NamedNode(doc + "#sparql")
     endpoint = NamedNode(root + "sparql")
     add(dataset, DCAT + "distribution", NamedNode(doc + "#sparql-distribution"))
     add(NamedNode(doc + "#sparql-distribution"), str(RDF.type), NamedNode(DCAT + "Distribution"))
     add(NamedNode(doc + "#sparql-distribution"), DCAT + "accessURL", endpoint)
     add(NamedNode(doc + "#sparql-distribution"), DCAT + "accessService", service)
+    add(NamedNode(doc + "#sparql-distribution"), str(DCTERMS.license), license_node)
     add(service, str(RDF.type), NamedNode(DCAT + "DataService"))
     add(service, str(DCTERMS.title), Literal("SPARQL 1.1 endpoint", language="en"))
     add(service, DCAT + "endpointURL", endpoint)
+    add(service, DCAT + "endpointDescription", endpoint)  # its SPARQL service description
+    add(service, str(DCTERMS.license), license_node)
     add(service, DCAT + "servesDataset", dataset)
     add(service, str(DCTERMS.conformsTo), NamedNode("https://www.w3.org/TR/sparql11-protocol/"))
+    catalog = NamedNode(doc + "#catalog")
+    add(catalog, str(RDF.type), NamedNode(DCAT + "Catalog"))
+    add(catalog, str(DCTERMS.title), Literal(TITLE, language="en"))
+    add(catalog, str(DCTERMS.description), Literal(DESCRIPTION, language="en"))
+    add(catalog, FOAF + "homepage", NamedNode(root))
+    add(catalog, DCAT + "dataset", dataset)
+    add(catalog, DCAT + "service", service)
+    add(catalog, str(DCTERMS.license), license_node)
+    if pub.publisher:
+        add(catalog, str(DCTERMS.publisher), publisher_node(doc, pub))
+    languages = dict(stats.properties).get(str(DCTERMS.language), 0)
+    if languages:  # each speech's and translation's language, an id.loc.gov IRI
+        linkset = NamedNode(doc + "#languages")
+        add(dataset, VOID + "subset", linkset)
+        add(linkset, str(RDF.type), NamedNode(VOID + "Linkset"))
+        add(linkset, VOID + "subjectsTarget", dataset)
+        add(linkset, VOID + "objectsTarget", NamedNode(LOC))
+        add(linkset, VOID + "linkPredicate", NamedNode(str(DCTERMS.language)))
+        add(linkset, VOID + "triples", count(languages))
     return triples
+
+
+def publisher_node(doc: str, pub: Publication) -> NamedNode:
+    """The publisher: its own IRI, or one in the VoID document."""
+    return NamedNode(pub.publisher_url or doc + "#publisher")
+
+
+def agents(doc: str, dataset: NamedNode, pub: Publication) -> list[Triple]:
+    """Who publishes the dataset and whom to ask about it, where the server was told."""
+    found: list[Triple] = []
+    if pub.publisher:
+        publisher = publisher_node(doc, pub)
+        found += [
+            Triple(dataset, NamedNode(str(DCTERMS.publisher)), publisher),
+            Triple(publisher, NamedNode(str(RDF.type)), NamedNode(FOAF + "Agent")),
+            Triple(publisher, NamedNode(FOAF + "name"), Literal(pub.publisher)),
+        ]
+    if pub.contact_iri:
+        contact = NamedNode(doc + "#contact")
+        link = "hasEmail" if pub.contact_iri.startswith("mailto:") else "hasURL"
+        found += [
+            Triple(dataset, NamedNode(DCAT + "contactPoint"), contact),
+            Triple(contact, NamedNode(str(RDF.type)), NamedNode(VCARD + "Kind")),
+            Triple(contact, NamedNode(VCARD + "fn"), Literal(pub.publisher or TITLE)),
+            Triple(contact, NamedNode(VCARD + link), NamedNode(pub.contact_iri)),
+        ]
+    return found
 
 
 @bp.get("/.well-known/void", defaults={"suffix": None})
@@ -225,8 +363,9 @@ def void(suffix: str | None) -> Response:
     fmt = suffixed("The VoID description", "void", suffix)
     chosen = fmt or negotiate()
     stats = statistics()
+    pub = publication()
     if chosen is HTML:
-        things, license_uri = catalogue(), current_app.config["LICENSE"]
+        things = catalogue()
         body = render_template(
             "void.html",
             stats=stats,
@@ -234,9 +373,12 @@ def void(suffix: str | None) -> Response:
             examples=things.named["examples"],
             vocabularies=vocabularies(stats),
             source=SOURCE,
-            license=license_uri,
-            license_name=licence_name(license_uri),
-            jsonld=dataset_jsonld(stats, things, license_uri),
+            license=pub.license,
+            license_name=licence_name(pub.license),
+            publication=pub,
+            speeches=speeches(stats),
+            span=coverage(stats, things),
+            jsonld=dataset_jsonld(stats, things, pub),
             dumps=[(f, dump_url(f)) for f in DUMP_FORMATS],
             formats=[(f, url_for("void.void", suffix=f.suffix)) for f in DOCUMENT_FORMATS],
             label=terms.label,
@@ -248,7 +390,7 @@ def void(suffix: str | None) -> Response:
         )
         response = Response(body, content_type=HTML.content_type)
     else:
-        triples = void_triples(stats, catalogue(), current_app.config["LICENSE"])
+        triples = void_triples(stats, catalogue(), pub, made_dumps())
         body_bytes = serialize_graph(triples, chosen, base() + "context.jsonld")
         response = Response(body_bytes, content_type=chosen.content_type)
     return with_alternates(response, "void.void", fmt, chosen)
