@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -68,6 +69,21 @@ def test_serve_refuses_a_bad_base_before_starting(tmp_path: Path) -> None:
     store = tmp_path / "store"
     done = speechld("serve", "--store", str(store), "--base", "example.org/", "--port", "0")
     assert done.returncode == 2 and "not 'example.org/'" in done.stderr
+    assert not store.exists()
+
+
+@pytest.mark.parametrize("reuse_port", [True, False])
+def test_serve_refuses_a_port_another_server_listens_on(tmp_path: Path, reuse_port: bool) -> None:
+    # Granian's own listeners take SO_REUSEPORT: a second one would share the port silently
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, int(reuse_port))
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        store = tmp_path / "store"
+        done = speechld("serve", "--store", str(store), "--port", str(port))
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"cannot listen on 127.0.0.1 port {port}: Address already in use" in done.stderr
     assert not store.exists()
 
 

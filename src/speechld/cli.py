@@ -743,6 +743,8 @@ def serve(
     from speechld.web import serving
 
     check_remote_options(location)
+    if port and (problem := serving.unavailable(host, port)) is not None:
+        raise click.ClickException(problem)
     location = location or default_location()
     workers = workers or min(4, os.cpu_count() or 1)
     for variable, url in (

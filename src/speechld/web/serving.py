@@ -7,9 +7,11 @@ SPARQL workers, and serves until Granian stops it.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import socket
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +42,23 @@ def check(config: dict[str, Any]) -> None:
     with application.app_context():
         get_store().is_empty()
     close_store(application)
+
+
+def unavailable(host: str, port: int) -> str | None:
+    """Why the server cannot listen on host:port, if it cannot: Granian binds with
+    SO_REUSEPORT, which would share a port another server holds (and split the requests
+    between them) or fail with a backtrace, so a plain bind is tried first."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # not a closed one's
+            probe.bind(address)
+    except OSError as error:
+        held = " (is another server running there?)" if error.errno == errno.EADDRINUSE else ""
+        return f"cannot listen on {host} port {port}: {error.strerror or error}{held}"
+    return None
 
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::"}
