@@ -243,6 +243,29 @@ def test_too_many_queries_at_once_get_503_with_retry_after(server: LiveServer) -
     assert sparql(server, "ASK {}").status_code == 200
 
 
+def test_queries_waiting_for_workers_leave_a_thread_to_the_other_requests(
+    server: LiveServer,
+) -> None:
+    # 4 threads (serve's default), 2 query workers: 2 queries run, 1 waits, the next is
+    # turned away at once, and the fourth thread stays free for documents and pages
+    wait_for_workers(server, 2)
+    with ThreadPoolExecutor(3) as pool:
+        running = [pool.submit(sparql, server, EXPENSIVE) for _ in range(2)]
+        time.sleep(0.5)
+        waiting = pool.submit(timed, sparql, server, "ASK {}")
+        time.sleep(0.2)
+        took, refused = timed(sparql, server, "ASK {}")
+        assert refused.status_code == 503 and took < 0.5, refused.text
+        assert "the 3 requests this server process takes queries from" in refused.text
+        assert refused.headers["Retry-After"] == "1"
+        took, home = timed(requests.get, server.url)
+        assert home.status_code == 200 and took < 0.5
+        assert waiting.result(timeout=10)[1].status_code == 503  # no worker within its second
+        assert [r.result(timeout=TIMEOUT + 30).status_code for r in running] == [504, 504]
+    wait_for_workers(server, 2)
+    assert sparql(server, "ASK {}").status_code == 200
+
+
 ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
 
 

@@ -758,6 +758,7 @@ def serve(
             "STORE": location,
             "PROXIES": proxies,
             "WORKERS": workers,
+            "THREADS": threads,  # of each worker, one of which SPARQL queries leave free
             "SPARQL_TIMEOUT": query_timeout,
             "SPARQL_MAX_ROWS": max_rows,
             "SPARQL_MAX_CONCURRENT": serving.share(

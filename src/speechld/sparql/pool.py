@@ -175,10 +175,21 @@ class WorkerPool:
     """A fixed number of warm worker processes over one store location."""
 
     def __init__(
-        self, location: str, size: int, *, timeout: float, queue_wait: float, memory: int = 0
+        self,
+        location: str,
+        size: int,
+        *,
+        timeout: float,
+        queue_wait: float,
+        memory: int = 0,
+        admit: int = 0,
     ) -> None:
         self.location = location
         self.size = size
+        # Requests that may run or wait for a worker at once (0: any): a server's threads
+        # all waiting for query workers would leave none to serve documents.
+        self.admit = admit
+        self._admitted = threading.BoundedSemaphore(admit) if admit else None
         self.memory = memory  # MiB of heap a worker may take; 0: no bound
         self.timeout = timeout
         self.queue_wait = queue_wait
@@ -248,14 +259,34 @@ class WorkerPool:
             self._discard(worker)
 
     def submit(self, job: Job) -> Run:
-        """Start a job on a free worker; raises Overloaded when none frees up in time."""
-        worker = self._acquire()
+        """Start a job on a free worker; raises Overloaded when none frees up in time, or
+        when as many requests as may are running or waiting already."""
+        admitted = self._admitted
+        if admitted is not None and not admitted.acquire(blocking=False):
+            raise Overloaded(
+                f"the {self.admit} requests this server process takes queries from at once "
+                "are running or waiting; try again shortly"
+            )
+        try:
+            worker = self._acquire()
+        except BaseException:
+            if admitted is not None:
+                admitted.release()
+            raise
         try:
             worker.conn.send(job)
         except OSError:
             self._discard(worker)
+            if admitted is not None:
+                admitted.release()
             raise StoreError("the query worker stopped unexpectedly") from None
-        return Run(worker, self.timeout, lambda clean: self._finish(worker, clean))
+
+        def finish(clean: bool) -> None:
+            self._finish(worker, clean)
+            if admitted is not None:
+                admitted.release()
+
+        return Run(worker, self.timeout, finish)
 
     def retry_after(self) -> int:
         """Seconds a client turned away should wait before trying again."""

@@ -123,6 +123,7 @@ def executor(app: Flask | None = None) -> Executor:
                     timeout=current.limits.timeout,
                     queue_wait=current.limits.queue_wait,
                     memory=current.limits.memory,
+                    admit=max(1, threads - 1) if (threads := app.config.get("THREADS")) else 0,
                 )
             else:  # an in-memory or ready-made store cannot be reopened by another process
                 with app.app_context():
