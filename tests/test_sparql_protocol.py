@@ -269,6 +269,21 @@ def test_format_names_sparqlwrapper_sends_with_an_empty_one(server: LiveServer) 
     assert media_type(response) == "text/tab-separated-values"
 
 
+def test_fuseki_s_output_parameter_chooses_the_format_too(server: LiveServer) -> None:
+    response = requests.get(
+        f"{server.url}sparql", params={"query": SELECT, "output": "csv"}, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    assert media_type(response) == "text/csv"
+
+
+def test_a_query_sent_with_a_byte_order_mark_is_read_without_it(server: LiveServer) -> None:
+    body = ("\ufeff" + SELECT).encode("utf-8")
+    headers = {"Content-Type": "application/sparql-query", "Accept": "text/csv"}
+    response = requests.post(f"{server.url}sparql", data=body, headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+
+
 @pytest.mark.parametrize("fmt", ["nquads", "trig"])
 def test_a_graph_as_a_dataset_format_is_its_default_graph(server: LiveServer, fmt: str) -> None:
     url = f"{server.url}sparql"

@@ -176,10 +176,10 @@ def read_request(limit: Limits) -> Query:
     named_graphs = _graphs(params, "named-graph-uri")
     dataset = default_graph or named_graphs
     return Query(
-        queries[0] if queries else None,
+        queries[0].removeprefix("\ufeff") if queries else None,  # an editor's byte order mark
         tuple(default_graph) if dataset else None,
         tuple(named_graphs) if dataset else None,
-        tuple(alternatives(params.getlist("format"))),
+        tuple(alternatives(params.getlist("format") + params.getlist("output"))),  # Fuseki's
     )
 
 
