@@ -118,6 +118,27 @@ def test_the_speech_page_shows_guest_non_attached_sources_and_graphs(
     assert '<a href="/graph/two-fi">two-fi</a>' in graphs.group(1)
 
 
+def test_a_speech_page_says_how_to_cite_it_by_its_uri(
+    client: FlaskClient, web_data: EmbeddedStore
+) -> None:
+    uri = seed_speech(web_data)
+    response = client.get(uri.replace(BASE + "id/", "/doc/", 1) + ".html")
+    citation = (
+        "Anna Ljunggren (Main speech), speech 211, 31 October 2012, 18:58. Nordic Council "
+        f"plenary speech. In: Nordic Council plenary speeches. {uri}."
+    )
+    assert f'<p class="citation">{citation}</p>' in response.text  # a local file: no source
+    assert f'<link rel="cite-as" href="{uri}">' in response.text
+    assert f'<{uri}>; rel="cite-as"' in response.headers["Link"]  # RFC 8574, every format
+    turtle = client.get(uri.replace(BASE + "id/", "/doc/", 1) + ".ttl")
+    assert f'<{uri}>; rel="cite-as"' in turtle.headers["Link"]
+    assert "provisional" not in response.text
+    guest = client.get("/doc/speech/fixture-2.html").text
+    assert f"From {TWO_SOURCES[1]}.</p>" in guest  # the page it was read from, on the web
+    provisional = client.get("/doc/speech/fixture-1.html").text  # waiting for transcription
+    assert "The text is provisional: should it change, the speech gets a new URI" in provisional
+
+
 def test_the_seed_speech_links_its_sitting_and_the_graph_it_was_read_into(
     client: FlaskClient, web_data: EmbeddedStore
 ) -> None:

@@ -21,6 +21,7 @@ from speechld.web.documents import document_triples, serialize_graph
 from speechld.web.figures import members
 from speechld.web.negotiation import negotiate, split_suffix
 from speechld.web.store import base, dataset_uri, get_store, last_modified, summaries, version
+from speechld.web.void import TITLE
 
 bp = Blueprint("resources", __name__)
 
@@ -221,8 +222,9 @@ def document(path: str) -> BaseResponse:
     fmt = fmt or negotiate()
     response = render(key, description, fmt)
     describes = f'<{local_path("id", key)}>; rel="describes"'
+    cite_as = f'<{uri}>; rel="cite-as"'  # RFC 8574: the URI that stays, not the document's
     return document_headers(
-        response, key, fmt, negotiated, page, description.more, links=(describes,)
+        response, key, fmt, negotiated, page, description.more, links=(describes, cite_as)
     )
 
 
@@ -295,6 +297,7 @@ def html(key: str, description: Description) -> str:
         previous_page=doc_path(key, HTML, page - 1) if page > 1 else None,
         formats=[(f, doc_path(key, f, page)) for f in DOCUMENT_FORMATS],
         thing=local_path("id", key),
+        dataset_title=TITLE,
         status_speeches=query_page(views.status_query(uri, base())),
     )
 

@@ -176,6 +176,12 @@ class SpeechView:
         number = f", speech {self.number}" if self.number else ""
         return f"{self.heading}{number}{f', {self.date.text}' if self.date else ''}"
 
+    def citation(self, uri: str, dataset: str) -> str:
+        """How to cite the speech: who, which, when, the URI that stays, and its source."""
+        read = next((s.text for s, _ in self.sources if s.text.startswith("http")), None)
+        source = f" From {read}." if read else ""
+        return f"{self.title}. Nordic Council plenary speech. In: {dataset}. {uri}.{source}"
+
 
 @dataclass(frozen=True)
 class Listed:
