@@ -387,6 +387,21 @@ def test_a_dump_is_made_once_per_version_and_served_with_ranges(tmp_path: Path) 
     assert [d.name for d in (path / "dumps").iterdir() if d.is_dir()] != versions
 
 
+def test_head_on_a_dump_not_yet_made_answers_without_making_it(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    fill(EmbeddedStore(path)).close()
+    client = create_app({"STORE": str(path), "BASE": BASE}).test_client()
+    url = "/dumps/speechld.nt.gz"
+    head = client.head(url)
+    assert head.status_code == 200 and head.mimetype == "application/gzip"
+    assert 'filename="speechld.nt.gz"' in head.headers["Content-Disposition"]
+    time.sleep(0.5)  # a making would have begun by now
+    assert not (path / "dumps").exists() or not any((path / "dumps").rglob("*.gz*"))
+    got = client.get(url)
+    assert got.headers["ETag"] == head.headers["ETag"]  # the same version's validator
+    assert gzip.decompress(got.data)
+
+
 class Maker:
     """A dump's maker as another process would be: its lock held while it writes."""
 

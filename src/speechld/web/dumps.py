@@ -63,13 +63,16 @@ def download(name: str) -> Response:
         raise NotFound(f"There is no dump {name!r}; there are {', '.join(BY_FILE)}.")
     store = get_store()
     stamp = generation()
+    head = request.method == "HEAD"  # a link checker's: the headers, nothing read or made
     if stamp is None:
-        return streamed(store, fmt, name, None)
+        return followed(iter(()), name, None) if head else streamed(store, fmt, name, None)
     tag = hashlib.blake2b(f"{stamp}:{name}".encode(), digest_size=16).hexdigest()
     cache, version = dump_cache(), f"{stamp:.6f}"
+    made = None if cache is None else cache.find(version, fmt)
+    if made is None and head:
+        return followed(iter(()), name, tag)
     if cache is None:
         return streamed(store, fmt, name, tag)
-    made = cache.find(version, fmt)
     if made is None:
         problem = unresponsive()  # a store that is down: said now, not after the wait
         if problem is not None:
