@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import pytest
 from flask.testing import FlaskClient
 from rdflib import OWL, RDFS, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from speechld.vocab import ONTOLOGY
 
 from .webdata import repo_file
+
+RDFLIB_NAMES = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ALIGNED_BY = (
@@ -100,3 +105,37 @@ def test_the_current_version_is_served_at_its_version_path_and_says_what_changed
     assert f"<code>{source.value(URIRef(ONTOLOGY), OWL.versionIRI)}</code>" in page
     notes = re.findall(r"<li>([0-9.]+): ", page)
     assert notes[0] == version and len(notes) == len(list(source.objects(None, SKOS.changeNote)))
+
+
+@pytest.mark.parametrize("suffix", ["ttl", "nt", "jsonld", "rdf"])
+def test_the_shapes_are_served_as_published_in_every_format(
+    client: FlaskClient, suffix: str
+) -> None:
+    response = client.get(f"/shapes.{suffix}")
+    assert response.status_code == 200
+    data: bytes | str = response.data
+    if suffix == "jsonld":  # names our context by URL: the one served here stands in
+        document = json.loads(data)
+        document["@context"] = client.get("/context.jsonld").get_json()["@context"]
+        data = json.dumps(document)
+    served = Graph().parse(data=data, format=RDFLIB_NAMES[suffix])
+    published = Graph().parse(repo_file("ontology/shapes.ttl"), format="turtle")
+    assert isomorphic(served, published)
+    assert 'rel="alternate"' in response.headers["Link"]
+
+
+def test_the_shapes_page_shows_their_turtle_and_is_linked_from_the_ontology(
+    client: FlaskClient,
+) -> None:
+    page = client.get("/shapes", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert (
+        "sldsh:" in page.text
+        and "&lt;https://w3id.org/speechld/shapes&gt; a owl:Ontology" in page.text
+    )
+    assert '<a href="/shapes">SHACL shapes</a>' in client.get("/ontology.html").text
+    assert (
+        client.get("/shapes", headers={"Accept": "text/turtle"}).headers["Content-Location"]
+        == "/shapes.ttl"
+    )
+    assert client.get("/shapes.xyz").status_code == 404

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS
 
 from speechld.ingest import ingest
 from speechld.store import EmbeddedStore
-from speechld.vocab import ONTOLOGY
+from speechld.vocab import ONTOLOGY, SHAPES
 from speechld.web import create_app
 
 from .paths import SEED
@@ -55,7 +55,11 @@ def test_void_page_shows_what_its_turtle_says(client: FlaskClient) -> None:
     assert f'href="{void.value(DATASET, DCTERMS.source)}"' in html
     for example in void.objects(DATASET, VOID.exampleResource):
         assert f'href="/{str(example)[len(BASE) :]}"' in html
-    assert void.value(DATASET, DCTERMS.conformsTo) == URIRef(ONTOLOGY)  # the data's model
+    conforms = set(void.objects(DATASET, DCTERMS.conformsTo))
+    assert conforms == {URIRef(ONTOLOGY), URIRef(SHAPES)}  # the data's model and shapes
+    assert void.value(URIRef(SHAPES), RDFS.seeAlso) == URIRef(BASE + "shapes")  # served here
+    assert void.value(URIRef(ONTOLOGY), RDFS.seeAlso) == URIRef(BASE + "ontology")
+    assert '<a href="/shapes">' in html
     vocabularies = list(void.objects(DATASET, VOID.vocabulary))
     assert len(vocabularies) > 5
     for namespace in vocabularies:

@@ -14,6 +14,7 @@ from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 
 ONTOLOGY = "https://w3id.org/speechld/ontology"
+SHAPES = "https://w3id.org/speechld/shapes"  # the SHACL shapes of the data published
 
 
 class SLD(DefinedNamespace):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, url_for
@@ -16,7 +17,7 @@ from werkzeug.exceptions import NotFound
 from speechld.formats import DOCUMENT_FORMATS, HTML
 from speechld.rdf import to_ox
 from speechld.schemes import scheme_files, scheme_triples
-from speechld.vocab import ONTOLOGY
+from speechld.vocab import ONTOLOGY, SHAPES
 from speechld.web import terms
 from speechld.web.documents import serialize_graph
 from speechld.web.negotiation import negotiate, split_suffix, suffixed, with_alternates
@@ -219,6 +220,29 @@ def ontology(suffix: str | None) -> Response:
         body_bytes = serialize_graph(list(ontology_triples()), chosen, base() + "context.jsonld")
         response = Response(body_bytes, content_type=chosen.content_type)
     return with_alternates(response, "ontology.ontology", fmt, chosen)
+
+
+@cache
+def shapes_text() -> str:
+    """The SHACL shapes as published (ontology/shapes.ttl), comments and all."""
+    return files("speechld.ontology").joinpath("shapes.ttl").read_text(encoding="utf-8")
+
+
+@bp.get("/shapes", defaults={"suffix": None})
+@bp.get("/shapes.<suffix>")
+def shapes(suffix: str | None) -> Response:
+    """The SHACL shapes of the published data: in RDF, or for people as their Turtle."""
+    fmt = suffixed("The shapes", "shapes", suffix)
+    chosen = fmt or negotiate()
+    if chosen is HTML:
+        links = [(f, url_for("ontology.shapes", suffix=f.suffix)) for f in DOCUMENT_FORMATS]
+        body = render_template("shapes.html", text=shapes_text(), iri=SHAPES, formats=links)
+        response = Response(body, content_type=HTML.content_type)
+    else:
+        triples = ox.parse(shapes_text().encode("utf-8"), format=ox.RdfFormat.TURTLE)
+        body_bytes = serialize_graph(list(triples), chosen, base() + "context.jsonld")
+        response = Response(body_bytes, content_type=chosen.content_type)
+    return with_alternates(response, "ontology.shapes", fmt, chosen)
 
 
 @bp.get("/ontology/<version>")

@@ -103,7 +103,8 @@ def sitemap() -> Response:
             data.append(f"{root}list/{kind.key}" + (f"?page={page}" if page > 1 else ""))
     modified = statistics().modified
     lastmod = f"<lastmod>{modified.astimezone(UTC):%Y-%m-%d}</lastmod>" if modified else ""
-    urls = [(u, lastmod) for u in data] + [(root + "ontology", ""), (root + "sparql", "")]
+    fixed = [(root + page, "") for page in ("ontology", "shapes", "sparql")]
+    urls = [(u, lastmod) for u in data] + fixed
     entries = "".join(
         f"<url><loc>{escape(u)}</loc>{changed}</url>\n" for u, changed in urls[:SITEMAP_LIMIT]
     )

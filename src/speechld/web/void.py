@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS
 
 from speechld.dump import file_name
 from speechld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, HTML, NAMED_GRAPH_FORMATS, Format
-from speechld.vocab import ONTOLOGY, SLD
+from speechld.vocab import ONTOLOGY, SHAPES, SLD
 from speechld.web import terms
 from speechld.web.documents import serialize_graph
 from speechld.web.dumps import made_file
@@ -250,6 +250,9 @@ def void_triples(
         add(period, DCAT + "endDate", Literal(str(span[1]), datatype=NamedNode(str(XSD.date))))
     triples += agents(doc, dataset, pub)
     add(dataset, str(DCTERMS.conformsTo), NamedNode(ONTOLOGY))  # the vocabulary it is in
+    add(dataset, str(DCTERMS.conformsTo), NamedNode(SHAPES))  # and the shapes it keeps to
+    add(NamedNode(ONTOLOGY), str(RDFS.seeAlso), NamedNode(root + "ontology"))  # served here
+    add(NamedNode(SHAPES), str(RDFS.seeAlso), NamedNode(root + "shapes"))
     if stats.modified is not None:
         add(dataset, str(DCTERMS.modified), moment(stats.modified))
     add(dataset, DCAT + "landingPage", NamedNode(root))
