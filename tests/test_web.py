@@ -305,12 +305,23 @@ def test_a_trailing_slash_too_many_moves_to_the_path_without(
     assert client.get("/nothing/").status_code == 404
 
 
+DATED_SPEECHES = (
+    "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s <https://w3id.org/speechld/ontology#sitting> ?d }"
+)
+
+
 def test_list_pages(client: FlaskClient) -> None:
     first = client.get("/list/speech").text
     assert first.count("<li>") == PAGE_SIZE
     assert 'href="/list/speech?page=2"' in first and "<span>page 1 of 3</span>" in first
     # listed by identifier, the page leads to the lists that give an order
     assert 'by <a href="/list/sitting">sitting</a>' in first and 'href="/list/person"' in first
+    dated = client.get("/sparql", query_string={"query": DATED_SPEECHES}).json
+    assert dated is not None
+    n = dated["results"]["bindings"][0]["n"]["value"]
+    total = re.search(r"<h1>Speeches <small>\((\d+)\)</small></h1>", first)
+    assert total is not None and int(total.group(1)) > 3 * int(n)
+    assert f"in order; {n} of these {total.group(1)} are dated)" in first  # few: it says so
     assert client.get("/list/sitting").status_code == 200
     assert client.get("/list/person").text.count("<li>") == 4
     assert "Listed by identifier" not in client.get("/list/person").text

@@ -121,6 +121,7 @@ def listing_page(
         name=name,
         kind=kind,
         known=known,
+        dated=statistics().dated if kind == "speech" else None,
         items=named(list(shown)),
         total=total,
         last=-(-total // size),
