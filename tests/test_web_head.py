@@ -172,3 +172,21 @@ def test_a_method_http_does_not_define_is_501_and_a_known_one_405(client: FlaskC
     unknown = client.open("/", method="FOO", headers={"Accept": "text/plain"})
     assert unknown.status_code == 501 and "FOO" in unknown.text
     assert client.delete("/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("*/*", "text/plain"),  # curl's
+        ("", "text/plain"),
+        ("text/turtle", "text/plain"),  # an RDF client
+        ("application/json", "application/json"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+    ],
+)
+def test_an_error_is_a_page_for_browsers_and_text_for_other_clients(
+    client: FlaskClient, accept: str, media_type: str
+) -> None:
+    response = client.get("/doc/speech/no-such-speech.ttl", headers={"Accept": accept})
+    assert response.status_code == 404 and response.mimetype == media_type
+    assert "names nothing" in response.text

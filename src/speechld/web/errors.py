@@ -20,7 +20,9 @@ from speechld.web.access import escaped
 from speechld.web.negotiation import accepted
 from speechld.web.store import public
 
-READABLE = ["text/html", "application/json", "text/plain"]
+# Plain text first: a client that takes anything (curl, */*) gets the message as text, and
+# a browser, which asks for HTML by name, a page.
+READABLE = ["text/plain", "application/json", "text/html"]
 RETRY_AFTER = 10  # seconds a client is told to wait when the store is not available
 
 
