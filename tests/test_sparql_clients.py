@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pyld import jsonld
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, XSD
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -123,3 +124,14 @@ def test_rdflib_sparqlstore_reads_the_speech(live_server: LiveServer) -> None:
         assert graph.query(PREFIXES + "ASK { ?s a sld:Speech }").askAnswer is True
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("path", ["id/speech/3bf58de9457631b3", ".well-known/void", "ontology"])
+def test_pyld_loads_a_document_by_its_uri(live_server: LiveServer, path: str) -> None:
+    # pyld reads a response's Link header as one link per relation: two rel="alternate"
+    # links made every JSON-LD document unloadable
+    expanded: Any = jsonld.expand(live_server.url + path)
+    assert expanded
+    if path.startswith("id/"):
+        (speech,) = [n for n in expanded if n["@id"] == live_server.url + path]
+        assert speech["@type"] == [str(SLD.Speech)]

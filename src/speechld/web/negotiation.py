@@ -130,6 +130,13 @@ def suffixed(what: str, name: str, suffix: str | None) -> Format | None:
     return fmt
 
 
+def links_alternates(fmt: Format) -> bool:
+    """Whether a response in this format names the document's other formats in its Link
+    header: not JSON-LD's, since pyld (the JSON-LD processor for Python) reads the header
+    as one link per relation and fails on two `rel="alternate"` links."""
+    return fmt.name != "jsonld"
+
+
 def with_alternates(
     response: Response, endpoint: str, fmt: Format | None, chosen: Format
 ) -> Response:
@@ -138,9 +145,10 @@ def with_alternates(
     if fmt is None:
         response.headers["Content-Location"] = url_for(endpoint, suffix=chosen.suffix)
         response.vary.add("Accept")
-    response.headers["Link"] = ", ".join(
-        f'<{url_for(endpoint, suffix=f.suffix)}>; rel="alternate"; type="{f.media_type}"'
-        for f in DOCUMENT_FORMATS
-        if f is not fmt
-    )
+    if links_alternates(chosen):
+        response.headers["Link"] = ", ".join(
+            f'<{url_for(endpoint, suffix=f.suffix)}>; rel="alternate"; type="{f.media_type}"'
+            for f in DOCUMENT_FORMATS
+            if f is not fmt
+        )
     return response

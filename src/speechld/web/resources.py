@@ -19,7 +19,7 @@ from speechld.web import views
 from speechld.web.describe import Description, count_inverse, describe, node, source_graphs
 from speechld.web.documents import document_triples, serialize_graph
 from speechld.web.figures import members
-from speechld.web.negotiation import negotiate, split_suffix
+from speechld.web.negotiation import links_alternates, negotiate, split_suffix
 from speechld.web.store import base, dataset_uri, get_store, last_modified, summaries, version
 from speechld.web.void import TITLE
 
@@ -107,12 +107,14 @@ def document_headers(
     """A document page's headers: Link to its other formats and neighbouring pages (and
     `links`), Last-Modified where known, and where negotiated Content-Location and Vary."""
     fixed = None if negotiated else fmt
-    found = [*alternates(key, page, fixed, prefix, formats), *links]
+    others = alternates(key, page, fixed, prefix, formats) if links_alternates(fmt) else []
+    found = [*others, *links]
     if more:
         found.append(f'<{doc_path(key, fixed, page + 1, prefix)}>; rel="next"')
     if page > 1:
         found.append(f'<{doc_path(key, fixed, page - 1, prefix)}>; rel="prev"')
-    response.headers["Link"] = ", ".join(found)
+    if found:
+        response.headers["Link"] = ", ".join(found)
     if negotiated:
         response.headers["Content-Location"] = doc_path(key, fmt, page, prefix)
         response.vary.add("Accept")
