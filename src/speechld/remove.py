@@ -44,11 +44,15 @@ GIVES = (
     "SELECT DISTINCT ?g ?s ?old ?h WHERE {{ VALUES ?g {{ {graphs} }} "
     "GRAPH ?g {{ ?s a <{speech}> }} OPTIONAL {{ GRAPH ?h {{ ?s <{replaces}> ?old }} }} }}"
 )
-# The graphs that give these speeches, or a speech that replaces one of them.
+# The graphs that give these speeches, or a speech that replaces one of them. The speeches
+# are listed in each branch of the union: listed once outside it, Oxigraph evaluated the
+# union over every speech in the store and joined after (6.6 s for 100 speeches at 20,000,
+# against 2 ms).
 GIVEN_OR_SUCCEEDED = (
-    "SELECT DISTINCT ?old ?h WHERE {{ VALUES ?old {{ {speeches} }} "
-    "{{ GRAPH ?h {{ ?old a <{speech}> }} }} UNION "
-    "{{ GRAPH ?x {{ ?new <{replaces}> ?old }} GRAPH ?h {{ ?new a <{speech}> }} }} }}"
+    "SELECT DISTINCT ?old ?h WHERE {{ "
+    "{{ VALUES ?old {{ {speeches} }} GRAPH ?h {{ ?old a <{speech}> }} }} UNION "
+    "{{ VALUES ?old {{ {speeches} }} "
+    "GRAPH ?x {{ ?new <{replaces}> ?old }} GRAPH ?h {{ ?new a <{speech}> }} }} }}"
 )
 
 
