@@ -93,6 +93,7 @@ def test_serve_refuses_a_port_another_server_listens_on(tmp_path: Path, reuse_po
         (["--contact", "data at example.org"], "neither an email address nor an http(s) IRI"),
         (["--publisher-url", "example.org"], "'example.org' is not an absolute http(s) IRI"),
         (["--publisher-url", "https://example.org/"], "--publisher-url needs --publisher"),
+        (["--port", "70000"], "70000 is not in the range 0<=x<=65535"),
     ],
 )
 def test_serve_refuses_a_publication_setting_it_cannot_state(

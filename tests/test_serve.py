@@ -111,8 +111,9 @@ def test_a_store_minted_under_another_local_port_is_served_with_a_warning(
 
 def test_a_store_named_speechld_in_the_working_directory_is_served(tmp_path: Path) -> None:
     # the server's module path starts with its working directory, where this folder would
-    # hide the package from the web workers and their query workers
-    server = start_server("speechld", log_dir=tmp_path, cwd=tmp_path)
+    # hide the package from the web workers and their query workers; and a host given by
+    # name is served at its address (Granian takes addresses alone)
+    server = start_server("speechld", "--host", "localhost", log_dir=tmp_path, cwd=tmp_path)
     try:
         assert requests.get(server.url, timeout=10).status_code == 200
         ask = requests.get(f"{server.url}sparql", params={"query": "ASK {}"}, timeout=30)

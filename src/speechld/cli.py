@@ -621,7 +621,13 @@ def prepare(location: str, base: str | None, default_base: str, config: dict[str
 @store_options
 @base_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -743,8 +749,12 @@ def serve(
     from speechld.web import serving
 
     check_remote_options(location)
-    if port and (problem := serving.unavailable(host, port)) is not None:
-        raise click.ClickException(problem)
+    address = host
+    if port:  # 0 (any free port) cannot be taken
+        try:
+            address = serving.listening_address(host, port)
+        except SpeechldError as error:
+            raise click.ClickException(str(error)) from error
     location = location or default_location()
     workers = workers or min(4, os.cpu_count() or 1)
     for variable, url in (
@@ -787,7 +797,7 @@ def serve(
         location = config["STORE"] = str(Path(location).absolute())  # served from elsewhere
     os.environ.setdefault("SPEECHLD_STORE", location)
     serving.serve(
-        config, host=host, port=port, workers=workers, threads=threads, access_log=access_log
+        config, host=address, port=port, workers=workers, threads=threads, access_log=access_log
     )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from speechld.errors import SpeechldError
 from speechld.web.access import WSGIApp
 
 CONFIG = "SPEECHLD_SERVE_CONFIG"  # the JSON config the workers build their app from
@@ -44,10 +45,11 @@ def check(config: dict[str, Any]) -> None:
     close_store(application)
 
 
-def unavailable(host: str, port: int) -> str | None:
-    """Why the server cannot listen on host:port, if it cannot: Granian binds with
-    SO_REUSEPORT, which would share a port another server holds (and split the requests
-    between them) or fail with a backtrace, so a plain bind is tried first."""
+def listening_address(host: str, port: int) -> str:
+    """The IP address the server listens on for host (a name resolved: Granian takes
+    addresses alone), once a plain bind to it succeeds: Granian binds with SO_REUSEPORT,
+    which would share a port another server holds (and split the requests between them)
+    or fail with a backtrace. Raises SpeechldError saying why it cannot listen there."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
@@ -57,8 +59,9 @@ def unavailable(host: str, port: int) -> str | None:
             probe.bind(address)
     except OSError as error:
         held = " (is another server running there?)" if error.errno == errno.EADDRINUSE else ""
-        return f"cannot listen on {host} port {port}: {error.strerror or error}{held}"
-    return None
+        message = f"cannot listen on {host} port {port}: {error.strerror or error}{held}"
+        raise SpeechldError(message) from None
+    return str(address[0])
 
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::"}
