@@ -9,6 +9,8 @@ import gzip
 import json
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,8 +20,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from speechld.sparql.execute import Job
+from speechld.sparql.worker import error_kind
+
 from .conftest import LiveServer, start_server, stop_server
 from .oxigraph import Oxigraph
+from .paths import SEED
 from .virtuoso import Virtuoso
 
 TIMEOUT = 2.0  # the server's query time limit, seconds
@@ -46,13 +52,14 @@ ANSWERS = {  # a SPARQL service's answer, in the format the caller accepts
 class Listener:
     """A TCP listener on 127.0.0.1 that records every connection; optionally answers SPARQL."""
 
-    def __init__(self, answer: bool) -> None:
+    def __init__(self, answer: bool, html: bool = False) -> None:
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
         self.sock.settimeout(0.1)
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
         self.answer = answer
+        self.html = html  # answer a web page, not a SPARQL result
         self.connections = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -71,6 +78,8 @@ class Listener:
                     request = conn.recv(65536).lower()
                     kind = b"json" if b"sparql-results+json" in request else b"xml"
                     media_type, body = ANSWERS[kind]
+                    if self.html:
+                        media_type, body = b"text/html", b"<!doctype html><p>Not SPARQL</p>"
                     conn.sendall(
                         b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
                         b"Connection: close\r\n\r\n" % (media_type, len(body)) + body
@@ -353,6 +362,34 @@ def test_service_off_the_allow_list_makes_no_request(
         assert "SERVICE" in response.text
     time.sleep(0.5)  # a connection, had one been made, would have been accepted by now
     assert refusing.connections == 0
+
+
+def test_a_service_answering_a_web_page_is_the_query_s_error_on_the_command_line(
+    tmp_path: Path,
+) -> None:
+    store, page = tmp_path / "store", Listener(answer=True, html=True)
+    command = [sys.executable, "-m", "speechld"]
+    try:
+        ingested = subprocess.run([*command, "ingest", "--store", str(store), str(SEED)])
+        assert ingested.returncode == 0
+        query = f"SELECT * WHERE {{ SERVICE <{page.url}> {{ ?s ?p ?o }} }}"
+        done = subprocess.run(
+            [*command, "query", "--store", str(store), query],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        page.close()
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "Error: the query failed: " in done.stderr and "text/html" in done.stderr
+
+
+def test_a_service_answering_no_sparql_result_is_the_call_s_failure() -> None:
+    job = Job("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    unreadable = RuntimeError("Unsupported Content-Type returned by service: text/html")
+    assert error_kind(unreadable, job) == "service"  # 502 from the endpoint, not the store's 503
+    assert error_kind(unreadable, Job("SELECT * WHERE { ?s ?p ?o }")) == "failed"
 
 
 def test_service_on_the_allow_list_is_called(server: LiveServer, allowed: Listener) -> None:

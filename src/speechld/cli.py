@@ -561,6 +561,8 @@ def write_result(result: QueryResult, name: str | None, out: BinaryIO) -> None:
         raise QueryError(f"the query failed: {error}") from error
     except SyntaxError as error:  # a remote store's answer, read as it is written
         raise StoreError(f"the store's answer is unreadable: {error}") from error
+    except RuntimeError as error:  # Oxigraph's, for a SERVICE answer that is no result
+        raise QueryError(f"the query failed: {error}") from error
 
 
 # For a graph and for SELECT/ASK results: the default format, what a format of the other

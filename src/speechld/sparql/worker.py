@@ -67,7 +67,9 @@ def error_kind(error: Exception, job: Job, in_process: bool = True) -> str:
         isinstance(error, SyntaxError) and in_process
     ):
         return "query"
-    if isinstance(error, SyntaxError | StoreError | OSError) and calls_service(job.query):
+    if isinstance(error, SyntaxError | StoreError | OSError | RuntimeError) and calls_service(
+        job.query
+    ):  # Oxigraph: RuntimeError for an answer that is no SPARQL result
         return "service"
     return "failed"
 
