@@ -209,8 +209,10 @@ def children(pid: int) -> list[int]:
 
 
 def stopped(err: str, store: Path) -> re.Match[str]:
-    """The one line an interrupted ingest printed; the store holds what it says it stored."""
-    (line,) = err.splitlines()  # no traceback, no warning: one line
+    """The line an interrupted ingest ends with, after the pages it skipped (no traceback,
+    no warning); the store holds what it says it stored."""
+    *skips, line = err.splitlines()
+    assert all(s.startswith("skipped: ") for s in skips), skips
     found = INTERRUPTED.fullmatch(line)
     assert found is not None, line
     pages = [g for g in by_graph(store_quads(store)) if re.search("/graph/[0-9a-f]{16}$", g)]
@@ -234,6 +236,31 @@ def test_a_signal_stops_a_parallel_ingest_at_once_and_says_what_it_stored(
     found = stopped(err, store)
     read, stored, name = int(found[1]), int(found[2]), found[3]
     assert name == signum.name and 0 < stored <= read < 30_000
+
+
+def test_an_interrupted_ingest_still_names_the_inputs_it_found_bad(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"url": "https://example.org/1"}\nnot json\n', encoding="utf-8")
+    source = numbered_lines(tmp_path / "pages.jsonl", 30_000)
+    store = tmp_path / "store"
+    command = [*CLI, "ingest", "--store", str(store), "--batch", "200", str(bad), str(source)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        wait_for_snapshots(store, 3, process)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    *found, last = err.splitlines()
+    first, second = [line for line in found if line.startswith("error:")]
+    assert first.startswith(f"error: {bad}:1: ") and 'no "text" string' in first
+    assert second.startswith(f"error: {bad}:2: ")
+    assert INTERRUPTED.fullmatch(last) is not None, last
 
 
 def test_sigterm_to_every_process_of_an_ingest_stops_it_in_order(tmp_path: Path) -> None:

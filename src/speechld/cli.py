@@ -322,6 +322,8 @@ def ingest_command(
     finally:
         show.finish()
     if stop.signum:
+        for line in input_lines(summary):  # what was found bad before the stop
+            click.echo(line, err=True)
         click.echo(f"speechld: {Interrupted(summary)} ({stop.name})", err=True)
         raise SystemExit(128 + stop.signum)
     report(summary)
