@@ -31,7 +31,9 @@ BAD_BASES = [
 ]
 
 
-def speechld(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def speechld(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the speechld command in a process of its own, bounded in time."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SPEECHLD_")}
     return subprocess.run(
@@ -39,6 +41,7 @@ def speechld(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
         capture_output=True,
         text=True,
         env={**environment, **(env or {})},
+        cwd=cwd,
         timeout=60,
         check=False,
     )
@@ -70,6 +73,18 @@ def test_serve_refuses_a_bad_base_before_starting(tmp_path: Path) -> None:
     done = speechld("serve", "--store", str(store), "--base", "example.org/", "--port", "0")
     assert done.returncode == 2 and "not 'example.org/'" in done.stderr
     assert not store.exists()
+
+
+@pytest.mark.parametrize("command", ["stats", "query", "ingest", "remove", "dump", "serve"])
+@pytest.mark.parametrize("empty", ["", " "])
+def test_an_empty_store_is_a_usage_error_not_the_default_store(
+    tmp_path: Path, command: str, empty: str
+) -> None:
+    arguments = {"query": ["ASK {}"], "ingest": [str(SEED)], "remove": [str(SEED)]}
+    home = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    done = speechld(command, "--store", empty, *arguments.get(command, []), env=home, cwd=tmp_path)
+    assert done.returncode == 2 and "'--store': is empty" in done.stderr, done.stderr
+    assert not (tmp_path / "data").exists() and not (tmp_path / " ").exists()
 
 
 @pytest.mark.parametrize("reuse_port", [True, False])

@@ -92,6 +92,16 @@ def valid_iri(value: str) -> bool:
     return True
 
 
+def store_location(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A store given by option or environment, never empty: an unset variable in a script
+    (`--store "$STORE"`) must not mean the default store."""
+    if value is not None and not value.strip():
+        raise click.BadParameter(
+            "is empty: give a store's directory or URL, or leave it out for the default store"
+        )
+    return value
+
+
 store_option = click.option(
     "--store",
     "location",
@@ -99,6 +109,7 @@ store_option = click.option(
     cls=EnvOption,
     envvar="SPEECHLD_STORE",
     default=None,
+    callback=store_location,
     help="Store: a directory (embedded), ':memory:', or a SPARQL endpoint URL "
     "(default: SPEECHLD_STORE, else the per-user data directory).",
 )
