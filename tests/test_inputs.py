@@ -8,6 +8,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -271,6 +272,27 @@ def test_linked_directories_are_followed_but_not_round_a_loop(tmp_path: Path) ->
         f"{top / 'loop.txt'}: a symbolic link loop (too many levels of symbolic links)",
         f"{top / 'a' / 'back'}: a symbolic link loop (back to {top}): not followed",
     ]
+
+
+def test_a_directory_linked_from_many_places_is_read_once(tmp_path: Path) -> None:
+    # 14 levels, each linking twice to the next: 2 ** 14 ways to the page at the bottom
+    levels = [tmp_path / f"level{i}" for i in range(15)]
+    for level in levels:
+        level.mkdir()
+    (levels[-1] / "page.txt").write_text(PAGE, encoding="utf-8")
+    for level, below in pairwise(levels):
+        (level / "left").symlink_to(below)
+        (level / "right").symlink_to(below)
+    items = list(read_inputs([levels[0]]))
+    assert [item.origin for item in items if isinstance(item, Page)] == [
+        str(levels[0].joinpath(*["left"] * 14, "page.txt"))  # the first way, alone
+    ]
+    assert errors(items) == []
+
+
+def test_a_url_given_as_an_input_says_pages_are_not_fetched() -> None:
+    (error,) = errors(list(read_inputs(["https://www.norden.org/da/speech/90"])))
+    assert error.startswith("https://www.norden.org/da/speech/90: a URL: pages are read from")
 
 
 def test_a_link_loop_or_a_broken_link_is_named_as_such(tmp_path: Path) -> None:

@@ -39,6 +39,12 @@ UNFIT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # the mojibake of "Ã¦" or "â€™", which Nordic text in that encoding hardly ever holds
 # (an accented capital before "»" or a non-breaking space, say, it may).
 UTF8_SEQUENCE = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2[\x80-\x84][\x80-\xbf]")
+# A URL given where a file is expected: pages are read from files, never fetched.
+URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+NOT_FETCHED = (
+    "a URL: pages are read from files, not fetched (save the page to a file, or give its "
+    'text in a JSON-lines file with its "url")'
+)
 # An absolute IRI as RDF takes it: a scheme, then no spaces, quotes or angle brackets.
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
@@ -384,17 +390,24 @@ class _Chain:
         return self.head.readline(size) or self.rest.readline(size)
 
 
-def walk(directory: Path, ancestors: frozenset[str] = frozenset()) -> Iterator[Path | ParseError]:
+def walk(
+    directory: Path, ancestors: frozenset[str] = frozenset(), seen: set[str] | None = None
+) -> Iterator[Path | ParseError]:
     """The page and JSON-lines files under a directory, recursively, in a stable order.
 
     Each directory gives its files, then its subdirectories; hidden ones are left out.
-    Symbolic links are followed, but not round a loop: a link back to a directory it is
-    in is an error.
+    Symbolic links are followed, but not round a loop (a link back to a directory it is
+    in is an error), and into a directory once: links to one directory from many places
+    would read it as many times, and many levels of them without end.
     """
+    seen = set() if seen is None else seen
     real = os.path.realpath(directory)
     if real in ancestors:
         yield ParseError(str(directory), f"a symbolic link loop (back to {real}): not followed")
         return
+    if real in seen:
+        return
+    seen.add(real)
     try:
         with os.scandir(directory) as found:
             entries = sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
@@ -408,7 +421,7 @@ def walk(directory: Path, ancestors: frozenset[str] = frozenset()) -> Iterator[P
         }:
             yield Path(entry.path)
     for subdirectory in subdirectories:
-        yield from walk(subdirectory, ancestors | {real})
+        yield from walk(subdirectory, ancestors | {real}, seen)
 
 
 def is_directory(entry: os.DirEntry[str]) -> bool:
@@ -479,7 +492,10 @@ def read_items(
         try:
             mode = path.stat().st_mode
         except OSError as error:
-            yield ParseError(str(path), unfound(path, error))
+            if error.errno == errno.ENOENT and URL.match(str(name)):
+                yield ParseError(str(name), NOT_FETCHED)
+            else:
+                yield ParseError(str(path), unfound(path, error))
             continue
         if stat.S_ISDIR(mode):
             yield from read_directory(path, limit)
