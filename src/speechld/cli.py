@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, cast
 
 import click
 from click.core import ParameterSource
-from pyoxigraph import NamedNode, QueryResultsFormat, QueryTriples, RdfFormat
+from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat
 
 from speechld.child import in_child
 from speechld.dump import cannot_write, dump, write, write_file
@@ -468,7 +468,14 @@ def open_reader(location: str | None) -> GraphStore:
 
 @main.command("stats")
 @store_option
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="One count a line, or one JSON object.",
+)
 @writes_stdout
 def stats_command(location: str | None, output: str) -> None:
     """Count the speeches, persons, groups, triples and graphs in the store."""
@@ -567,6 +574,8 @@ def write_result(result: QueryResult, name: str | None, out: BinaryIO) -> None:
             result.serialize(target, fmt.rdf)
         else:
             result.serialize(target, fmt.results)
+            if isinstance(result, QueryBoolean):
+                out.write(b"\n")  # Oxigraph ends an ASK result without one
         out.flush()
     except OSError as error:
         if error.errno is not None:

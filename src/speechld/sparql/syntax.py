@@ -190,6 +190,27 @@ _EXPECTED = re.compile(r"(error at (\d+):(\d+)): expected one of (.*)", re.S)
 _PREFIXED_END = re.compile(r"([A-Za-z][\w.-]*)?:\S*$")
 
 
+_CLASS = re.compile(r"\[[^\]]*\]", re.S)  # a class of characters in Oxigraph's list
+
+
+def expected_tokens(expected: str) -> str:
+    """Oxigraph's list of what it expected, on one line: the tokens, then the classes of
+    characters, which list Unicode ranges over several lines, by what they make.
+
+    >>> expected_tokens("'}', ['A' ..= 'Z' | 'a' ..= 'z'], [_]")
+    "'}' or a name"
+    """
+    classes = _CLASS.findall(expected)
+    tokens = [t for t in _CLASS.sub("", expected).split(", ") if t.strip()]
+    if any("'A'" in c for c in classes):
+        more = "a name"
+    elif classes:
+        more = f"a character of {' '.join(classes[0].split())}" if len(classes) == 1 else "more"
+    else:
+        return ", ".join(tokens)
+    return f"{', '.join(tokens)} or {more}" if tokens else more
+
+
 def readable_error(query: str, message: str) -> str:
     """Oxigraph's syntax error with the sentence it lists among the tokens it expected
     brought out: an undeclared prefix named, a bad OFFSET said in words.
@@ -201,15 +222,15 @@ def readable_error(query: str, message: str) -> str:
     ...     "should be a non negative integer, ['0'..='9']")
     'error at 1:15: the query offset should be a non negative integer'
     >>> readable_error("SELECT", "error at 1:7: expected one of '(', '*', ['$' | '?']")
-    "error at 1:7: expected one of '(', '*', ['$' | '?']"
+    "error at 1:7: expected one of '(', '*' or a character of ['$' | '?']"
     """
     found = _EXPECTED.match(message)
     if found is None:
-        return message
+        return " ".join(message.split())
     where, line, column, expected = found[1], int(found[2]), int(found[3]), found[4]
     sentences = [s for s in expected.split(", ") if " " in s and s[0].isalpha() and s[0].isupper()]
     if not sentences:
-        return message
+        return f"{where}: expected one of {expected_tokens(expected)}"
     if sentences[0] == "Prefix not found":
         lines = query.splitlines()
         text = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
