@@ -181,6 +181,7 @@ def test_a_method_http_does_not_define_is_501_and_a_known_one_405(client: FlaskC
         ("", "text/plain"),
         ("text/turtle", "text/plain"),  # an RDF client
         ("application/json", "application/json"),
+        ("application/json, text/plain, */*", "application/json"),  # axios's, Angular's
         ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
     ],
 )

@@ -50,8 +50,9 @@ def test_void_page_shows_what_its_turtle_says(client: FlaskClient) -> None:
     license_uri = str(void.value(DATASET, DCTERMS.license))
     assert f'<a rel="license" href="{license_uri}">' in html and "CC BY 4.0" in html
     modified = void.value(DATASET, DCTERMS.modified).toPython()  # type: ignore[union-attr]
-    stated = client.get("/.well-known/void.ttl").last_modified
-    assert stated == modified.replace(microsecond=0)  # the header, to the second
+    # no Last-Modified: the description changes with the dumps made and the server's
+    # settings too, which the data's date does not tell (its ETag does)
+    assert client.get("/.well-known/void.ttl").last_modified is None
     (shown,) = re.findall(r'<time datetime="([^"]+)">[^<]+ UTC</time>', html)
     assert datetime.fromisoformat(shown) == modified
     assert f'href="{void.value(DATASET, DCTERMS.source)}"' in html

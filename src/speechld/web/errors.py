@@ -20,9 +20,8 @@ from speechld.web.access import escaped
 from speechld.web.negotiation import accepted
 from speechld.web.store import public
 
-# Plain text first: a client that takes anything (curl, */*) gets the message as text, and
-# a browser, which asks for HTML by name, a page.
-READABLE = ["text/plain", "application/json", "text/html"]
+# The formats an error comes in, by preference where a client names several alike.
+READABLE = ("text/html", "application/json", "text/plain")
 RETRY_AFTER = 10  # seconds a client is told to wait when the store is not available
 
 
@@ -56,6 +55,20 @@ def handle_speechld(error: SpeechldError) -> BaseResponse:
     return handle_http(InternalServerError(f"The server could not answer: {public(str(error))}"))
 
 
+def error_format(header: str) -> str:
+    """An error's format: the one of READABLE the Accept header names with the highest
+    quality, else plain text (for curl's `*/*` and RDF clients, a line, not a page).
+
+    >>> error_format("text/html,application/xml;q=0.9,*/*;q=0.8"), error_format("*/*")
+    ('text/html', 'text/plain')
+    >>> error_format("application/json, text/plain, */*"), error_format("text/turtle")
+    ('application/json', 'text/plain')
+    """
+    named = {value: quality for value, quality in accepted(header) if value in READABLE}
+    wanted = [kind for kind in READABLE if named.get(kind, 0) > 0]
+    return max(wanted, key=lambda kind: named[kind]) if wanted else "text/plain"
+
+
 def handle_http(error: HTTPException) -> BaseResponse:
     """The error as HTML for people, JSON or plain text for programs; its headers kept."""
     code = error.code or 500
@@ -63,8 +76,7 @@ def handle_http(error: HTTPException) -> BaseResponse:
         return moved
     name = error.name
     message = error.description or name
-    accept = accepted(request.headers.get("Accept", ""))
-    best = accept.best_match(READABLE) if accept else None
+    best = error_format(request.headers.get("Accept", ""))
     if best == "text/html":
         response = Response(
             render_template("error.html", code=code, name=name, message=message),

@@ -396,5 +396,4 @@ def void(suffix: str | None) -> Response:
         triples = void_triples(stats, catalogue(), pub, made_dumps())
         body_bytes = serialize_graph(triples, chosen, base() + "context.jsonld")
         response = Response(body_bytes, content_type=chosen.content_type)
-    response.last_modified = stats.modified  # when the data described was committed
     return with_alternates(response, "void.void", fmt, chosen)
