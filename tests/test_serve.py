@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -16,6 +18,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
 
 from speechld.parse import parse_page
 from speechld.vocab import SLD, Minter
+from speechld.web import serving
 
 from . import oxigraph as oxigraph_server
 from .conftest import LiveServer, free_port, start_server, stop_server
@@ -148,3 +151,20 @@ def test_serve_takes_a_remote_stores_update_urls_as_options(tmp_path: Path) -> N
             stop_server(server)
     finally:
         oxigraph_server.stop(store)
+
+
+def test_a_host_name_with_several_addresses_is_served_on_its_ipv4_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # glibc lists ::1 first for localhost where /etc/hosts maps both
+    real = socket.getaddrinfo
+
+    def ipv6_first(host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        found = real(host, port, *args, **kwargs)
+        if host == "localhost":
+            found = [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0)), *found]
+        return found
+
+    monkeypatch.setattr(socket, "getaddrinfo", ipv6_first)
+    assert serving.listening_address("localhost", free_port()) == "127.0.0.1"
+    assert serving.listening_address("localhost", 0) == "127.0.0.1"  # any port: still resolved

@@ -773,12 +773,10 @@ def serve(
     from speechld.web import serving
 
     check_remote_options(location)
-    address = host
-    if port:  # 0 (any free port) cannot be taken
-        try:
-            address = serving.listening_address(host, port)
-        except SpeechldError as error:
-            raise click.ClickException(str(error)) from error
+    try:
+        address = serving.listening_address(host, port)
+    except SpeechldError as error:
+        raise click.ClickException(str(error)) from error
     location = location or default_location()
     workers = workers or min(4, os.cpu_count() or 1)
     for variable, url in (
@@ -808,11 +806,14 @@ def serve(
         config.update(PUBLISHER=publisher, PUBLISHER_URL=publisher_url, CONTACT=contact)
         # In a process of its own: the server's main process, which its workers are forked
         # from, never holds the store or what reading it took.
-        base = config["BASE"] = in_child(prepare, location, base, f"http://{host}:{port}/", config)
+        base = config["BASE"] = in_child(
+            prepare, location, base, f"http://{serving.url_host(host)}:{port}/", config
+        )
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
+    where = f"http://{serving.url_host(host)}:{port}/"
     click.echo(
-        f"speechld serving {location} at http://{host}:{port}/ (URIs under {base}; "
+        f"speechld serving {location} at {where} (URIs under {base}; "
         f"{workers} worker{'s' if workers > 1 else ''} of {threads} threads)"
     )
     if (warning := serving.unserved_base(base, host, port)) is not None:

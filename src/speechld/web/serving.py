@@ -46,14 +46,15 @@ def check(config: dict[str, Any]) -> None:
 
 
 def listening_address(host: str, port: int) -> str:
-    """The IP address the server listens on for host (a name resolved: Granian takes
-    addresses alone), once a plain bind to it succeeds: Granian binds with SO_REUSEPORT,
-    which would share a port another server holds (and split the requests between them)
-    or fail with a backtrace. Raises SpeechldError saying why it cannot listen there."""
+    """The IP address to serve host on, once a plain bind there succeeds; SpeechldError if not.
+
+    Granian takes addresses alone, and binds with SO_REUSEPORT: a port another server
+    holds would be shared with it (each answering some requests), or fail with a backtrace.
+    A name with several addresses (localhost: 127.0.0.1 and ::1) is served on its IPv4 one.
+    """
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )[0]
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = min(found, key=lambda a: a[0] != socket.AF_INET)
         with socket.socket(family, kind, proto) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # not a closed one's
             probe.bind(address)
@@ -62,6 +63,15 @@ def listening_address(host: str, port: int) -> str:
         message = f"cannot listen on {host} port {port}: {error.strerror or error}{held}"
         raise SpeechldError(message) from None
     return str(address[0])
+
+
+def url_host(address: str) -> str:
+    """An address as a URL writes it: an IPv6 one in brackets.
+
+    >>> url_host("::1"), url_host("127.0.0.1"), url_host("localhost")
+    ('[::1]', '127.0.0.1', 'localhost')
+    """
+    return f"[{address}]" if ":" in address else address
 
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::"}
