@@ -194,21 +194,29 @@ _CLASS = re.compile(r"\[[^\]]*\]", re.S)  # a class of characters in Oxigraph's 
 
 
 def expected_tokens(expected: str) -> str:
-    """Oxigraph's list of what it expected, on one line: the tokens, then the classes of
-    characters, which list Unicode ranges over several lines, by what they make.
+    """What Oxigraph's list says it expected, on one line: its tokens, then its classes of
+    characters (Unicode ranges over several lines) by what they make.
 
-    >>> expected_tokens("'}', ['A' ..= 'Z' | 'a' ..= 'z'], [_]")
-    "'}' or a name"
+    >>> expected_tokens("'}', ['A' ..= 'Z' | 'a' ..= 'z'], ['0' ..= '9'], [_]")
+    "one of '}', a name, a number or more of the query"
+    >>> expected_tokens("['A' ..= 'Z']")
+    'a name'
     """
-    classes = _CLASS.findall(expected)
-    tokens = [t for t in _CLASS.sub("", expected).split(", ") if t.strip()]
-    if any("'A'" in c for c in classes):
-        more = "a name"
-    elif classes:
-        more = f"a character of {' '.join(classes[0].split())}" if len(classes) == 1 else "more"
-    else:
-        return ", ".join(tokens)
-    return f"{', '.join(tokens)} or {more}" if tokens else more
+    items = [t for t in _CLASS.sub("", expected).split(", ") if t.strip()]
+    for found in _CLASS.findall(expected):
+        if found == "[_]":  # any character: more input
+            said = "more of the query"
+        elif "'A'" in found or "'a'" in found:
+            said = "a name"
+        elif "'0'" in found:
+            said = "a number"
+        else:
+            said = f"a character of {' '.join(found.split())}"
+        if said not in items:
+            items.append(said)
+    if len(items) == 1:
+        return items[0]
+    return f"one of {', '.join(items[:-1])} or {items[-1]}"
 
 
 def readable_error(query: str, message: str) -> str:
@@ -223,6 +231,8 @@ def readable_error(query: str, message: str) -> str:
     'error at 1:15: the query offset should be a non negative integer'
     >>> readable_error("SELECT", "error at 1:7: expected one of '(', '*', ['$' | '?']")
     "error at 1:7: expected one of '(', '*' or a character of ['$' | '?']"
+    >>> readable_error("ASK { ?s", "error at 1:9: expected one of '.', [_]")
+    "error at 1:9: expected one of '.' or more of the query"
     """
     found = _EXPECTED.match(message)
     if found is None:
@@ -230,7 +240,7 @@ def readable_error(query: str, message: str) -> str:
     where, line, column, expected = found[1], int(found[2]), int(found[3]), found[4]
     sentences = [s for s in expected.split(", ") if " " in s and s[0].isalpha() and s[0].isupper()]
     if not sentences:
-        return f"{where}: expected one of {expected_tokens(expected)}"
+        return f"{where}: expected {expected_tokens(expected)}"
     if sentences[0] == "Prefix not found":
         lines = query.splitlines()
         text = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
