@@ -282,9 +282,9 @@ class WorkerPool:
             raise StoreError("the query worker stopped unexpectedly") from None
 
         def finish(clean: bool) -> None:
-            self._finish(worker, clean)
-            if admitted is not None:
+            if admitted is not None:  # first: stopping a worker may take seconds
                 admitted.release()
+            self._finish(worker, clean)
 
         return Run(worker, self.timeout, finish)
 

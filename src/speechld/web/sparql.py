@@ -117,13 +117,15 @@ def executor(app: Flask | None = None) -> Executor:
         if current.executor is None:
             location = app.config["STORE"]
             if isinstance(location, str | None) and location != ":memory:":
+                threads = app.config.get("THREADS")  # of a server process, one left to pages
+                admit = max(1, threads - 1) if threads else 0
                 current.executor = WorkerPool(
                     location or default_location(),
-                    current.limits.workers,
+                    min(current.limits.workers, admit or current.limits.workers),
                     timeout=current.limits.timeout,
                     queue_wait=current.limits.queue_wait,
                     memory=current.limits.memory,
-                    admit=max(1, threads - 1) if (threads := app.config.get("THREADS")) else 0,
+                    admit=admit,
                 )
             else:  # an in-memory or ready-made store cannot be reopened by another process
                 with app.app_context():
