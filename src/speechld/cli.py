@@ -93,8 +93,8 @@ def valid_iri(value: str) -> bool:
 
 
 def store_location(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A store given by option or environment, never empty: an unset variable in a script
-    (`--store "$STORE"`) must not mean the default store."""
+    """A store option's value, never empty: a script's unset `--store "$STORE"` is not the
+    default store (click takes an empty SPEECHLD_STORE for unset)."""
     if value is not None and not value.strip():
         raise click.BadParameter(
             "is empty: give a store's directory or URL, or leave it out for the default store"
