@@ -135,6 +135,8 @@ def test_a_speech_page_says_how_to_cite_it_by_its_uri(
     assert "provisional" not in response.text
     guest = client.get("/doc/speech/fixture-2.html").text
     assert f"From {TWO_SOURCES[1]}.</p>" in guest  # the page it was read from, on the web
+    person = client.get("/doc/person/maria-holm.html").text  # every thing's page
+    assert '<link rel="cite-as" href="http://example.org/id/person/maria-holm">' in person
     provisional = client.get("/doc/speech/fixture-1.html").text  # waiting for transcription
     assert "The text is provisional: should it change, the speech gets a new URI" in provisional
 

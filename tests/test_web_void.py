@@ -150,11 +150,12 @@ def test_the_catalogue_names_its_publisher_and_contact_as_the_server_was_told(
     client = app.test_client()
     void = void_graph(client)
     catalog = URIRef(BASE + ".well-known/void#catalog")
-    publisher = URIRef("https://archive.example.org/")
+    publisher = URIRef(BASE + ".well-known/void#publisher")
     assert void.value(catalog, DCAT.dataset) == DATASET
     assert void.value(catalog, DCTERMS.publisher) == void.value(DATASET, DCTERMS.publisher)
     assert void.value(DATASET, DCTERMS.publisher) == publisher
     assert str(void.value(publisher, FOAF.name)) == "Nordic Archive"
+    assert void.value(publisher, FOAF.homepage) == URIRef("https://archive.example.org/")
     contact = void.value(DATASET, DCAT.contactPoint)
     assert void.value(contact, VCARD.hasEmail) == URIRef("mailto:data@archive.example.org")
     html = page(client, "/.well-known/void")

@@ -735,7 +735,7 @@ def prepare(location: str, base: str | None, default_base: str, config: dict[str
     envvar="SPEECHLD_PUBLISHER_URL",
     callback=web_iri,
     default=None,
-    help="The publisher's IRI or home page.",
+    help="The publisher's home page.",
 )
 @click.option(
     "--contact",

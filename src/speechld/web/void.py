@@ -319,7 +319,7 @@ def void_triples(
     add(catalog, DCAT + "service", service)
     add(catalog, str(DCTERMS.license), license_node)
     if pub.publisher:
-        add(catalog, str(DCTERMS.publisher), publisher_node(doc, pub))
+        add(catalog, str(DCTERMS.publisher), publisher_node(doc))
     languages = dict(stats.properties).get(str(DCTERMS.language), 0)
     if languages:  # each speech's and translation's language, an id.loc.gov IRI
         linkset = NamedNode(doc + "#languages")
@@ -332,21 +332,25 @@ def void_triples(
     return triples
 
 
-def publisher_node(doc: str, pub: Publication) -> NamedNode:
-    """The publisher: its own IRI, or one in the VoID document."""
-    return NamedNode(pub.publisher_url or doc + "#publisher")
+def publisher_node(doc: str) -> NamedNode:
+    """The publisher, described in the VoID document."""
+    return NamedNode(doc + "#publisher")
 
 
 def agents(doc: str, dataset: NamedNode, pub: Publication) -> list[Triple]:
     """Who publishes the dataset and whom to ask about it, where the server was told."""
     found: list[Triple] = []
     if pub.publisher:
-        publisher = publisher_node(doc, pub)
+        publisher = publisher_node(doc)
         found += [
             Triple(dataset, NamedNode(str(DCTERMS.publisher)), publisher),
             Triple(publisher, NamedNode(str(RDF.type)), NamedNode(FOAF + "Agent")),
             Triple(publisher, NamedNode(FOAF + "name"), Literal(pub.publisher)),
         ]
+        if pub.publisher_url:
+            found.append(
+                Triple(publisher, NamedNode(FOAF + "homepage"), NamedNode(pub.publisher_url))
+            )
     if pub.contact_iri:
         contact = NamedNode(doc + "#contact")
         link = "hasEmail" if pub.contact_iri.startswith("mailto:") else "hasURL"
