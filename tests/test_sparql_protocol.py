@@ -275,6 +275,9 @@ def test_fuseki_s_output_parameter_chooses_the_format_too(server: LiveServer) ->
     )
     assert response.status_code == 200, response.text
     assert media_type(response) == "text/csv"
+    params = {"query": SELECT, "output": "text"}  # Fuseki's text table: not served, not an error
+    other = requests.get(f"{server.url}sparql", params=params, timeout=30)
+    assert other.status_code == 200 and media_type(other) == "application/sparql-results+json"
 
 
 def test_a_query_sent_with_a_byte_order_mark_is_read_without_it(server: LiveServer) -> None:

@@ -181,7 +181,7 @@ def read_request(limit: Limits) -> Query:
         queries[0].removeprefix("\ufeff") if queries else None,  # an editor's byte order mark
         tuple(default_graph) if dataset else None,
         tuple(named_graphs) if dataset else None,
-        tuple(alternatives(params.getlist("format") + params.getlist("output"))),  # Fuseki's
+        tuple(alternatives(params.getlist("format")) + fuseki_outputs(params.getlist("output"))),
     )
 
 
@@ -263,6 +263,17 @@ def alternatives(values: Sequence[str]) -> list[str]:
     """
     parts = (part.split(";")[0].strip() for value in values for part in value.split(","))
     return [part for part in parts if part]
+
+
+def fuseki_outputs(values: Sequence[str]) -> list[str]:
+    """The format names in Fuseki's `output` values that name a format served here; others
+    (its `text` table) are left to Accept, as before `output` was read.
+
+    >>> fuseki_outputs(["csv", "text"])
+    ['csv']
+    """
+    known = (*RESULT_OFFERS, *GRAPH_OFFERS)
+    return [name for name in alternatives(values) if lookup(name, known) is not None]
 
 
 def choose(offers: tuple[Format, ...], names: Sequence[str]) -> Format | None:
