@@ -22,6 +22,7 @@ class Format:
     aliases: tuple[str, ...] = ()  # other media types a client may ask for it by
     dump: bool = False  # serialised chunks concatenate into one document: fit for dumps
     title: str = ""  # the name people know it by
+    file_type: str | None = None  # the EU's file type code (DCAT-AP's dcterms:format)
 
     @property
     def content_type(self) -> str:
@@ -43,6 +44,7 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         aliases=("application/x-turtle", "text/n3"),
         dump=True,
         title="Turtle",
+        file_type="RDF_TURTLE",
     ),
     Format(
         "jsonld",
@@ -53,6 +55,7 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         also=("json-ld", "json"),
         aliases=("application/json",),
         title="JSON-LD",
+        file_type="JSON_LD",
     ),
     Format(
         "ntriples",
@@ -63,6 +66,7 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         aliases=("text/plain",),
         dump=True,
         title="N-Triples",
+        file_type="RDF_N_TRIPLES",
     ),
     Format(
         "rdfxml",
@@ -73,6 +77,7 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         also=("rdf+xml", "xml"),
         aliases=("application/xml", "text/xml"),
         title="RDF/XML",
+        file_type="RDF_XML",
     ),
     Format(
         "nquads",
@@ -82,8 +87,17 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         iri=W3C + "N-Quads",
         dump=True,
         title="N-Quads",
+        file_type="RDF_N_QUADS",
     ),
-    Format("trig", "application/trig", "trig", RdfFormat.TRIG, iri=W3C + "TriG", title="TriG"),
+    Format(
+        "trig",
+        "application/trig",
+        "trig",
+        RdfFormat.TRIG,
+        iri=W3C + "TriG",
+        title="TriG",
+        file_type="RDF_TRIG",
+    ),
 )
 RESULT_FORMATS: tuple[Format, ...] = (
     Format(

@@ -58,8 +58,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     Config keys: STORE (location or a store), BASE (URI base or None), DUMP_CACHE (where
     dump files are kept, if not the default: see web/dumps.py), PAGE_SIZE,
-    GRAPH_PAGE_SIZE, MAX_AGE, LICENSE (the dataset's licence URI), PROXIES, WORKERS, SPARQL_*
-    (see web/sparql.py).
+    GRAPH_PAGE_SIZE, MAX_AGE, LICENSE (the dataset's licence URI), PUBLISHER, PUBLISHER_URL
+    and CONTACT (who publishes it, its home page, whom to ask), PROXIES, WORKERS, THREADS
+    (of each worker process, if any: one is left free of queries), SPARQL_* (see
+    web/sparql.py).
     """
     app = App(__name__)
     app.config.update(DEFAULTS)

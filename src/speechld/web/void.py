@@ -48,7 +48,6 @@ EU = "http://publications.europa.eu/resource/authority/"
 THEME = EU + "data-theme/GOVE"  # government and public sector
 # The Nordic countries and autonomous areas, whose members speak in the Nordic Council.
 SPATIAL = ("DNK", "FIN", "ISL", "NOR", "SWE", "FRO", "GRL", "ALA")
-FILE_TYPES = {"turtle": "RDF_TURTLE", "ntriples": "RDF_N_TRIPLES", "nquads": "RDF_N_QUADS"}
 KEYWORDS = ("Nordic Council", "plenary speeches", "parliamentary debates", "Linked Open Data")
 LOC = "http://id.loc.gov/vocabulary/"  # the ISO 639 languages speeches are linked to
 VCARD = "http://www.w3.org/2006/vcard/ns#"
@@ -224,7 +223,7 @@ def void_triples(
         triples.append(Triple(s, NamedNode(p), o))
 
     def count(n: int, datatype: str = str(XSD.integer)) -> Literal:
-        return Literal(str(n), datatype=NamedNode(str(datatype)))
+        return Literal(str(n), datatype=NamedNode(datatype))
 
     add(NamedNode(doc), str(RDF.type), NamedNode(VOID + "DatasetDescription"))
     add(NamedNode(doc), str(DCTERMS.title), Literal("VoID description of " + TITLE, language="en"))
@@ -291,11 +290,16 @@ def void_triples(
         add(distribution, DCAT + "mediaType", NamedNode(IANA + fmt.media_type))
         add(distribution, DCAT + "compressFormat", NamedNode(IANA + "application/gzip"))
         add(distribution, str(DCTERMS.license), license_node)
-        add(distribution, str(DCTERMS.format), NamedNode(f"{EU}file-type/{FILE_TYPES[fmt.name]}"))
-        if fmt.name in made:
-            size, when = made[fmt.name].stat().st_size, made[fmt.name].stat().st_mtime
-            add(distribution, DCAT + "byteSize", count(size, XSD.nonNegativeInteger))
-            add(distribution, str(DCTERMS.modified), moment(datetime.fromtimestamp(int(when), UTC)))
+        if fmt.file_type:
+            add(distribution, str(DCTERMS.format), NamedNode(f"{EU}file-type/{fmt.file_type}"))
+        if (file := made.get(fmt.name)) is not None:
+            try:
+                found = file.stat()
+            except FileNotFoundError:  # a newer version's made meanwhile: this one is gone
+                continue
+            add(distribution, DCAT + "byteSize", count(found.st_size, str(XSD.nonNegativeInteger)))
+            when = datetime.fromtimestamp(int(found.st_mtime), UTC)
+            add(distribution, str(DCTERMS.modified), moment(when))
     service = NamedNode(doc + "#sparql")
     endpoint = NamedNode(root + "sparql")
     add(dataset, DCAT + "distribution", NamedNode(doc + "#sparql-distribution"))
