@@ -70,6 +70,7 @@ def test_counts_survive_their_files(tmp_path: Path) -> None:
         (("http://c", 2),),
         (("http://p", 40), ("http://q", 2)),
         1,
+        ("http://id.loc.gov/vocabulary/iso639-1/da",),
     )
     save(counts, tmp_path / "counts.json")
     again = load(tmp_path / "counts.json")
@@ -77,7 +78,7 @@ def test_counts_survive_their_files(tmp_path: Path) -> None:
     assert len(again.kinds["person"]) == 0
     assert (again.entities, again.examples, again.triples) == (3, (f"{PREFIX}a",), 42)
     assert (again.classes, again.properties) == (counts.classes, counts.properties)
-    assert again.dated == 1
+    assert again.dated == 1 and again.languages == counts.languages
 
 
 @pytest.mark.parametrize("damage", ["json", "members"])

@@ -174,6 +174,20 @@ def test_without_a_publisher_none_is_claimed(client: FlaskClient) -> None:
     assert set(void.objects(catalog, DCAT.service)) == set(void.objects(None, DCAT.accessService))
 
 
+def test_the_dataset_states_the_languages_its_texts_are_in(client: FlaskClient) -> None:
+    query = "SELECT DISTINCT ?l WHERE { ?s <http://purl.org/dc/terms/language> ?l }"
+    accept = {"Accept": "application/sparql-results+json"}
+    found = client.get("/sparql", query_string={"query": query}, headers=accept).json
+    assert found is not None
+    used = {b["l"]["value"] for b in found["results"]["bindings"]} - {
+        "http://id.loc.gov/vocabulary/iso639-2/und"
+    }
+    stated = {str(o) for o in void_graph(client).objects(DATASET, DCTERMS.language)}
+    assert stated == used and used  # the fixtures: the seed's Norwegian
+    tags = {iri.rsplit("/", 1)[-1] for iri in used}
+    assert set(schema_dataset(page(client, "/"))["inLanguage"]) == tags
+
+
 def test_the_links_to_language_codes_are_a_linkset_of_their_count(client: FlaskClient) -> None:
     void = void_graph(client)
     (linkset,) = void.subjects(VOID.linkPredicate, DCTERMS.language)

@@ -20,6 +20,7 @@ from typing import overload
 
 from flask import current_app
 from pyoxigraph import Literal, NamedNode
+from rdflib.namespace import DCTERMS
 
 from speechld.child import in_child
 from speechld.dump import write_file
@@ -60,6 +61,7 @@ PROPERTIES = (
 CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }} GROUP BY ?c ORDER BY ?c"
 EXAMPLES = "SELECT DISTINCT ?s WHERE {{ {where} }} LIMIT 3"
 DATED_COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }}"
+LANGUAGES = "SELECT DISTINCT ?language WHERE {{ {where} }} ORDER BY ?language"
 # A remote store may hold other graphs than ours (Virtuoso's own): there the patterns are
 # limited to the graphs under {base}graph/. An embedded store holds ours alone, and is
 # spared the filter on every quad.
@@ -87,6 +89,7 @@ class Statistics:
     properties: tuple[tuple[str, int], ...]  # property IRI, triples
     modified: datetime | None  # when the data counted was committed
     dated: int = 0  # speeches with a sitting (a day)
+    languages: tuple[str, ...] = ()  # the languages of texts and translations, as IRIs
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,7 @@ class Counts:
     classes: tuple[tuple[str, int], ...]
     properties: tuple[tuple[str, int], ...]
     dated: int  # speeches with a sitting (a day)
+    languages: tuple[str, ...]  # the languages of texts and translations, as IRIs
 
 
 def only(graphs: str | None) -> str:
@@ -226,6 +230,7 @@ def count(store: GraphStore, prefix: str) -> Counts:
     classes_query = CLASSES.format(where=scoped("?s a ?c", graphs))
     examples_query = EXAMPLES.format(where=scoped(f"?s a <{SLD.Speech}>", graphs))
     dated_query = DATED_COUNT.format(where=scoped(f"?s <{SLD.sitting}> ?day", graphs))
+    languages_query = LANGUAGES.format(where=scoped(f"?s <{DCTERMS.language}> ?language", graphs))
     rows = store.select(TYPED.format(prefix=Literal(prefix)))
     uris = sorted(str(row["s"].value) for row in rows)
     by_kind: dict[str, list[str]] = {}
@@ -248,6 +253,7 @@ def count(store: GraphStore, prefix: str) -> Counts:
         tuple((str(r["c"].value), int(r["n"].value)) for r in store.select(classes_query)),
         properties,
         int(next(iter(store.select(dated_query)))["n"].value),
+        tuple(str(row["language"].value) for row in store.select(languages_query)),
     )
 
 
@@ -273,6 +279,7 @@ def load(path: Path) -> Counts:
         tuple((c, n) for c, n in fields["classes"]),
         tuple((p, n) for p, n in fields["properties"]),
         fields["dated"],
+        tuple(fields["languages"]),
     )
 
 
@@ -346,7 +353,7 @@ def figures() -> tuple[Catalogue, Statistics]:
             shown | {"examples": named(found.examples)},
         )
         return things, Statistics(
-            found.triples, found.classes, found.properties, modified, found.dated
+            found.triples, found.classes, found.properties, modified, found.dated, found.languages
         )
 
     return cached("figures", compute)

@@ -139,6 +139,11 @@ def stamp(stats: Statistics) -> str | None:
     return stats.modified.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def languages(stats: Statistics) -> list[str]:
+    """The languages speeches and translations are in, as id.loc.gov IRIs; not `und`."""
+    return [iri for iri in stats.languages if not iri.endswith("/und")]
+
+
 def speeches(stats: Statistics) -> int:
     """The number of speeches, from the figures VoID states."""
     return dict(stats.classes).get(str(SLD.Speech), 0)
@@ -187,6 +192,8 @@ def dataset_jsonld(stats: Statistics, things: Catalogue, pub: Publication) -> di
             for fmt in DUMP_FORMATS
         ],
     }
+    if tags := [iri.rsplit("/", 1)[-1] for iri in languages(stats)]:
+        found["inLanguage"] = tags  # BCP 47, as the id.loc.gov IRIs end
     if pub.publisher:
         found["publisher"] = {"@type": "Organization", "name": pub.publisher}
         if pub.publisher_url:
@@ -241,6 +248,8 @@ def void_triples(
     add(dataset, DCAT + "theme", NamedNode(THEME))
     for country in SPATIAL:
         add(dataset, str(DCTERMS.spatial), NamedNode(f"{EU}country/{country}"))
+    for language in languages(stats):
+        add(dataset, str(DCTERMS.language), NamedNode(language))
     if span := coverage(stats, things):
         period = NamedNode(doc + "#period")
         add(dataset, str(DCTERMS.temporal), period)
@@ -324,15 +333,15 @@ def void_triples(
     add(catalog, str(DCTERMS.license), license_node)
     if pub.publisher:
         add(catalog, str(DCTERMS.publisher), publisher_node(doc))
-    languages = dict(stats.properties).get(str(DCTERMS.language), 0)
-    if languages:  # each speech's and translation's language, an id.loc.gov IRI
+    links = dict(stats.properties).get(str(DCTERMS.language), 0)
+    if links:  # each speech's and translation's language, an id.loc.gov IRI
         linkset = NamedNode(doc + "#languages")
         add(dataset, VOID + "subset", linkset)
         add(linkset, str(RDF.type), NamedNode(VOID + "Linkset"))
         add(linkset, VOID + "subjectsTarget", dataset)
         add(linkset, VOID + "objectsTarget", NamedNode(LOC))
         add(linkset, VOID + "linkPredicate", NamedNode(str(DCTERMS.language)))
-        add(linkset, VOID + "triples", count(languages))
+        add(linkset, VOID + "triples", count(links))
     return triples
 
 
