@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 from bench.synthetic import pages as synthetic_pages
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV
 
 from speechld.errors import SpeechldError, StoreError
 from speechld.ingest import ingest
@@ -198,10 +200,11 @@ def test_a_running_server_stops_serving_a_removed_speech(tmp_path: Path) -> None
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and requests.get(server.url + gone, timeout=10).ok:
             time.sleep(0.2)
-        removed = requests.get(server.url + gone, timeout=10, headers={"Accept": "text/plain"})
+        removed = requests.get(server.url + gone, timeout=10, headers={"Accept": "text/html"})
         assert removed.status_code == 410 and "was removed from this dataset on " in removed.text
-        document = server.url + gone.replace("id/", "doc/", 1) + ".ttl"
-        assert requests.get(document, timeout=10).status_code == 410
+        document = requests.get(server.url + gone.replace("id/", "doc/", 1) + ".ttl", timeout=10)
+        assert document.status_code == 410  # in Turtle: when it went
+        assert " prov:invalidatedAtTime " in document.text
         assert requests.get(server.url + kept, timeout=10).ok
     finally:
         stop_server(server)
@@ -344,9 +347,15 @@ def test_a_removed_speechs_translation_is_gone_with_it() -> None:
     path = translation.removeprefix(BASE[:-1])
     assert client.get(path).status_code == 303
     remove(store, [line["url"]])
-    for asked in (path, path.replace("/id/", "/doc/", 1) + ".ttl"):
+    speech = URIRef(translation.split("/translation/")[0])
+    for asked, rdf in ((path, "nt"), (path.replace("/id/", "/doc/", 1) + ".ttl", "turtle")):
+        # an RDF client reads when the speech was removed (text/plain: N-Triples here)
         response = client.get(asked, headers={"Accept": "text/plain"})
         assert response.status_code == 410
+        left = Graph().parse(data=response.text, format=rdf)
+        assert left.value(speech, PROV.invalidatedAtTime) is not None
+        page = client.get(asked.removesuffix(".ttl"), headers={"Accept": "text/html"})
+        assert page.status_code == 410 and page.mimetype == "text/html"
         assert re.search(
-            r"was removed from this dataset on [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}\.", response.text
+            r"was removed from this dataset on [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}\.", page.text
         )

@@ -18,6 +18,7 @@ from speechld.vocab import SLD, Minter
 from speechld.web import views
 from speechld.web.describe import Description, count_inverse, describe, node, source_graphs
 from speechld.web.documents import document_triples, serialize_graph
+from speechld.web.errors import handle_http
 from speechld.web.figures import members
 from speechld.web.negotiation import links_alternates, negotiate, split_suffix
 from speechld.web.store import base, dataset_uri, get_store, last_modified, summaries, version
@@ -166,6 +167,14 @@ def gone_whole(uri: str) -> None:
         gone(speech, get_store().triples(node(speech), limit=GONE_PEEK))
 
 
+class Removed(Gone):
+    """410 Gone for a speech whose page was removed, with what the store still says of it."""
+
+    def __init__(self, message: str, own: list[Triple]) -> None:
+        super().__init__(message)
+        self.own = own
+
+
 def gone(uri: str, own: list[Triple]) -> None:
     """410 Gone for a speech whose page was removed: all it still says is when."""
     if any(t.predicate == INVALIDATED for t in own) and all(
@@ -177,7 +186,20 @@ def gone(uri: str, own: list[Triple]) -> None:
             if t.predicate == INVALIDATED and isinstance(t.object, Literal)
         ]
         when = views.format_date(min(stamps)) if stamps else "a day"
-        raise Gone(f"{uri} was removed from this dataset on {when}.")
+        raise Removed(f"{uri} was removed from this dataset on {when}.", own)
+
+
+@bp.errorhandler(Removed)
+def removed(error: Removed) -> BaseResponse:
+    """A removed speech's 410 in RDF for a client asking for RDF (when it was removed, what
+    replaced it), else as any error."""
+    fmt = split_suffix(request.path)[1] or negotiate()
+    if fmt is HTML:
+        return handle_http(error)
+    body = serialize_graph(error.own, fmt, base() + "context.jsonld")
+    response = Response(body, status=410, content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
 
 
 def see_other(path: str) -> BaseResponse:
