@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pyld import jsonld
+from pyld import jsonld  # type: ignore[import-untyped]
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, XSD
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
