@@ -315,13 +315,15 @@ def test_list_pages(client: FlaskClient) -> None:
     assert first.count("<li>") == PAGE_SIZE
     assert 'href="/list/speech?page=2"' in first and "<span>page 1 of 3</span>" in first
     # listed by identifier, the page leads to the lists that give an order
-    assert 'by <a href="/list/sitting">sitting</a>' in first and 'href="/list/person"' in first
+    assert '<a href="/list/sitting">by sitting</a>' in first
+    assert '<a href="/list/person">by speaker</a>' in first
     dated = client.get("/sparql", query_string={"query": DATED_SPEECHES}).json
     assert dated is not None
     n = dated["results"]["bindings"][0]["n"]["value"]
     total = re.search(r"<h1>Speeches <small>\((\d+)\)</small></h1>", first)
     assert total is not None and int(total.group(1)) > 3 * int(n)
-    assert f"in order; {n} of these {total.group(1)} are dated)" in first  # few: it says so
+    verb = "is" if n == "1" else "are"
+    assert f"in order; {n} of these {total.group(1)} {verb} dated)" in first  # few: it says so
     assert client.get("/list/sitting").status_code == 200
     assert client.get("/list/person").text.count("<li>") == 4
     assert "Listed by identifier" not in client.get("/list/person").text

@@ -45,6 +45,7 @@ def licence() -> dict[str, str | bool | None]:
         "name": licence_name(uri),
         "covers": request.blueprint in LICENSED,
         "publisher": current_app.config.get("PUBLISHER"),
+        "publisher_url": current_app.config.get("PUBLISHER_URL"),
     }
 
 

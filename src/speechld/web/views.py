@@ -177,10 +177,12 @@ class SpeechView:
         return f"{self.heading}{number}{f', {self.date.text}' if self.date else ''}"
 
     def citation(self, uri: str, dataset: str) -> str:
-        """How to cite the speech: who, which, when, the URI that stays, and its source."""
+        """How to cite the speech after its heading: which, when, the URI that stays, and
+        the page it was read from."""
         read = next((s.text for s, _ in self.sources if s.text.startswith("http")), None)
         source = f" From {read}." if read else ""
-        return f"{self.title}. Nordic Council plenary speech. In: {dataset}. {uri}.{source}"
+        which = self.title.removeprefix(self.heading)
+        return f"{which}. Nordic Council plenary speech. In: {dataset}. {uri}.{source}"
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,11 @@ THEME = EU + "data-theme/GOVE"  # government and public sector
 # The Nordic countries and autonomous areas, whose members speak in the Nordic Council.
 SPATIAL = ("DNK", "FIN", "ISL", "NOR", "SWE", "FRO", "GRL", "ALA")
 KEYWORDS = ("Nordic Council", "plenary speeches", "parliamentary debates", "Linked Open Data")
+# The languages CLD2 and lingua tell apart here, by the EU's codes (its language table).
+EU_LANGUAGES = {
+    "da": "DAN", "sv": "SWE", "nb": "NOB", "nn": "NNO", "no": "NOR", "fi": "FIN", "is": "ISL",
+    "fo": "FAO", "kl": "KAL", "en": "ENG", "de": "DEU", "fr": "FRA",
+}  # fmt: skip
 LOC = "http://id.loc.gov/vocabulary/"  # the ISO 639 languages speeches are linked to
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 DATED_ENOUGH = 0.9  # share of dated speeches below which no time coverage is stated
@@ -142,6 +147,17 @@ def stamp(stats: Statistics) -> str | None:
 def languages(stats: Statistics) -> list[str]:
     """The languages speeches and translations are in, as id.loc.gov IRIs; not `und`."""
     return [iri for iri in stats.languages if not iri.endswith("/und")]
+
+
+def eu_language(iri: str) -> str:
+    """A language as the EU's authority table names it (DCAT-AP), where it has it, else as
+    the data links it.
+
+    >>> eu_language("http://id.loc.gov/vocabulary/iso639-1/nb")
+    'http://publications.europa.eu/resource/authority/language/NOB'
+    """
+    code = EU_LANGUAGES.get(iri.rsplit("/", 1)[-1])
+    return f"{EU}language/{code}" if code else iri
 
 
 def speeches(stats: Statistics) -> int:
@@ -249,7 +265,7 @@ def void_triples(
     for country in SPATIAL:
         add(dataset, str(DCTERMS.spatial), NamedNode(f"{EU}country/{country}"))
     for language in languages(stats):
-        add(dataset, str(DCTERMS.language), NamedNode(language))
+        add(dataset, str(DCTERMS.language), NamedNode(eu_language(language)))
     if span := coverage(stats, things):
         period = NamedNode(doc + "#period")
         add(dataset, str(DCTERMS.temporal), period)
@@ -307,8 +323,8 @@ def void_triples(
             except FileNotFoundError:  # a newer version's made meanwhile: this one is gone
                 continue
             add(distribution, DCAT + "byteSize", count(found.st_size, str(XSD.nonNegativeInteger)))
-            when = datetime.fromtimestamp(int(found.st_mtime), UTC)
-            add(distribution, str(DCTERMS.modified), moment(when))
+            if stats.modified is not None:  # the data it holds, as its Last-Modified says
+                add(distribution, str(DCTERMS.modified), moment(stats.modified))
     service = NamedNode(doc + "#sparql")
     endpoint = NamedNode(root + "sparql")
     add(dataset, DCAT + "distribution", NamedNode(doc + "#sparql-distribution"))
@@ -339,7 +355,10 @@ def void_triples(
         add(dataset, VOID + "subset", linkset)
         add(linkset, str(RDF.type), NamedNode(VOID + "Linkset"))
         add(linkset, VOID + "subjectsTarget", dataset)
-        add(linkset, VOID + "objectsTarget", NamedNode(LOC))
+        schemes = {iri.rsplit("/", 1)[0] for iri in stats.languages}
+        target = NamedNode(schemes.pop() if len(schemes) == 1 else LOC)
+        add(linkset, VOID + "objectsTarget", target)  # ISO 639-1's, where every one is
+        add(target, str(RDF.type), NamedNode(VOID + "Dataset"))
         add(linkset, VOID + "linkPredicate", NamedNode(str(DCTERMS.language)))
         add(linkset, VOID + "triples", count(links))
     return triples
@@ -357,7 +376,7 @@ def agents(doc: str, dataset: NamedNode, pub: Publication) -> list[Triple]:
         publisher = publisher_node(doc)
         found += [
             Triple(dataset, NamedNode(str(DCTERMS.publisher)), publisher),
-            Triple(publisher, NamedNode(str(RDF.type)), NamedNode(FOAF + "Agent")),
+            Triple(publisher, NamedNode(str(RDF.type)), NamedNode(FOAF + "Organization")),
             Triple(publisher, NamedNode(FOAF + "name"), Literal(pub.publisher)),
         ]
         if pub.publisher_url:
