@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import io
 import json
 import os
@@ -62,7 +64,10 @@ def test_latin_1_is_read_as_windows_1252() -> None:
         (b"Tak \x1b[31m for ordet", r"control character U\+001B"),
         (b"\xff\xfeT\x00a\x00k", "not valid UTF-16"),
         (b"\xef\xbb\xbfTak \xe6", "not valid UTF-8"),
-        (b"Tak \x81\x8d\x90", "neither UTF-8, UTF-16 nor Latin-1"),
+        (b"Tak \x81\x8d\x90", r"neither UTF-8 nor Windows-1252 .*, byte 0x81 at offset 4"),
+        (gzip.compress(b"# Ann Berg (Replik)"), "a gzip file: pages are read uncompressed"),
+        (bz2.compress(b"# Ann Berg (Replik)"), "a bzip2 file"),
+        ("Tak".encode("utf-32"), "UTF-32 text: pages are read in UTF-8 or UTF-16"),
         (b"  \n\t\n", "empty"),
     ],
 )

@@ -45,6 +45,8 @@ NOT_FETCHED = (
     "a URL: pages are read from files, not fetched (save the page to a file, or give its "
     'text in a JSON-lines file with its "url")'
 )
+# The magic numbers of compressed files people may name as inputs, by their first bytes.
+COMPRESSED = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"PK\x03": "zip", b"\xfd7z": "xz"}
 # An absolute IRI as RDF takes it: a scheme, then no spaces, quotes or angle brackets.
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
@@ -157,6 +159,10 @@ def decode(data: bytes) -> str:
     >>> decode("Tak for ordet".encode("utf-16")), decode(b"Tak for ordet, hr. pr\\xe6sident")
     ('Tak for ordet', 'Tak for ordet, hr. præsident')
     """
+    if kind := COMPRESSED.get(data[:3]) or COMPRESSED.get(data[:2]):
+        raise ValueError(f"a {kind} file: pages are read uncompressed (unpack it first)")
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ValueError("UTF-32 text: pages are read in UTF-8 or UTF-16 (convert it)")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return check_text(with_bom(data, "utf-16", "UTF-16"))
     if data.startswith(codecs.BOM_UTF8):
@@ -204,8 +210,11 @@ def without_bom(data: bytes) -> str:
             ) from error
         try:
             return data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise ValueError("undecodable bytes: neither UTF-8, UTF-16 nor Latin-1") from error
+        except UnicodeDecodeError as other:
+            raise ValueError(
+                f"undecodable bytes: neither UTF-8 nor Windows-1252 (Latin-1 as the web writes "
+                f"it), byte 0x{data[other.start]:02X} at offset {other.start}"
+            ) from error
 
 
 def looks_like_utf16(data: bytes) -> bool:
