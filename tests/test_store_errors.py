@@ -20,13 +20,16 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 import pytest
+import requests
 from bench.synthetic import pages as synthetic_pages
 from pyoxigraph import QuerySolutions
+from urllib3.exceptions import IncompleteRead, ProtocolError
 
 from speechld.errors import QueryError, StoreError
 from speechld.store import EmbeddedStore, RemoteSettings, RemoteStore, SourceGraph, open_store
 from speechld.store.base import NOT_UNION
 from speechld.store.directory import MARKER
+from speechld.store.remote import unreachable
 from speechld.store.stats import stats
 
 from .conftest import free_port
@@ -611,3 +614,9 @@ def test_a_retry_after_of_an_hour_is_waited_for_half_a_minute_at_most() -> None:
         assert list(remote.select(SELECT)) == []
         assert handler.requests == 2 and 29 < time.monotonic() - started < 60
         remote.close()
+
+
+def test_an_answer_broken_off_is_said_so_not_that_the_store_did_not_answer() -> None:
+    inner = IncompleteRead(1024, 1213)  # a dump's answer, cut by the store or a proxy
+    cut = requests.exceptions.ChunkedEncodingError(ProtocolError("Connection broken", inner))
+    assert unreachable(cut, 60, 5) == "the store's answer broke off after 1024 bytes"

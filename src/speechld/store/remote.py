@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from http.client import IncompleteRead
 from itertools import count
 from typing import IO, NoReturn, cast
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -273,6 +274,9 @@ def unreachable(error: requests.RequestException, timeout: float, connect: float
         return "connection refused (is the store running?)"
     if isinstance(reason, OSError) and reason.strerror:
         return f"the store did not answer: {reason.strerror[:1].lower()}{reason.strerror[1:]}"
+    if isinstance(reason, IncompleteRead):  # http.client's, and urllib3's (a subclass)
+        read = reason.partial if isinstance(reason.partial, int) else len(reason.partial)
+        return f"the store's answer broke off after {read} bytes"
     return f"the store did not answer: {reason}"
 
 
