@@ -92,6 +92,8 @@ def test_bad_inputs_fail_one_by_one_and_the_batch_goes_on(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     (tmp_path / "lines.txt").write_text(CORPUS.read_text("utf-8").splitlines()[3] + "\n")
+    saved = "<!-- saved -->\n<!DOCTYPE html>\n<html><h1>Anna Berg (Indlæg)</h1></html>"
+    (tmp_path / "saved.txt").write_text(saved, encoding="utf-8")  # a browser's, not its text
     run = speechld("parse", "--format", "json", str(tmp_path), str(SEED), str(tmp_path / "no"))
     assert run.returncode == 1
     assert len(run.stdout.splitlines()) == 2
@@ -101,9 +103,10 @@ def test_bad_inputs_fail_one_by_one_and_the_batch_goes_on(tmp_path: Path) -> Non
         f"error: {tmp_path / 'empty.txt'}: the file is empty",
         f"error: {tmp_path / 'lines.txt'}: the file holds JSON lines: name it .jsonl to read each "
         "line",
+        f"error: {tmp_path / 'saved.txt'}: an HTML page: speechld reads a page's text or its export",
         f"error: {tmp_path / 'no'}: no such file or directory",
     ]
-    assert run.stderr.splitlines()[-1] == "6 read, 0 skipped, 4 failed"
+    assert run.stderr.splitlines()[-1] == "7 read, 0 skipped, 5 failed"
 
 
 def test_standard_input_and_the_readable_summary() -> None:

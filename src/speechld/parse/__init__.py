@@ -26,9 +26,15 @@ def parse_page(text: str, source: str) -> Speech:
     text = without_controls(text)
     if holds_json_lines(text):
         raise ParseError(source, "the file holds JSON lines: name it .jsonl to read each line")
+    if HTML_START.match(text):
+        raise ParseError(source, "an HTML page: speechld reads a page's text or its export")
     if export.looks_like(text):
         return export.parse(text, source)
     return pagetext.parse(text, source)
+
+
+# The start of an HTML document: a page saved from the browser rather than its text.
+HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.S)
 
 
 def holds_json_lines(text: str) -> bool:
