@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from flask import Response, request, url_for
+from pyoxigraph import Triple
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable, NotFound
 from werkzeug.http import parse_accept_header, parse_options_header
 
-from speechld.formats import BY_NAME, BY_SUFFIX, DOCUMENT_FORMATS, Format
+from speechld.formats import BY_NAME, BY_SUFFIX, DOCUMENT_FORMATS, HTML, Format
+from speechld.web.documents import serialize_graph
+from speechld.web.store import base
 
 # A client that sends no Accept at all is a program: it gets Turtle.
 DEFAULT = BY_NAME["turtle"]
@@ -152,3 +156,24 @@ def with_alternates(
             if f is not fmt
         )
     return response
+
+
+def fixed_document(
+    what: str,
+    endpoint: str,
+    suffix: str | None,
+    page: Callable[[list[tuple[Format, str]]], str],
+    triples: Callable[[], list[Triple]],
+) -> Response:
+    """A document of one fixed content (the VoID, the ontology, the shapes) at an endpoint:
+    the page for people, given the links to its formats, else its triples in the
+    negotiated format or the one its suffix names (a 404 naming `what` for another)."""
+    fmt = suffixed(what, endpoint.rsplit(".", 1)[-1], suffix)
+    chosen = fmt or negotiate()
+    if chosen is HTML:
+        links = [(f, url_for(endpoint, suffix=f.suffix)) for f in DOCUMENT_FORMATS]
+        response = Response(page(links), content_type=HTML.content_type)
+    else:
+        body = serialize_graph(triples(), chosen, base() + "context.jsonld")
+        response = Response(body, content_type=chosen.content_type)
+    return with_alternates(response, endpoint, fmt, chosen)

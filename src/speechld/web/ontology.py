@@ -8,19 +8,18 @@ from functools import cache
 from importlib.resources import files
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, render_template
 from pyoxigraph import Triple
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 from werkzeug.exceptions import NotFound
 
-from speechld.formats import DOCUMENT_FORMATS, HTML
+from speechld.formats import Format
 from speechld.rdf import to_ox
 from speechld.schemes import scheme_files, scheme_triples
 from speechld.vocab import ONTOLOGY, SHAPES
 from speechld.web import terms
-from speechld.web.documents import serialize_graph
-from speechld.web.negotiation import negotiate, split_suffix, suffixed, with_alternates
+from speechld.web.negotiation import fixed_document, split_suffix
 from speechld.web.store import base
 from speechld.web.views import language_name
 from speechld.web.void import licence_name
@@ -197,11 +196,10 @@ def note_version(note: str) -> tuple[int, ...]:
 @bp.get("/ontology.<suffix>")
 def ontology(suffix: str | None) -> Response:
     """The ontology in the negotiated format or the one its suffix names."""
-    fmt = suffixed("The ontology", "ontology", suffix)
-    chosen = fmt or negotiate()
-    if chosen is HTML:
+
+    def page(formats: list[tuple[Format, str]]) -> str:
         meta, all_terms = metadata(), terms.terms()
-        body = render_template(
+        return render_template(
             "ontology.html",
             meta=meta,
             license_name=licence_name(meta["license"]) if "license" in meta else None,
@@ -213,13 +211,12 @@ def ontology(suffix: str | None) -> Response:
             label=terms.label,
             curie=prefixed,
             namespace=terms.NS,
-            formats=[(f, url_for("ontology.ontology", suffix=f.suffix)) for f in DOCUMENT_FORMATS],
+            formats=formats,
         )
-        response = Response(body, content_type=HTML.content_type)
-    else:
-        body_bytes = serialize_graph(list(ontology_triples()), chosen, base() + "context.jsonld")
-        response = Response(body_bytes, content_type=chosen.content_type)
-    return with_alternates(response, "ontology.ontology", fmt, chosen)
+
+    return fixed_document(
+        "The ontology", "ontology.ontology", suffix, page, lambda: list(ontology_triples())
+    )
 
 
 @cache
@@ -232,17 +229,15 @@ def shapes_text() -> str:
 @bp.get("/shapes.<suffix>")
 def shapes(suffix: str | None) -> Response:
     """The SHACL shapes of the published data: in RDF, or for people as their Turtle."""
-    fmt = suffixed("The shapes", "shapes", suffix)
-    chosen = fmt or negotiate()
-    if chosen is HTML:
-        links = [(f, url_for("ontology.shapes", suffix=f.suffix)) for f in DOCUMENT_FORMATS]
-        body = render_template("shapes.html", text=shapes_text(), iri=SHAPES, formats=links)
-        response = Response(body, content_type=HTML.content_type)
-    else:
-        triples = ox.parse(shapes_text().encode("utf-8"), format=ox.RdfFormat.TURTLE)
-        body_bytes = serialize_graph(list(triples), chosen, base() + "context.jsonld")
-        response = Response(body_bytes, content_type=chosen.content_type)
-    return with_alternates(response, "ontology.shapes", fmt, chosen)
+    return fixed_document(
+        "The shapes",
+        "ontology.shapes",
+        suffix,
+        lambda formats: render_template(
+            "shapes.html", text=shapes_text(), iri=SHAPES, formats=formats
+        ),
+        lambda: list(ox.parse(shapes_text().encode("utf-8"), format=ox.RdfFormat.TURTLE)),
+    )
 
 
 @bp.get("/ontology/<version>")

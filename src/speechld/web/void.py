@@ -7,19 +7,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template
 from pyoxigraph import Literal, NamedNode, Triple
 from rdflib import RDF, RDFS, XSD
 from rdflib.namespace import DCTERMS
 
 from speechld.dump import file_name
-from speechld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, HTML, NAMED_GRAPH_FORMATS, Format
+from speechld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, NAMED_GRAPH_FORMATS, Format
 from speechld.vocab import ONTOLOGY, SHAPES, SLD
 from speechld.web import terms
-from speechld.web.documents import serialize_graph
 from speechld.web.dumps import made_file
 from speechld.web.figures import Catalogue, Statistics, catalogue, statistics
-from speechld.web.negotiation import negotiate, suffixed, with_alternates
+from speechld.web.negotiation import fixed_document
 from speechld.web.store import base
 
 bp = Blueprint("void", __name__)
@@ -399,13 +398,11 @@ def agents(doc: str, dataset: NamedNode, pub: Publication) -> list[Triple]:
 @bp.get("/.well-known/void.<suffix>")
 def void(suffix: str | None) -> Response:
     """The VoID and DCAT description, in the negotiated format or the one its suffix names."""
-    fmt = suffixed("The VoID description", "void", suffix)
-    chosen = fmt or negotiate()
-    stats = statistics()
-    pub = publication()
-    if chosen is HTML:
+    stats, pub = statistics(), publication()
+
+    def page(formats: list[tuple[Format, str]]) -> str:
         things = catalogue()
-        body = render_template(
+        return render_template(
             "void.html",
             stats=stats,
             entities=things.entities,
@@ -419,7 +416,7 @@ def void(suffix: str | None) -> Response:
             span=coverage(stats, things),
             jsonld=dataset_jsonld(stats, things, pub),
             dumps=[(f, dump_url(f)) for f in DUMP_FORMATS],
-            formats=[(f, url_for("void.void", suffix=f.suffix)) for f in DOCUMENT_FORMATS],
+            formats=formats,
             label=terms.label,
             curie=terms.curie,
             title=TITLE,
@@ -427,9 +424,11 @@ def void(suffix: str | None) -> Response:
             base=base(),
             prefix=prefix,
         )
-        response = Response(body, content_type=HTML.content_type)
-    else:
-        triples = void_triples(stats, catalogue(), pub, made_dumps())
-        body_bytes = serialize_graph(triples, chosen, base() + "context.jsonld")
-        response = Response(body_bytes, content_type=chosen.content_type)
-    return with_alternates(response, "void.void", fmt, chosen)
+
+    return fixed_document(
+        "The VoID description",
+        "void.void",
+        suffix,
+        page,
+        lambda: void_triples(stats, catalogue(), pub, made_dumps()),
+    )
