@@ -230,3 +230,19 @@ def test_a_speech_document_links_its_licence_beside_its_other_formats(client: Fl
     assert 'rel="alternate"' in links and 'rel="license"' in links
     html = client.get(str(speech)[len(BASE) - 1 :].replace("/id/", "/doc/", 1) + ".html").text
     assert '<a rel="license" href="https://creativecommons.org/licenses/by/4.0/">' in html
+
+
+def test_every_distribution_says_what_it_holds_and_the_dumps_their_file_type(
+    client: FlaskClient,
+) -> None:
+    void = void_graph(client)
+    distributions = set(void.objects(DATASET, DCAT.distribution))
+    assert len(distributions) == 4  # three dumps and the endpoint
+    for distribution in distributions:
+        said = void.value(distribution, DCTERMS.description)
+        assert said is not None and said.language == "en"  # type: ignore[attr-defined]
+    quads = URIRef(BASE + ".well-known/void#dump-nq")
+    assert "every source page's named graph" in str(void.value(quads, DCTERMS.description))
+    assert void.value(quads, DCTERMS.format) == URIRef(
+        "http://publications.europa.eu/resource/authority/file-type/RDF_N_QUADS"
+    )

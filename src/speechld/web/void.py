@@ -13,7 +13,7 @@ from rdflib import RDF, RDFS, XSD
 from rdflib.namespace import DCTERMS
 
 from speechld.dump import file_name
-from speechld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, NAMED_GRAPH_FORMATS, Format
+from speechld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, NAMED_GRAPH_FORMATS, QUADS, Format
 from speechld.vocab import ONTOLOGY, SHAPES, SLD
 from speechld.web import terms
 from speechld.web.dumps import made_file
@@ -309,6 +309,16 @@ def void_triples(
         add(dataset, DCAT + "distribution", distribution)
         add(distribution, str(RDF.type), NamedNode(DCAT + "Distribution"))
         add(distribution, str(DCTERMS.title), Literal(f"{fmt.title} dump, gzipped", language="en"))
+        held = (
+            "every source page's named graph, with its provenance"
+            if fmt.rdf in QUADS
+            else "the union of the source pages' named graphs"
+        )
+        add(
+            distribution,
+            str(DCTERMS.description),
+            Literal(f"The whole dataset: {held}.", language="en"),
+        )
         add(distribution, DCAT + "downloadURL", url)
         add(distribution, DCAT + "accessURL", url)
         add(distribution, DCAT + "mediaType", NamedNode(IANA + fmt.media_type))
@@ -331,6 +341,11 @@ def void_triples(
     add(NamedNode(doc + "#sparql-distribution"), DCAT + "accessURL", endpoint)
     add(NamedNode(doc + "#sparql-distribution"), DCAT + "accessService", service)
     add(NamedNode(doc + "#sparql-distribution"), str(DCTERMS.license), license_node)
+    add(
+        NamedNode(doc + "#sparql-distribution"),
+        str(DCTERMS.description),
+        Literal("The dataset through its SPARQL 1.1 query endpoint.", language="en"),
+    )
     add(service, str(RDF.type), NamedNode(DCAT + "DataService"))
     add(service, str(DCTERMS.title), Literal("SPARQL 1.1 endpoint", language="en"))
     add(service, DCAT + "endpointURL", endpoint)
