@@ -103,7 +103,8 @@ def test_bad_inputs_fail_one_by_one_and_the_batch_goes_on(tmp_path: Path) -> Non
         f"error: {tmp_path / 'empty.txt'}: the file is empty",
         f"error: {tmp_path / 'lines.txt'}: the file holds JSON lines: name it .jsonl to read each "
         "line",
-        f"error: {tmp_path / 'saved.txt'}: an HTML page: speechld reads a page's text or its export",
+        f"error: {tmp_path / 'saved.txt'}: an HTML page: speechld reads a page's text or its "
+        "export",
         f"error: {tmp_path / 'no'}: no such file or directory",
     ]
     assert run.stderr.splitlines()[-1] == "7 read, 0 skipped, 5 failed"
