@@ -174,6 +174,9 @@ def test_without_a_publisher_none_is_claimed(client: FlaskClient) -> None:
     catalog = URIRef(BASE + ".well-known/void#catalog")
     assert void.value(catalog, DCTERMS.title) == void.value(DATASET, DCTERMS.title)
     assert set(void.objects(catalog, DCAT.service)) == set(void.objects(None, DCAT.accessService))
+    assert void.value(catalog, DCTERMS.modified) == void.value(DATASET, DCTERMS.modified)
+    theme = void.value(DATASET, DCAT.theme)
+    assert str(theme).startswith(str(void.value(catalog, DCAT.themeTaxonomy)) + "/")
 
 
 def test_the_dataset_states_the_languages_its_texts_are_in(client: FlaskClient) -> None:

@@ -361,6 +361,10 @@ def void_triples(
     add(catalog, DCAT + "dataset", dataset)
     add(catalog, DCAT + "service", service)
     add(catalog, str(DCTERMS.license), license_node)
+    add(catalog, str(DCTERMS.language), NamedNode(f"{EU}language/ENG"))  # of its description
+    add(catalog, DCAT + "themeTaxonomy", NamedNode(f"{EU}data-theme"))
+    if stats.modified is not None:
+        add(catalog, str(DCTERMS.modified), moment(stats.modified))
     if pub.publisher:
         add(catalog, str(DCTERMS.publisher), publisher_node(doc))
     links = dict(stats.properties).get(str(DCTERMS.language), 0)
