@@ -453,3 +453,13 @@ def test_a_stray_control_character_is_text_and_the_parser_drops_it(tmp_path: Pat
     clean = parse_page(text, "x").text
     assert parse_page(pages[0].text, "x").text == clean  # type: ignore[union-attr]
     assert "\x85" not in parse_page(pages[1].text, "x").text  # type: ignore[union-attr]
+
+
+def test_a_file_name_not_in_utf_8_is_named_with_its_byte_escaped(tmp_path: Path) -> None:
+    odd = os.fsdecode(bytes(tmp_path) + b"/bad\xff.txt")  # as the shell passes it
+    Path(odd).write_text("Nordic Council session 2023\n", encoding="utf-8")
+    missing = os.fsdecode(bytes(tmp_path) + b"/gone\xff.txt")
+    found = [str(item) for item in read_inputs([odd, missing]) if isinstance(item, ParseError)]
+    assert found == [f"{tmp_path}/gone\\xff.txt: no such file or directory"]  # as remove says
+    (skipped,) = [item for item in speeches([odd]) if isinstance(item, ParseError)]
+    assert str(skipped).startswith(f"{tmp_path}/bad\\xff.txt: ")

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import os
+
 
 class SpeechldError(Exception):
     """Base of every error speechld raises on purpose."""
+
+
+def shown(name: str) -> str:
+    r"""A file name or argument as it can be printed: bytes that were not UTF-8 as escapes.
+
+    >>> shown("odd/bad\udcff.txt"), shown("Sigfússon.txt"), shown("lone\ud800")
+    ('odd/bad\\xff.txt', 'Sigfússon.txt', 'lone\\ud800')
+    """
+    try:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name has: from text, not the system
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class ParseError(SpeechldError):
     """A page could not be read as a speech; the message names the input and the cause."""
 
     def __init__(self, source: str, cause: str) -> None:
-        super().__init__(f"{source}: {cause}")
+        super().__init__(f"{shown(source)}: {cause}")
         self.source = source
         self.cause = cause
 

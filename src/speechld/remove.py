@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -13,7 +12,7 @@ from pathlib import Path
 from pyoxigraph import Literal
 from rdflib.namespace import DCTERMS
 
-from speechld.errors import SpeechldError, StoreError
+from speechld.errors import SpeechldError, StoreError, shown
 from speechld.ingest import BATCH, TERMS, prune_shared
 from speechld.inputs import STDIN, Page, decoded, read_items
 from speechld.mapper import source_key
@@ -89,15 +88,6 @@ def named(argument: str) -> Named:
     uri = path.resolve().as_uri()
     given = read_sources([path]) if path.exists() else set()
     return Named(itself | {uri} | given, uri + "/")
-
-
-def shown(argument: str) -> str:
-    r"""An argument as it can be printed: bytes that were not UTF-8 as escapes.
-
-    >>> shown("odd/bad\udcff.txt")
-    'odd/bad\\xff.txt'
-    """
-    return os.fsencode(argument).decode("utf-8", "backslashreplace")
 
 
 def read_sources(paths: Iterable[str | Path]) -> set[str]:
