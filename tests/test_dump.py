@@ -130,6 +130,10 @@ def test_dump_errors_name_their_cause(tmp_path: Path, store_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output == f"Error: the directory {target.parent} does not exist\n"
     assert not target.parent.exists()
+    bzip2 = tmp_path / "out.nq.bz2"  # would be written plain under a name that says bzip2
+    result = runner.invoke(main, ["dump", "--store", str(store_path), "-o", str(bzip2)])
+    assert result.exit_code == 2 and "dumps are written plain or gzipped" in result.output
+    assert not bzip2.exists()
 
 
 def speechld(*args: str, stdout: int | IO[bytes] = subprocess.PIPE) -> CompletedProcess[bytes]:

@@ -826,6 +826,20 @@ def serve(
     )
 
 
+OTHER_COMPRESSIONS = (".bz2", ".xz", ".zst", ".zip", ".lz4", ".br")
+
+
+def gzip_or_plain(ctx: click.Context, param: click.Parameter, output: Path | None) -> Path | None:
+    """A dump's file name, refused if it names a compression other than gzip: the file
+    would be written plain under a name that says otherwise."""
+    if output is not None and output.suffix.lower() in OTHER_COMPRESSIONS:
+        raise click.BadParameter(
+            f"{output.name}: dumps are written plain or gzipped; name the file .gz or without "
+            "a compression suffix"
+        )
+    return output
+
+
 @main.command("dump")
 @store_option
 @click.option(
@@ -841,6 +855,7 @@ def serve(
     "--output",
     type=click.Path(dir_okay=False, writable=True, allow_dash=True, path_type=Path),
     default=None,
+    callback=gzip_or_plain,
     help="File to write, gzipped if its name ends in .gz (default, or -: standard output).",
 )
 def dump_command(location: str | None, format_name: str, output: Path | None) -> None:
