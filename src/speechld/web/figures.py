@@ -230,7 +230,10 @@ def count(store: GraphStore, prefix: str) -> Counts:
     classes_query = CLASSES.format(where=scoped("?s a ?c", graphs))
     examples_query = EXAMPLES.format(where=scoped(f"?s a <{SLD.Speech}>", graphs))
     dated_query = DATED_COUNT.format(where=scoped(f"?s <{SLD.sitting}> ?day", graphs))
-    languages_query = LANGUAGES.format(where=scoped(f"?s <{DCTERMS.language}> ?language", graphs))
+    # Within GRAPH ?g, not over the union: the union's DISTINCT took 13 s at a million
+    # speeches, against 0.4 s.
+    languages = f"GRAPH ?g {{ ?s <{DCTERMS.language}> ?language }} {only(graphs)}"
+    languages_query = LANGUAGES.format(where=languages)
     rows = store.select(TYPED.format(prefix=Literal(prefix)))
     uris = sorted(str(row["s"].value) for row in rows)
     by_kind: dict[str, list[str]] = {}
