@@ -202,6 +202,22 @@ def test_the_limits_count_queries_for_the_whole_server() -> None:
         store.close()
 
 
+def test_a_process_runs_no_more_queries_than_its_threads_less_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SPEECHLD_QUERY_TIMEOUT", "")  # empty: unset, not an error
+    store = EmbeddedStore(None)
+    config = {"STORE": store, "WORKERS": 2, "THREADS": 2, "SPARQL_MAX_CONCURRENT": 4}
+    app = create_app(config)
+    try:
+        said = "2 queries run at once (1 in each of 2 server processes)"  # not 4 in each
+        assert said in app.test_client().get("/sparql", headers={"Accept": "text/turtle"}).text
+        assert sparql.state(app).limits.timeout == 30.0
+    finally:
+        sparql.close(app)
+        store.close()
+
+
 CROSS = "SELECT * WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y }"  # 30 ** 3 rows
 
 

@@ -59,7 +59,7 @@ def limits(settings: Mapping[str, object]) -> Limits:
     for spec in fields(Limits):
         raw = settings.get(spec.name)
         if raw is None:
-            raw = os.environ.get(ENV[spec.name])
+            raw = os.environ.get(ENV[spec.name]) or None  # empty: unset, as for every option
         if raw is None:
             continue
         values[spec.name] = _convert(spec.name, raw)

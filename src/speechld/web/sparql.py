@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 from urllib.parse import parse_qsl
 
@@ -98,9 +98,20 @@ class Query:
 
 
 def init_app(app: Flask) -> None:
-    """Read the endpoint's limits (config, else environment, else defaults)."""
+    """Read the endpoint's limits (config, else environment, else defaults): a server
+    process runs no more queries at once than its threads less one (see admitted)."""
     settings = {name: app.config.get(key) for name, key in CONFIG.items()}
-    app.extensions[KEY] = State(limits(settings), processes=int(app.config["WORKERS"]))
+    found = limits(settings)
+    if admit := admitted(app):
+        found = replace(found, max_concurrent=min(found.workers, admit))
+    app.extensions[KEY] = State(found, processes=int(app.config["WORKERS"]))
+
+
+def admitted(app: Flask) -> int:
+    """Query requests a server process takes at once, running or waiting: its threads less
+    the one left to documents and pages (0, no bound, where THREADS is not set)."""
+    threads = app.config.get("THREADS")
+    return max(1, int(threads) - 1) if threads else 0
 
 
 def state(app: Flask | None = None) -> State:
@@ -117,15 +128,13 @@ def executor(app: Flask | None = None) -> Executor:
         if current.executor is None:
             location = app.config["STORE"]
             if isinstance(location, str | None) and location != ":memory:":
-                threads = app.config.get("THREADS")  # of a server process, one left to pages
-                admit = max(1, threads - 1) if threads else 0
                 current.executor = WorkerPool(
                     location or default_location(),
-                    min(current.limits.workers, admit or current.limits.workers),
+                    current.limits.workers,
                     timeout=current.limits.timeout,
                     queue_wait=current.limits.queue_wait,
                     memory=current.limits.memory,
-                    admit=admit,
+                    admit=admitted(app),
                 )
             else:  # an in-memory or ready-made store cannot be reopened by another process
                 with app.app_context():
