@@ -207,6 +207,8 @@ def test_a_store_that_is_down_is_503_with_retry_after_everywhere(
         ):
             response = requests.get(server.url + path, timeout=30, allow_redirects=False)
             unavailable(response, url, "connection refused")
+        head = requests.head(server.url + "dumps/speechld.nt.gz", timeout=30)  # as its GET
+        assert head.status_code == 503 and "Retry-After" in head.headers
         assert "Traceback" not in server.output() and url in server.output()
     finally:
         stop_server(server)

@@ -65,12 +65,12 @@ def download(name: str) -> Response:
     stamp = generation()
     head = request.method == "HEAD"  # a link checker's: the headers, nothing read or made
     if stamp is None:
-        return followed(iter(()), name, None) if head else streamed(store, fmt, name, None)
+        return headers_only(name, None) if head else streamed(store, fmt, name, None)
     tag = hashlib.blake2b(f"{stamp}:{name}".encode(), digest_size=16).hexdigest()
     cache, version = dump_cache(), f"{stamp:.6f}"
     made = None if cache is None else cache.find(version, fmt)
     if made is None and head:
-        return followed(iter(()), name, tag)
+        return headers_only(name, tag)
     if cache is None:
         return streamed(store, fmt, name, tag)
     if made is None:
@@ -92,6 +92,15 @@ def download(name: str) -> Response:
         conditional=True,  # If-None-Match, If-Modified-Since and Range
     )
     return attachment(response, name)
+
+
+def headers_only(name: str, tag: str | None) -> Response:
+    """A dump's headers, for a HEAD while its file is not made: the store asked only
+    whether it answers (a GET would be 503 if not), nothing read or made."""
+    problem = unresponsive()
+    if problem is not None:
+        raise problem
+    return followed(iter(()), name, tag)
 
 
 def whole_unless_one_range() -> None:
