@@ -74,13 +74,13 @@ def web_iri(ctx: click.Context, param: click.Parameter, value: str | None) -> st
 
 
 def contact_iri(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A contact given as an email address (made a `mailto:` IRI) or an http(s) IRI."""
+    """A contact given as an email address or an http(s) IRI (the VoID makes the IRI)."""
     if value is None or HTTP_IRI.fullmatch(value):
         return web_iri(ctx, param, value)
     address = value.removeprefix("mailto:")
     if not (EMAIL.fullmatch(address) and valid_iri("mailto:" + address)):
         raise click.BadParameter(f"{value!r} is neither an email address nor an http(s) IRI")
-    return "mailto:" + address
+    return value
 
 
 def valid_iri(value: str) -> bool:
@@ -777,6 +777,7 @@ def serve(
         address = serving.listening_address(host, port)
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
+    where = f"http://{serving.url_host(host)}:{port}/"  # the default base, and what is said
     location = location or default_location()
     workers = workers or min(4, os.cpu_count() or 1)
     for variable, url in (
@@ -806,12 +807,9 @@ def serve(
         config.update(PUBLISHER=publisher, PUBLISHER_URL=publisher_url, CONTACT=contact)
         # In a process of its own: the server's main process, which its workers are forked
         # from, never holds the store or what reading it took.
-        base = config["BASE"] = in_child(
-            prepare, location, base, f"http://{serving.url_host(host)}:{port}/", config
-        )
+        base = config["BASE"] = in_child(prepare, location, base, where, config)
     except SpeechldError as error:
         raise click.ClickException(str(error)) from error
-    where = f"http://{serving.url_host(host)}:{port}/"
     click.echo(
         f"speechld serving {location} at {where} (URIs under {base}; "
         f"{workers} worker{'s' if workers > 1 else ''} of {threads} threads)"

@@ -267,23 +267,21 @@ class WorkerPool:
                 f"the {self.admit} requests this server process takes queries from at once "
                 "are running or waiting; try again shortly"
             )
+        release: Callable[[], None] = admitted.release if admitted is not None else lambda: None
         try:
             worker = self._acquire()
         except BaseException:
-            if admitted is not None:
-                admitted.release()
+            release()
             raise
         try:
             worker.conn.send(job)
         except OSError:
             self._discard(worker)
-            if admitted is not None:
-                admitted.release()
+            release()
             raise StoreError("the query worker stopped unexpectedly") from None
 
         def finish(clean: bool) -> None:
-            if admitted is not None:  # first: stopping a worker may take seconds
-                admitted.release()
+            release()  # first: stopping a worker may take seconds
             self._finish(worker, clean)
 
         return Run(worker, self.timeout, finish)

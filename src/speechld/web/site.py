@@ -20,7 +20,7 @@ from speechld.web.headers import LICENSED
 from speechld.web.resources import SAFE
 from speechld.web.store import base
 from speechld.web.views import format_date
-from speechld.web.void import licence_name
+from speechld.web.void import licence_name, publication
 
 bp = Blueprint("site", __name__)
 
@@ -39,13 +39,13 @@ def canonical_url() -> str:
 def licence() -> dict[str, str | bool | None]:
     """The dataset's licence for a page's footer: its URI, its name, whether the page is
     the data it covers (linked as the page's licence), and who publishes it."""
-    uri = current_app.config["LICENSE"]
+    pub = publication()
     return {
-        "uri": uri,
-        "name": licence_name(uri),
+        "uri": pub.license,
+        "name": licence_name(pub.license),
         "covers": request.blueprint in LICENSED,
-        "publisher": current_app.config.get("PUBLISHER"),
-        "publisher_url": current_app.config.get("PUBLISHER_URL"),
+        "publisher": pub.publisher,
+        "publisher_url": pub.publisher_url,
     }
 
 
