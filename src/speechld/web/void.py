@@ -138,9 +138,7 @@ def moment(when: datetime) -> Literal:
 
 def stamp(stats: Statistics) -> str | None:
     """When the data was last changed, as an xsd:dateTime in UTC."""
-    if stats.modified is None:
-        return None
-    return stats.modified.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return None if stats.modified is None else str(moment(stats.modified).value)
 
 
 def languages(stats: Statistics) -> list[str]:
