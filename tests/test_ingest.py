@@ -423,6 +423,28 @@ def test_a_source_read_twice_is_stored_once_and_counted_as_repeated(tmp_path: Pa
     assert again.startswith("263 read, 108 stored (108 unchanged), 109 repeated, 46 skipped")
 
 
+def test_a_page_url_written_another_way_is_the_same_source(tmp_path: Path) -> None:
+    text = (ROOT / "data/pages.jsonl").read_text(encoding="utf-8")
+    lines = [json.loads(line) for line in text.splitlines()]
+    page = next(line for line in lines if line["kind"] == "speech")
+    url = page["url"]  # scheme and host in capitals, the default port, escapes
+    scheme, rest = url.split("://")
+    host, path = rest.split("/", 1)
+    port = 443 if scheme == "https" else 80
+    odd = f"{scheme.upper()}://{host.upper()}:{port}/%{ord(path[0]):x}{path[1:]}"
+    files = []
+    for name, written in (("plain", url), ("odd", odd)):
+        files.append(tmp_path / f"{name}.jsonl")
+        files[-1].write_text(json.dumps({**page, "url": written}) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    run("ingest", "--store", str(store), str(files[0]))
+    assert run("ingest", "--store", str(store), str(files[1])).startswith(
+        "1 read, 1 stored (1 unchanged)"
+    )
+    assert json.loads(run("stats", "--store", str(store), "--format", "json"))["graphs"] == 4
+    assert run("remove", "--store", str(store), odd).startswith("removed 1 source")
+
+
 def test_same_counts_on_virtuoso_as_embedded(tmp_path: Path, virtuoso: Virtuoso) -> None:
     virtuoso.clear()
     inputs = write_pages(tmp_path / "pages", 30)

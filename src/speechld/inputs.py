@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode
 
 from speechld.errors import NotASpeech, ParseError
 from speechld.record import Speech
+from speechld.vocab import normal_url
 
 DEFAULT_LIMIT = 1_000_000  # bytes of one page (or one JSON line)
 MAX_LIMIT = 1 << 30  # the largest limit taken: a read buffer of that size is set aside
@@ -301,7 +302,7 @@ def page_of_line(raw: bytes, origin: str) -> Page | ParseError:
     if not isinstance(text, str):
         return ParseError(origin, f'the object has no "text" string{json_type(text)}')
     try:
-        return Page(url.strip(), check_text(text), origin)
+        return Page(normal_url(url.strip()), check_text(text), origin)
     except ValueError as error:
         return ParseError(origin, str(error))
 

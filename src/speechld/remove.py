@@ -25,7 +25,7 @@ from speechld.store.base import (
     REMOVED,
     in_chunks,
 )
-from speechld.vocab import Minter
+from speechld.vocab import Minter, normal_url
 
 # A URI's scheme: two letters at least, so that a path is never taken for one.
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
@@ -84,7 +84,10 @@ def named(argument: str) -> Named:
     itself = frozenset([argument]) if valid else frozenset()
     if _SCHEME.match(argument) and not path.exists():  # a file: URL names a folder's too
         folder = valid and argument.startswith("file:")
-        return Named(itself, argument.rstrip("/") + "/" if folder else None)
+        # As ingest names a page's URL; as given too, for graphs stored before it did.
+        return Named(
+            itself | {normal_url(a) for a in itself}, argument.rstrip("/") + "/" if folder else None
+        )
     uri = path.resolve().as_uri()
     given = read_sources([path]) if path.exists() else set()
     return Named(itself | {uri} | given, uri + "/")

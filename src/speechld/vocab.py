@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 import unicodedata
 from datetime import date
 from functools import lru_cache
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit
 
 from pyoxigraph import NamedNode
 from rdflib import URIRef
@@ -125,9 +126,50 @@ def check_base(base: str) -> str:
             "must be an absolute http(s) IRI with no spaces, quotes, '#' or '?' "
             f"(such as https://example.org/nc/), not {base!r}"
         )
-    parts = urlsplit(base)  # scheme and host in lower case (RFC 3986, 6.2.2.1): one URI space
-    user, at, host = parts.netloc.rpartition("@")
-    return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=user + at + host.lower()))
+    return normal_url(base)  # one URI space however the base is written
+
+
+# A percent-encoded octet, and the characters RFC 3986 leaves unreserved.
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+# A URI's scheme, authority (if any) and the rest; an authority's host and port.
+_PARTS = re.compile(r"([^:]*):(?://([^/?#]*))?(.*)", re.DOTALL)
+_HOST_PORT = re.compile(r"(\[[^\]]*\]|[^:\[\]]*)(?::([0-9]*))?")
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def normal_url(url: str) -> str:
+    """The URL in RFC 3986's normal form (6.2.2, 6.2.3): one name for one page, however
+    its scheme, host, port and escapes are written.
+
+    >>> normal_url("HTTPS://WWW.Norden.ORG:443/da/tale%2d1?q=%2c#%7e")
+    'https://www.norden.org/da/tale-1?q=%2C#~'
+    >>> normal_url("http://[::1]:80"), normal_url("http://A@X:?q"), normal_url("http://X:8a")
+    ('http://[::1]/', 'http://A@x/?q', 'http://X:8a/')
+    >>> normal_url("URN:ISBN:1"), normal_url("ni:///sha-256;a"), normal_url("file:///a%7E")
+    ('urn:ISBN:1', 'ni:///sha-256;a', 'file:///a~')
+    """
+    if "%" in url:
+        url = _PERCENT.sub(_unescaped, url)
+    match = _PARTS.fullmatch(url)
+    if not match:
+        return url
+    scheme, authority, rest = match[1].lower(), match[2], match[3]
+    if authority is None:
+        return f"{scheme}:{rest}"
+    user, at, address = authority.rpartition("@")
+    if where := _HOST_PORT.fullmatch(address):  # else a port not a number: left as it is
+        port = where[2] if where[2] != _DEFAULT_PORTS.get(scheme) else None
+        address = where[1].lower() + (f":{port}" if port else "")
+    if scheme in _DEFAULT_PORTS and not rest.startswith("/"):
+        rest = "/" + rest
+    return f"{scheme}://{user}{at}{address}{rest}"
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    """An unreserved character decoded, any other octet's escape in upper case."""
+    char = chr(int(match[1], 16))
+    return char if char in _UNRESERVED else match[0].upper()
 
 
 def _is_base(base: str) -> bool:
