@@ -135,7 +135,7 @@ def site_pages(root: str) -> list[str]:
 # Elements of <main> reaching past its right edge, outside boxes that scroll on purpose.
 STICKING_OUT = """[...document.querySelectorAll('main *')].filter(e =>
     e.getBoundingClientRect().right > e.closest('main').getBoundingClientRect().right + 1
-    && !e.parentElement.closest('pre, .result .table')
+    && !e.parentElement.closest('pre, .result .table, .scroll')
 ).map(e => e.tagName + (e.className ? '.' + e.className : '')).slice(0, 5)"""
 
 

@@ -167,7 +167,7 @@ def test_jsonld_is_compact_under_our_published_context(client: FlaskClient) -> N
 
 def test_speech_page_reads_like_the_original(client: FlaskClient) -> None:
     page = client.get(doc(FIXTURE_SPEECH, ".html")).text
-    assert "<h1>Maria Holm (Reply)</h1>" in page
+    assert '<h1 id="title">Maria Holm (Reply)</h1>' in page
     # the title tells two speeches of one speaker and type apart
     assert "<title>Maria Holm (Reply), speech 12, 30 October 2019, 10:15 · speechld</title>" in page
     assert '<a href="/id/person/maria-holm" lang="">Maria Holm</a>' in page
@@ -214,7 +214,7 @@ def test_an_iri_under_the_base_with_a_double_slash_links_no_other_host(
 
 def test_seed_speech_page(client: FlaskClient, web_data: EmbeddedStore) -> None:
     page = client.get(doc(seed_speech(web_data), ".html")).text
-    assert "<h1>Anna Ljunggren (Main speech)</h1>" in page
+    assert '<h1 id="title">Anna Ljunggren (Main speech)</h1>' in page
     assert '<dd><span lang="">Den socialdemokratiska gruppens talsperson</span></dd>' in page
     assert "<dd>211</dd>" in page and "31 October 2012, 18:58" in page
     assert "<dd>Norwegian Bokmål</dd>" in page
@@ -223,7 +223,7 @@ def test_seed_speech_page(client: FlaskClient, web_data: EmbeddedStore) -> None:
 
 def test_person_page_lists_speeches_paged(client: FlaskClient) -> None:
     page = client.get(doc(PROLIFIC, ".html")).text
-    assert "<h3>Speeches by Per Many</h3>" in page
+    assert '<h3 id="linked-1">Speeches by Per Many</h3>' in page
     assert page.count('<td><a href="/id/speech/many-') == PAGE_SIZE
     assert f"<h2>Speeches ({SPEAKER_COUNT})</h2>" in page
     assert f'rel="next" href="{doc(PROLIFIC, ".html", 2)}"' in page
@@ -241,8 +241,8 @@ def test_home_page_shows_the_dataset_at_a_glance(client: FlaskClient) -> None:
     assert '<a href="/id/person/maria-holm" lang="">Maria Holm</a>' in page
     assert '<a href="/id/group/ngv">Nordic Green Left</a>' in page
     assert '<a href="/id/type/reply">Reply</a>' in page
-    assert "/id/speech/" in page  # example URIs, named in the language of their labels
-    assert '<br><span lang="">Gæst Gæstesen (Vastauspuheenvuoro)</span>' in page
+    assert "/id/speech/" in page  # example URIs, named as their pages head them
+    assert "<br>Gæst Gæstesen (Reply)</li>" in page
     for graph in ("shared", "vocabulary", "dataset"):  # the graphs no speech links to
         assert f'href="/graph/{graph}"' in page
         assert client.get(f"/graph/{graph}", headers={"Accept": "text/turtle"}).status_code == 200
@@ -667,3 +667,19 @@ def test_a_document_asked_in_a_format_it_is_not_served_in_says_which_it_is(
     assert "not served in a format with suffix .xyz: it is served as .html, .ttl" in response.text
     unknown = client.get("/doc/person/nobody.xyz", headers={"Accept": "text/plain"})
     assert unknown.status_code == 404 and "names nothing in this dataset" in unknown.text
+
+
+def test_a_list_names_each_speech_as_its_page_heads_it_with_number_and_date(
+    client: FlaskClient,
+) -> None:
+    first = client.get("/list/speech").text
+    items = dict(re.findall(r'<li><a href="/id/(speech/[^"]+)"[^>]*>(.*?)</a>', first))
+    assert len(items) == PAGE_SIZE
+    for key, name in items.items():
+        heading = re.search(r'<h1 id="title">(.*?)</h1>', client.get(f"/doc/{key}.html").text)
+        assert heading is not None and heading[1] == name
+    assert items["speech/fixture-1"] == "Maria Holm (Reply)"  # the type in English, as heads
+    item = '<a href="/id/speech/fixture-1">Maria Holm (Reply)</a> <small>no. 12 · 30 October'
+    assert item in first  # two of a name in a list are told apart
+    second = client.get("/list/speech?page=2").text
+    assert "<h1>Speeches <small>(28), page 2 of 3</small></h1>" in second

@@ -23,7 +23,10 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 
 PROLIFIC = "/doc/person/per-many"
-LISTED_NUMBER = re.compile(r'<td><a href="/id/speech/[^"]+">(\d+)</a></td>')
+BROWSER = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
+LISTED_NUMBER = re.compile(
+    r'<td><a href="/id/speech/[^"]+"><span class="hidden">Speech </span>(\d+)</a></td>'
+)
 
 
 def numbers(page: str) -> list[int]:
@@ -51,7 +54,7 @@ def test_a_persons_speeches_are_a_table_in_reading_order_across_pages(
     pages = [client.get(f"{PROLIFIC}.html?page={n}").text for n in (1, 2, 3)]
     assert [n for page in pages for n in numbers(page)] == prolific_order()
     first = section(pages[0])
-    assert "<h3>Speeches by Per Many</h3>" in first and "Resources whose" not in first
+    assert '<h3 id="linked-1">Speeches by Per Many</h3>' in first and "Resources whose" not in first
     assert '<th scope="col">Date</th><th scope="col">Number</th>' in first
     assert '<th scope="col">Role</th>' in first
     assert '<th scope="col">Speaker</th>' not in first  # the page is the speaker's
@@ -80,7 +83,10 @@ def test_a_type_page_lists_its_speeches_and_not_its_scheme(client: FlaskClient) 
     page = client.get("/doc/type/main-speech.html").text
     assert "<h1>Main speech</h1>" in page
     listing = section(page)
-    assert "<h2>Speeches (1)</h2>" in listing and "<h3>Speeches of type Main speech</h3>" in listing
+    assert (
+        "<h2>Speeches (1)</h2>" in listing
+        and '<h3 id="linked-1">Speeches of type Main speech</h3>' in listing
+    )
     assert 'href="/id/type/"' not in listing  # the scheme's skos:hasTopConcept
     assert '<th scope="col">Type</th>' not in listing  # the page is the type's
     assert '<a href="/id/person/anna-ljunggren" lang="">Anna Ljunggren</a>' in listing
@@ -90,7 +96,7 @@ def test_a_type_page_lists_its_speeches_and_not_its_scheme(client: FlaskClient) 
 def test_the_speech_type_is_english_with_each_pages_wording(client: FlaskClient) -> None:
     page = client.get("/doc/speech/fixture-2.html").text
     assert "<title>Gæst Gæstesen (Reply) · speechld</title>" in page
-    assert "<h1>Gæst Gæstesen (Reply)</h1>" in page
+    assert '<h1 id="title">Gæst Gæstesen (Reply)</h1>' in page
     wording = re.search(r"<dt>Type</dt><dd>(.*?)</dd>", page)
     assert wording is not None
     assert wording.group(1).startswith('<a href="/id/type/reply">Reply</a> (')
@@ -166,7 +172,7 @@ def test_a_sitting_page_reads_its_date(client: FlaskClient) -> None:
     assert "<h1>Sitting of 31 October 2012</h1>" in page
     assert '<time datetime="2012-10-31">31 October 2012</time>' in page
     assert "xsd:date" not in page
-    assert "<h3>Speeches at this sitting</h3>" in section(page)
+    assert '<h3 id="linked-1">Speeches at this sitting</h3>' in section(page)
 
 
 def test_common_terms_have_names_and_a_persons_names_show_once(client: FlaskClient) -> None:
@@ -185,7 +191,7 @@ def test_the_software_page_names_its_ingests(client: FlaskClient) -> None:
     start = software.index('href="/id/software/') + len('href="')
     path = software[start : software.index('"', start)].replace("/id/", "/doc/", 1)
     page = section(client.get(f"{path}.html").text)
-    assert "<h3>Ingests by speechld " in page
+    assert '<h3 id="linked-1">Ingests by speechld ' in page
     assert f">Ingest of {SEED.name} (a local file)</a>" in page
     assert "#ingest</a>" not in page
 
@@ -244,7 +250,35 @@ def test_resources_linking_through_two_properties_alike_are_listed_once() -> Non
     )
     store.replace([SourceGraph(f"{BASE}graph/colours", lines)])
     page = create_app({"STORE": store, "BASE": BASE}).test_client().get("/doc/colour/.html").text
-    assert re.findall(r"<h3>(.*?)</h3>", page) == [
+    assert re.findall(r"<h3[^>]*>(.*?)</h3>", page) == [
         "Concepts of Colours, also top concepts of Colours"
     ]
+    assert "<h2>Linked from (2)</h2>" in page  # two concepts, each linking twice
     assert page.count('href="/id/colour/red"') == 1
+
+
+def test_pages_name_their_parts_for_screen_readers(client: FlaskClient) -> None:
+    speech = client.get("/doc/speech/fixture-1.html").text
+    assert '<article class="speech" aria-labelledby="title">' in speech  # the speech's name
+    assert '<a href="/list/speech" aria-current="page">' not in speech
+    listing = client.get("/list/speech").text
+    assert '<a href="/list/speech" aria-current="page">Speeches</a>' in listing
+    person = section(client.get(f"{PROLIFIC}.html").text)
+    region = '<div class="scroll" role="region" tabindex="0" aria-labelledby="linked-1">'
+    assert '<h3 id="linked-1">Speeches by Per Many</h3>' in person and region in person
+    assert '<span class="hidden">Speech </span>100</a>' in person  # "Speech 100", not "100"
+    failed = client.get("/sparql", query_string={"query": "SELEC ?x"}, headers=BROWSER)
+    assert failed.status_code == 400
+    assert "<title>Error in the query · SPARQL · speechld</title>" in failed.text
+    assert 'aria-invalid="true" aria-describedby="query-error"' in failed.text
+    assert '<p class="error" id="query-error" role="alert">' in failed.text
+    answered = client.get("/sparql", query_string={"query": "ASK {}"}, headers=BROWSER).text
+    assert "<title>Result: yes · SPARQL · speechld</title>" in answered
+    assert "aria-invalid" not in answered
+
+
+def test_a_things_uri_leads_to_the_page_of_its_document_asked_for(client: FlaskClient) -> None:
+    moved = client.get(PROLIFIC.replace("/doc/", "/id/") + "?page=2", headers=BROWSER)
+    assert moved.status_code == 303
+    assert moved.headers["Location"] == f"{PROLIFIC}.html?page=2"
+    assert client.get(PROLIFIC.replace("/doc/", "/id/") + "?page=0").status_code == 400

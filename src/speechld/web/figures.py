@@ -28,7 +28,7 @@ from speechld.store import GraphStore, is_remote, open_store
 from speechld.store.base import GRAPH_PATH
 from speechld.vocab import SLD
 from speechld.web import views
-from speechld.web.describe import DATED, summaries
+from speechld.web.describe import LISTED, NAMED, summaries
 from speechld.web.store import base, cached, generation, get_store, last_modified
 
 SHOWN = 50  # things of each kind listed on the home page
@@ -77,7 +77,7 @@ class Kind:
     count: int
 
 
-Named = list[tuple[views.Value, str | None]]  # a link's shown value, and its date
+Named = list[tuple[views.Value, str | None]]  # a link's shown value, and its number and date
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,15 @@ def kind_order(key: str) -> tuple[int, str]:
 
 
 def named(uris: Sequence[str]) -> Named:
-    """Resources with their names and dates, for a list of links."""
-    index = views.Index.of(summaries(get_store(), [NamedNode(u) for u in uris], DATED))
-    return [(index.value(NamedNode(u)), index.date(u)) for u in uris]
+    """Resources with their names (a speech's as its page heads it) and what tells them
+    apart (a speech's number and date), for a list of links."""
+    store = get_store()
+    found = summaries(store, [NamedNode(u) for u in uris], LISTED)
+    linked = {
+        o for t in found if t.predicate.value in NAMED and isinstance(o := t.object, NamedNode)
+    }
+    index = views.Index.of(found + summaries(store, linked))  # with speakers' and types' names
+    return [(index.value(NamedNode(u)), index.detail(u)) for u in uris]
 
 
 class Members(Sequence[str]):

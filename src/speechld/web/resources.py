@@ -144,7 +144,7 @@ def thing(key: str) -> BaseResponse:
                 return see_other(local_path("list", kind))
             gone_whole(uri)
             raise NotFound(f"{uri} names nothing in this dataset.")
-    return see_other(doc_path(key, negotiate()))
+    return see_other(doc_path(key, negotiate(), page_number()))  # ?page= kept
 
 
 def unserved_suffix(key: str) -> None:
@@ -301,7 +301,11 @@ def html(key: str, description: Description) -> str:
     if str(SLD.Speech) in index.types[uri]:
         speech = views.speech(index, uri, base(), graphs)
     paged = description.more or page > 1
-    total = inverse_total(uri) if paged else len(description.inverse)
+    links = views.links(index, uri, description.inverse)
+    # Links are counted as (resource, property) pairs, pages too; on one page, a resource
+    # linking through two properties (a concept, a top concept too) is one resource shown.
+    shown = sum(len(group.speeches) + len(group.others) for group in links)
+    total = inverse_total(uri) if paged else shown
     title, types = speech.title if speech else views.title(index, uri), index.kinds(uri)
     return render_template(
         "speech.html" if speech else "resource.html",
@@ -312,7 +316,7 @@ def html(key: str, description: Description) -> str:
         rows=index.rows(uri),
         speech=speech,
         text_property=str(SLD.text),
-        links=views.links(index, uri, description.inverse),
+        links=links,
         graphs=[views.graph_value(g) for g in graphs],
         total=total,
         page=page,

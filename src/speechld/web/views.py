@@ -190,6 +190,7 @@ class Listed:
     """A speech as a row of a list: when, which, what type, who, as what."""
 
     link: Value  # the speech, by its number
+    number: str | None  # its number, if it has one (a screen reader reads "Speech 11")
     date: Value | None
     type: Value | None
     speaker: Value | None
@@ -347,6 +348,12 @@ class Index:
             if isinstance(found, Literal):
                 return format_date(found.value)
         return None
+
+    def detail(self, key: str) -> str | None:
+        """What tells a resource from others of its name in a list: its number and date."""
+        number = self.first(key, SLD.speechNumber)
+        shown = [f"no. {number.value}" if isinstance(number, Literal) else "", self.date(key)]
+        return " · ".join(filter(None, shown)) or None
 
     def kinds(self, key: str) -> list[Value]:
         """The resource's classes, each name once."""
@@ -567,6 +574,7 @@ def listed(index: Index, key: str) -> Listed:
     english, wording = index.speech_type(key)
     return Listed(
         link=Value(numbers[0].value if numbers else "speech", key),
+        number=numbers[0].value if numbers else None,
         date=literal_value(min(dates, key=lambda d: d.value)) if dates else None,
         type=english or next(iter(wording), None),
         speaker=index.speaker(key),
