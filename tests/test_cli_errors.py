@@ -236,7 +236,12 @@ def test_an_update_is_refused_by_query_on_every_store(seeded: Path, kind: str, u
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("SELECT * WHERE { ?s ?p }", "Error: the query is not valid SPARQL: error at 1:25: "),
+        (
+            "SELECT * WHERE { ?s ?p }",
+            "Error: the query is not valid SPARQL: "
+            'error at 1:25 (after "SELECT * WHERE { ?s ?p }"): ',
+        ),
+        ("SELEC *", "Error: the query is not valid SPARQL: error at 1:8: a query is SELECT, "),
         ("ASK { ?s <http://x/insert> ?o . FILTER(?o = 'DROP ALL') }", None),
         ("  ", "Error: the query is empty\n"),
     ],

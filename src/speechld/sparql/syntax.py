@@ -188,6 +188,7 @@ def check_query(query: str) -> None:
 
 _EXPECTED = re.compile(r"(error at (\d+):(\d+)): expected one of (.*)", re.S)
 _PREFIXED_END = re.compile(r"([A-Za-z][\w.-]*)?:\S*$")
+CONTEXT = 24  # characters of the line before a syntax error that its message quotes
 
 
 _CLASS = re.compile(r"\[[^\]]*\]", re.S)  # a class of characters in Oxigraph's list
@@ -229,21 +230,31 @@ def readable_error(query: str, message: str) -> str:
     >>> readable_error("ASK {} OFFSET -1", "error at 1:15: expected one of The query offset "
     ...     "should be a non negative integer, ['0'..='9']")
     'error at 1:15: the query offset should be a non negative integer'
-    >>> readable_error("SELECT", "error at 1:7: expected one of '(', '*', ['$' | '?']")
-    "error at 1:7: expected one of '(', '*' or a character of ['$' | '?']"
-    >>> readable_error("ASK { ?s", "error at 1:9: expected one of '.', [_]")
-    "error at 1:9: expected one of '.' or more of the query"
+    >>> print(readable_error("SELECT", "error at 1:7: expected one of '(', '*', ['$' | '?']"))
+    error at 1:7 (after "SELECT"): expected one of '(', '*' or a character of ['$' | '?']
+    >>> print(readable_error("SELECT ?speech WHERE { ?speech ?p }", "error at 1:36: "
+    ...     "expected one of '.', [_]"))
+    error at 1:36 (after "…WHERE { ?speech ?p }"): expected one of '.' or more of the query
+    >>> readable_error("SELEC ?x", "error at 1:9: expected one of DESCRIBE, [_]")
+    'error at 1:9: a query is SELECT, CONSTRUCT, ASK or DESCRIBE (after any BASE and PREFIX)'
     """
     found = _EXPECTED.match(message)
     if found is None:
         return " ".join(message.split())
     where, line, column, expected = found[1], int(found[2]), int(found[3]), found[4]
+    if not QUERY_FORMS & set(keywords(query)):
+        return f"{where}: a query is SELECT, CONSTRUCT, ASK or DESCRIBE (after any BASE and PREFIX)"
+    lines = query.splitlines()
+    text = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
     sentences = [s for s in expected.split(", ") if " " in s and s[0].isalpha() and s[0].isupper()]
     if not sentences:
-        return f"{where}: expected {expected_tokens(expected)}"
+        before = " ".join(text.split())
+        if len(before) > CONTEXT:  # its last words, whole where they can be
+            tail = before[-CONTEXT:]
+            before = "…" + (tail.partition(" ")[2] or tail)
+        near = f' (after "{before}")' if before else ""
+        return f"{where}{near}: expected {expected_tokens(expected)}"
     if sentences[0] == "Prefix not found":
-        lines = query.splitlines()
-        text = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
         name = _PREFIXED_END.search(text)
         if name is not None:
             prefix = name[1] or ""
