@@ -276,6 +276,28 @@ def test_sigterm_leaves_the_old_file_and_no_partial_one(tmp_path: Path, store_pa
     assert os.listdir(tmp_path) == ["out.nq"]
 
 
+def test_a_killed_dumps_partial_file_goes_with_the_next_dump_not_a_running_ones(
+    tmp_path: Path, store_path: Path
+) -> None:
+    target = tmp_path / "out.nq"
+    killed = SIGTERM_MIDWAY.replace("signal.SIGTERM", "signal.SIGKILL")
+    command = [sys.executable, "-c", killed, "dump", "--store", str(store_path)]
+    done = subprocess.run([*command, "-o", str(target)], capture_output=True, timeout=60)
+    assert done.returncode == -9
+    (left,) = tmp_path.glob(".out.nq.*.part")  # nothing could remove it
+    running, fresh = tmp_path / ".out.nq.running.part", tmp_path / ".out.nq.fresh.part"
+    for path in (left, running, fresh):
+        path.write_bytes(b"<http://a> <http://b> <http://c> .\n")
+    an_hour_ago = time.time() - 3600
+    for path in (left, running):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    with running.open("rb") as writing:
+        fcntl.flock(writing, fcntl.LOCK_EX)  # as a dump writing it holds it
+        assert speechld("dump", "--store", str(store_path), "-o", str(target)).returncode == 0
+    assert sorted(os.listdir(tmp_path)) == [".out.nq.fresh.part", ".out.nq.running.part", "out.nq"]
+    assert target.read_bytes().count(b"\n") > 100
+
+
 @pytest.fixture()
 def client(source: EmbeddedStore) -> FlaskClient:
     return create_app({"STORE": source, "BASE": BASE}).test_client()

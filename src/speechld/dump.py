@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import glob
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ CHUNK = 1 << 16  # bytes read at a time from a dump file being followed
 POLL = 0.05  # seconds between looks at a dump file being made
 FOLLOW_WAIT = 30.0  # seconds a reader waits for the making of a dump to start
 TRIES = 10  # attempts at a dump's lock before another process is taken to be making it
+STALE_AFTER = 60.0  # seconds unchanged after which an unlocked temporary file is a leftover
 STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}  # names of open descriptors, written in place
 _DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/self/fd)/(\d+)")
 
@@ -158,10 +160,14 @@ def _write_in_place(chunks: Iterable[bytes], path: Path) -> int:
 def _write_whole(chunks: Iterable[bytes], path: Path, partial: Path | None) -> int:
     """Write the chunks to a temporary file (or `partial`), named `path` once whole."""
     mode = _mode(path)
+    held = None  # a lock on the temporary file while it is written: it is not left behind
     with writing(path):
         if partial is None:
+            _sweep(path)
             fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
             temporary = Path(name)
+            held = os.open(temporary, os.O_RDONLY)
+            fcntl.flock(held, fcntl.LOCK_EX)
         else:
             temporary = partial
             temporary.unlink(missing_ok=True)  # a crashed writer's: followers must not see it
@@ -174,7 +180,24 @@ def _write_whole(chunks: Iterable[bytes], path: Path, partial: Path | None) -> i
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    finally:
+        if held is not None:
+            os.close(held)
     return size
+
+
+def _sweep(path: Path) -> None:
+    """Delete the temporary files of earlier writes of a file whose writers were killed
+    (SIGKILL, a power cut): those no process holds locked that have not changed lately."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        with contextlib.suppress(OSError):  # gone, or not ours to read: left as it is
+            fd = os.open(stale, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # else a write goes on
+                if time.time() - os.fstat(fd).st_mtime > STALE_AFTER:
+                    stale.unlink()
+            finally:
+                os.close(fd)
 
 
 def _write_closing(chunks: Iterable[bytes], fd: int, name: Path, *, sync: bool) -> int:
