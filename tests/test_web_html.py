@@ -260,6 +260,9 @@ def test_resources_linking_through_two_properties_alike_are_listed_once() -> Non
 def test_pages_name_their_parts_for_screen_readers(client: FlaskClient) -> None:
     speech = client.get("/doc/speech/fixture-1.html").text
     assert '<article class="speech" aria-labelledby="title">' in speech  # the speech's name
+    seed = client.get("/doc/speech/3bf58de9457631b3.html").text
+    tag = '<span aria-hidden="true">@da</span><span class="hidden">(Danish)</span>'
+    assert tag in seed  # a language tag read as the language's name
     assert '<a href="/list/speech" aria-current="page">' not in speech
     listing = client.get("/list/speech").text
     assert '<a href="/list/speech" aria-current="page">Speeches</a>' in listing

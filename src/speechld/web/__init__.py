@@ -27,6 +27,7 @@ from speechld.web import (
     site,
     sparql,
     store,
+    views,
     void,
 )
 
@@ -76,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     app.add_template_filter(store.local, "local")
     app.add_template_filter(safe_href, "href")
+    app.add_template_filter(views.language_name, "language")
     app.add_template_global(store.base, "dataset_base")
     for blueprint in (pages.bp, resources.bp, graphs.bp, ontology.bp, void.bp, dumps.bp):
         app.register_blueprint(blueprint)
