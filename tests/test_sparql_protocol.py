@@ -287,6 +287,25 @@ def test_a_query_sent_with_a_byte_order_mark_is_read_without_it(server: LiveServ
     assert response.status_code == 200, response.text
 
 
+def test_select_star_gives_the_columns_in_the_order_the_query_writes_them(
+    server: LiveServer,
+) -> None:
+    query = "SELECT * WHERE { ?thing a ?class . BIND(STR(?class) AS ?also) } LIMIT 1"
+    for accept, head in (
+        ("text/csv", "thing,class,also"),
+        ("text/tab-separated-values", "?thing\t?class\t?also"),
+    ):
+        sent = requests.get(
+            f"{server.url}sparql", params={"query": query}, headers={"Accept": accept}, timeout=30
+        )
+        assert sent.text.splitlines()[0] == head
+    result = requests.get(
+        f"{server.url}sparql", params={"query": query.replace("*", "DISTINCT *")}, timeout=30
+    )
+    assert result.json()["head"]["vars"] == ["thing", "class", "also"]
+    assert len(result.json()["results"]["bindings"]) == 1
+
+
 @pytest.mark.parametrize("fmt", ["nquads", "trig"])
 def test_a_graph_as_a_dataset_format_is_its_default_graph(server: LiveServer, fmt: str) -> None:
     url = f"{server.url}sparql"

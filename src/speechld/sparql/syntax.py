@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
+from pyoxigraph import QuerySolutions, Store
+
 from speechld.errors import QueryError, QueryRefused
 
 # Strings, IRIs and comments are skipped whole; a word counts as a keyword only when it is
@@ -45,6 +47,56 @@ def keywords(query: str, *, loose: bool = False) -> Iterator[str]:
         word = match.group("word")
         if word:
             yield word.upper()
+
+
+_STAR = re.compile(r"\s*(?:(?:DISTINCT|REDUCED)\s+)?(\*)", re.I)
+_VARIABLE = re.compile(_SKIP + r"| [?$](?P<name>\w+)", re.X | re.S)
+_EMPTY = Store()  # a query on it yields its variables and nothing else
+
+
+def select_star(query: str) -> int | None:
+    """Where the `*` of a `SELECT *` query is, if the query is one.
+
+    >>> select_star("PREFIX a: <http://x/#SELECT*> SELECT DISTINCT * { ?s ?p ?o }")
+    46
+    >>> select_star("SELECT ?s { { SELECT * { ?s ?p ?o } } }"), select_star("ASK { }")
+    (None, None)
+    """
+    for match in _TOKENS.finditer(query):
+        word = (match.group("word") or "").upper()
+        if word in QUERY_FORMS:
+            star = _STAR.match(query, match.end()) if word == "SELECT" else None
+            return star.start(1) if star else None
+    return None
+
+
+def in_written_order(query: str, base_iri: str | None = None) -> str:
+    """A `SELECT *` query projecting its variables in the order it first writes them, as
+    other stores do (Oxigraph's `*` orders them by name); any other query as it is.
+
+    >>> in_written_order("SELECT * { ?speech ?p ?date . BIND(1 AS ?a) }")
+    'SELECT ?speech ?p ?date ?a { ?speech ?p ?date . BIND(1 AS ?a) }'
+    >>> in_written_order("SELECT * { ?a ?b ?c }"), in_written_order("SELECT * {")
+    ('SELECT * { ?a ?b ?c }', 'SELECT * {')
+    """
+    star = select_star(query)
+    if star is None or mentions_service(query):  # a SERVICE is not called to learn this
+        return query
+    try:
+        result = _EMPTY.query(query, base_iri=base_iri)
+    except (SyntaxError, OSError, ValueError):  # the query itself will say what is wrong
+        return query
+    if not isinstance(result, QuerySolutions):
+        return query
+    names = [v.value for v in result.variables]
+    first: dict[str, int] = {}
+    for match in _VARIABLE.finditer(query, star):
+        if match.group("name"):
+            first.setdefault(match.group("name"), match.start())
+    written = sorted(names, key=lambda name: first.get(name, len(query)))
+    if not names or written == names:
+        return query
+    return query[:star] + " ".join(f"?{name}" for name in written) + query[star + 1 :]
 
 
 def needs_base(query: str) -> bool:

@@ -26,7 +26,7 @@ from pyoxigraph import (
 )
 
 from speechld.errors import QueryError, StoreError
-from speechld.sparql.syntax import has_dataset_clause, readable_error
+from speechld.sparql.syntax import has_dataset_clause, in_written_order, readable_error
 from speechld.store import memory
 from speechld.store.base import (
     CONTENT_DIGEST,
@@ -378,6 +378,7 @@ class EmbeddedStore:
         base_iri: str | None = None,
     ) -> QueryResult:
         """The result of a SPARQL query over the union of the named graphs, or the dataset given."""
+        query = in_written_order(query, base_iri)
         try:
             if default_graph is not None or named_graphs is not None:
                 return self.store.query(
