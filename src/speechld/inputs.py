@@ -141,7 +141,8 @@ def check_text(text: str) -> str:
     """
     if not text or text.isspace():
         raise ValueError("the page is empty")
-    if UNFIT.search(text) is None:
+    # Printable characters and line feeds alone (every unfit one is unprintable), in C.
+    if text.replace("\n", " ").isprintable() or UNFIT.search(text) is None:
         return text
     unfit = UNFIT.findall(text)
     if any("\ud800" <= ch <= "\udfff" for ch in unfit):

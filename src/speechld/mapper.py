@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from datetime import date, datetime
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Triple
 from rdflib import RDF, RDFS
@@ -52,10 +52,14 @@ rdf, rdfs, dcterms, foaf, prov = Terms(RDF), Terms(RDFS), Terms(DCTERMS), Terms(
 schema, sld, xsd = Terms(SCHEMA), Terms(SLD), Terms(XSD)
 
 
-@cache
-def iri(value: str) -> NamedNode:
-    """The node of an IRI that many speeches share (a sitting, a type, a language)."""
-    return NamedNode(value)
+K = TypeVar("K", bound=Hashable)
+
+
+@lru_cache(maxsize=SHARED_KEPT)
+def minted(make: Callable[[K], str], key: K) -> NamedNode:
+    """The node of the IRI `make` mints of a key that many speeches share (a sitting's day,
+    a type, a language, a speaker), made once: minting one checks and builds a URIRef."""
+    return NamedNode(make(key))
 
 
 def source_key(source: str) -> str:
@@ -111,10 +115,10 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
     yield Triple(uri, rdf.type, sld.Speech)
     yield Triple(uri, rdfs.label, Literal(label, language=label_language))
     yield Triple(uri, sld.text, Literal(speech.text, language=speech.language))
-    yield Triple(uri, dcterms.language, iri(language_iri(speech.language)))
+    yield Triple(uri, dcterms.language, minted(language_iri, speech.language))
     yield Triple(uri, sld.source, source_term(speech.source))
     if speech.speaker:
-        yield Triple(uri, sld.speaker, NamedNode(mint.person(speech.speaker)))
+        yield Triple(uri, sld.speaker, minted(mint.person, speech.speaker))
         yield Triple(uri, sld.speakerName, Literal(speech.speaker))
     if speech.external_speaker:
         yield Triple(uri, sld.externalSpeaker, _TRUE)
@@ -127,23 +131,23 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
     elif speech.date is not None:  # the day alone: no time was published, none is made up
         yield Triple(uri, dcterms.date, Literal(speech.date.isoformat(), datatype=xsd.date))
     if speech.date is not None:
-        yield Triple(uri, sld.sitting, iri(mint.sitting(day_of(speech.date))))
+        yield Triple(uri, sld.sitting, minted(mint.sitting, day_of(speech.date)))
     if speech.type_label:
         yield Triple(
             uri, sld.typeLabel, Literal(speech.type_label, language=speech.type_label_language)
         )
     if speech.type:
-        yield Triple(uri, sld.speechType, iri(mint.type(speech.type)))
+        yield Triple(uri, sld.speechType, minted(mint.type, speech.type))
     if speech.type_conflict:
-        yield Triple(uri, sld.typeConflict, iri(mint.type(speech.type_conflict)))
+        yield Triple(uri, sld.typeConflict, minted(mint.type, speech.type_conflict))
     if speech.role:
         yield Triple(uri, sld.speakerRole, Literal(speech.role))
     if speech.party_group == NON_ATTACHED:
         yield Triple(uri, sld.nonAttached, _TRUE)
     elif speech.party_group:
-        yield Triple(uri, sld.partyGroup, iri(mint.group(speech.party_group)))
+        yield Triple(uri, sld.partyGroup, minted(mint.group, speech.party_group))
     if speech.function:
-        yield Triple(uri, sld.function, iri(mint.function(speech.function)))
+        yield Triple(uri, sld.function, minted(mint.function, speech.function))
     seen: dict[str, int] = {}
     for translation in speech.translations:
         language = translation.language
@@ -154,7 +158,7 @@ def speech_triples(speech: Speech, mint: Minter) -> Iterator[Triple]:
         yield Triple(node, rdf.type, sld.Translation)
         yield Triple(node, rdfs.label, Literal(f"{label}, translation ({key})"))
         yield Triple(node, sld.translatedText, Literal(translation.text, language=language))
-        yield Triple(node, dcterms.language, iri(language_iri(language)))
+        yield Triple(node, dcterms.language, minted(language_iri, language))
 
 
 def content_digest(speech: Speech, mint: Minter, version: str) -> str:
@@ -181,7 +185,7 @@ def provenance_triples(
     when = Literal(ingested.isoformat().replace("+00:00", "Z"), datatype=xsd.dateTime)  # canonical
     origin = source_term(source)
     activity = NamedNode(f"{graph.value}#{ACTIVITY}")
-    software = iri(mint.software(version))
+    software = minted(mint.software, version)
     yield Triple(graph, rdf.type, prov.Entity)
     yield Triple(graph, sld.contentDigest, Literal(digest))
     yield Triple(graph, dcterms.source, origin)
@@ -226,7 +230,7 @@ def person_triples(mint: Minter, name: str) -> tuple[Triple, ...]:
 @lru_cache(maxsize=SHARED_KEPT)
 def sitting_triples(mint: Minter, day: date) -> tuple[Triple, ...]:
     """A sitting's description (made once for the many pages of one day)."""
-    sitting = iri(mint.sitting(day))
+    sitting = minted(mint.sitting, day)
     return (
         Triple(sitting, rdf.type, sld.Sitting),
         Triple(sitting, rdfs.label, Literal(f"Sitting of {day}", language="en")),
@@ -237,7 +241,7 @@ def sitting_triples(mint: Minter, day: date) -> tuple[Triple, ...]:
 @cache
 def software_triples(mint: Minter, version: str) -> tuple[Triple, ...]:
     """The description of this software, the same on every page."""
-    software = iri(mint.software(version))
+    software = minted(mint.software, version)
     return (
         Triple(software, rdf.type, prov.SoftwareAgent),
         Triple(software, rdf.type, schema.SoftwareApplication),

@@ -21,6 +21,7 @@ from speechld.record import Speech
 PAGE_BREAK = re.compile(r"^\s*-{3,}\s*$")
 SUBHEADING = re.compile(r"^#{2,6}\s+")
 SENTENCE_END = tuple(".!?…:;\"'»”)")
+HEADING = re.compile(r"^#{1,2} \S", re.MULTILINE)
 
 
 def looks_like(text: str) -> bool:
@@ -29,7 +30,7 @@ def looks_like(text: str) -> bool:
     >>> looks_like("---\\n\\n# Anna Ljunggren (Hovedindlæg)\\n"), looks_like("Anna (Replik)")
     (True, False)
     """
-    return bool(re.search(r"^#{1,2} \S", text, re.MULTILINE))
+    return "#" in text and HEADING.search(text) is not None  # no "#": no scan line by line
 
 
 def rejoin(segments: list[list[str]]) -> list[str]:
