@@ -177,7 +177,8 @@ def test_speech_page_reads_like_the_original(client: FlaskClient) -> None:
     assert "30 October 2019, 10:15" in page
     assert "<dd>Danish</dd>" in page
     assert "<p>Anden paragraf her.</p>" in page
-    assert re.search(r"<h2[^>]*>Translation \(Swedish\)</h2>\s*<p>Tack för ordet", page)
+    translation = r'<h2[^>]*><a href="/id/speech/fixture-1/translation/sv">Translation \(Swedish\)'
+    assert re.search(translation + r"</a></h2>\s*<p>Tack för ordet", page)  # linked
     assert "Translation (Finnish)" in page
 
 

@@ -142,6 +142,7 @@ class Translation:
     language: str | None
     tag: str | None
     paragraphs: tuple[str, ...]
+    iri: str | None = None  # the translation's own URI
 
 
 @dataclass(frozen=True)
@@ -464,8 +465,10 @@ def translations(index: Index, uri: str) -> tuple[Translation, ...]:
             continue
         for p, text in index.by_subject.get(node_key(obj), []):
             if p == str(SLD.translatedText) and isinstance(text, Literal):
+                language = text.language
+                iri = obj.value if isinstance(obj, NamedNode) else None
                 found.append(
-                    Translation(language_name(text.language), text.language, paragraphs(text.value))
+                    Translation(language_name(language), language, paragraphs(text.value), iri)
                 )
     return tuple(found)
 
