@@ -356,6 +356,41 @@ def unwritable(directory: Path) -> Iterator[Callable[[], None]]:
             mount("-o", "remount,rw", str(directory))
 
 
+# Root reads any directory: the commands run without that power, as any other user would.
+UNPRIVILEGED = (
+    [
+        "setpriv",
+        "--bounding-set=-dac_override,-dac_read_search",
+        "--inh-caps=-dac_override,-dac_read_search",
+    ]
+    if os.geteuid() == 0
+    else []
+)
+
+
+@pytest.mark.parametrize("command", [["stats"], ["query", "ASK {}"], ["ingest", "-"], ["dump"]])
+def test_a_store_directory_that_cannot_be_read_is_one_line(
+    tmp_path: Path, command: list[str]
+) -> None:
+    store = tmp_path / "store"
+    EmbeddedStore(store).close()
+    store.chmod(0)
+    try:
+        done = subprocess.run(
+            [*UNPRIVILEGED, sys.executable, "-m", "speechld", *command, "--store", str(store)],
+            capture_output=True,
+            text=True,
+            input="",
+            timeout=60,
+        )
+    finally:
+        store.chmod(0o755)
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"Error: {store}: cannot read the store directory: permission denied\n",
+    )
+
+
 def test_an_unwritable_store_is_refused_with_the_plain_cause(tmp_path: Path) -> None:
     with unwritable(tmp_path / "disk") as freeze:
         root = tmp_path / "disk" / "store"

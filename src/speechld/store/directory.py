@@ -38,8 +38,11 @@ def is_locked(error: OSError) -> bool:
 
 
 def is_store(root: Path) -> bool:
-    """Whether a directory is a speechld store."""
-    return (root / MARKER).is_file()
+    """Whether a directory is a speechld store; a StoreError if it cannot be looked into."""
+    try:
+        return (root / MARKER).is_file()
+    except OSError as error:  # a directory not readable (or searchable) by this user
+        raise StoreError(f"{root}: cannot read the store directory: {cause(error)}") from error
 
 
 def check(root: Path) -> None:
