@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -465,3 +467,23 @@ def test_a_result_not_read_gives_its_worker_back(server: LiveServer) -> None:
     [row] = full.json()["results"]["bindings"]
     assert int(row["n"]["value"]) == len(row["all"]["value"]) > 1 << 20
     assert wait_for_workers(server, 2) == before  # drained and given back, not replaced
+
+
+def test_a_service_managers_stop_lets_a_running_query_end_by_its_own_limit(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store"
+    live = start_server(store, "--query-timeout", str(TIMEOUT), "--workers", "1")
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            url = f"{live.url}sparql"
+            answer = pool.submit(requests.get, url, params={"query": EXPENSIVE}, timeout=30)
+            time.sleep(TIMEOUT / 4)  # the query is running
+            os.killpg(live.process.pid, signal.SIGTERM)  # as systemd stops a service
+            response = answer.result()
+        # Its worker was not killed with the group (the query would have been blamed, 400):
+        # the server finished the request, and the query ended at the time limit.
+        assert response.status_code == 504, response.text
+        assert live.process.wait(timeout=30) == 0
+    finally:
+        stop_server(live)

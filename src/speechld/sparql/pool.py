@@ -13,6 +13,7 @@ import math
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 import time
 from collections import deque
@@ -44,6 +45,20 @@ ERRORS: dict[str, Callable[[str], SpeechldError]] = {
     "service": lambda message: ServiceFailed(f"a SERVICE call of the query failed: {message}"),
     "store": lambda message: StoreError(f"the query workers cannot open the store: {message}"),
 }
+
+
+# How a worker ends when a query asks more memory than its bound, or nests deeper than
+# its stack: Rust aborts (SIGABRT), or the stack overflows (SIGSEGV). Any other end is a
+# signal from outside (SIGTERM or SIGKILL from a service manager, the kernel's OOM killer).
+BY_THE_QUERY = frozenset({-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS})
+
+
+class Ended(Exception):
+    """A worker's connection closed: its process ended, with this exit code (None: unknown)."""
+
+    def __init__(self, code: int | None) -> None:
+        super().__init__(f"the query worker ended ({code})")
+        self.code = code
 
 
 class Channel(Protocol):
@@ -86,13 +101,18 @@ class Run:
                 f"the query ran longer than this endpoint's limit of {self._timeout:g} s "
                 "and was stopped; narrow it (a more selective pattern, a LIMIT) and try again"
             ) from None
-        except (EOFError, OSError) as error:
+        except Ended as ended:
             self._done(clean=False)
+            if ended.code not in BY_THE_QUERY:  # a signal from outside: the server stopping
+                raise StoreError(
+                    "the process running the query was stopped from outside (the server "
+                    "stopping or restarting); try again"
+                ) from None
             raise QueryError(  # the store is well: what the query asked stopped the worker
                 "the query stopped the process running it: it asked for more memory than "
                 "this endpoint allows a query, or nested deeper than the query parser "
                 "goes; narrow or flatten it"
-            ) from error
+            ) from None
 
     def head(self) -> Head:
         """What the result is; raises the query's error if it has no result."""
@@ -155,14 +175,25 @@ class Worker:
     def control(self, deadline: float | None) -> tuple[object, ...]:
         """The next control message from the worker."""
         self._ready(deadline)
-        message = self.conn.recv()
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError) as error:
+            raise self._ended() from error
         assert isinstance(message, tuple)
         return message
 
     def data(self, deadline: float | None) -> bytes:
         """The next body chunk from the worker."""
         self._ready(deadline)
-        return self.conn.recv_bytes()
+        try:
+            return self.conn.recv_bytes()
+        except (EOFError, OSError) as error:
+            raise self._ended() from error
+
+    def _ended(self) -> Ended:
+        """How the worker, whose connection closed, ended."""
+        self.process.join(timeout=1)
+        return Ended(self.process.exitcode)
 
     def stop(self) -> None:
         """Kill the process and release its resources."""

@@ -38,7 +38,10 @@ def serve(conn: Connection, location: str, parent: int, memory: int = 0) -> None
     if memory:  # an allocation past it fails, and the worker with it, not the machine
         resource.setrlimit(resource.RLIMIT_DATA, (memory * 2**20, memory * 2**20))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # and dies leaving no core file
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    # Ctrl-C, or a service manager's SIGTERM to the whole process group, is the server's to
+    # handle: it finishes the queries running, and the worker ends with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     store: GraphStore | None = None
     failure = ""
     try:
