@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -48,7 +49,7 @@ class AccessLog:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         """Serve the request, noting its status and size for the log line."""
-        started = time.perf_counter()
+        started, arrived = time.perf_counter(), time.time()
         seen: dict[str, str] = {}
 
         def noting(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
@@ -56,26 +57,53 @@ class AccessLog:
             return start_response(status, headers, *args)
 
         body = self.app(environ, noting)
-        return _Logged(body, lambda size: self.log(environ, seen.get("status", "-"), size, started))
-
-    def log(self, environ: dict[str, Any], status: str, size: int, started: float) -> None:
-        """Write one line: client, time, request line, status, bytes, referrer, agent, ms."""
-        path = environ.get("PATH_INFO", "") + (
-            "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""
+        return _Logged(
+            body, lambda size: self.log(environ, seen.get("status", "-"), size, started, arrived)
         )
+
+    def log(
+        self, environ: dict[str, Any], status: str, size: int, started: float, arrived: float
+    ) -> None:
+        """Write one line: client, time of arrival, request line, status, bytes, referrer,
+        agent, duration in ms."""
         self.logger.info(
             '%s - - [%s] "%s %s %s" %s %d "%s" "%s" %.1fms',
             environ.get("REMOTE_ADDR", "-"),
-            time.strftime("%d/%b/%Y:%H:%M:%S %z"),
+            time.strftime("%d/%b/%Y:%H:%M:%S %z", time.localtime(arrived)),
             escaped(environ.get("REQUEST_METHOD", "-")),
-            escaped(path),
-            escaped(environ.get("SERVER_PROTOCOL", "-")),
+            escaped(request_target(environ)),
+            escaped(PROTOCOLS.get(environ.get("SERVER_PROTOCOL", "-"), "-")),
             status,
             size,
-            escaped(environ.get("HTTP_REFERER", "-")),
-            escaped(environ.get("HTTP_USER_AGENT", "-")),
+            escaped(environ.get("HTTP_REFERER") or "-"),
+            escaped(environ.get("HTTP_USER_AGENT") or "-"),
             (time.perf_counter() - started) * 1000,
         )
+
+
+# The protocol as a request line writes it (Granian names HTTP/1.0 "HTTP/1").
+PROTOCOLS = {
+    "HTTP/1": "HTTP/1.0",
+    "HTTP/1.0": "HTTP/1.0",
+    "HTTP/1.1": "HTTP/1.1",
+    "HTTP/2": "HTTP/2.0",
+}
+# What a path keeps unescaped: RFC 3986's unreserved and sub-delimiter characters, ':', '@'.
+PATH_SAFE = "/-._~!$&'()*+,;=:@"
+
+
+def request_target(environ: dict[str, Any]) -> str:
+    """The request's path and query as a request line writes them: the path percent-encoded
+    again (WSGI gives it decoded, its UTF-8 bytes as Latin-1 characters), so that the log
+    line can be replayed and holds no space.
+
+    >>> request_target({"PATH_INFO": "/id/person/\u00c3\u00a5se x", "QUERY_STRING": "q=%C3%A5"})
+    '/id/person/%C3%A5se%20x?q=%C3%A5'
+    """
+    path = quote(environ.get("PATH_INFO", "").encode("latin-1", "replace"), safe=PATH_SAFE)
+    target = environ.get("SCRIPT_NAME", "") + path
+    query = environ.get("QUERY_STRING")
+    return f"{target}?{query}" if query else target
 
 
 class _Logged:
