@@ -413,6 +413,18 @@ def test_a_dump_is_made_once_per_version_and_served_with_ranges(tmp_path: Path) 
     assert [d.name for d in (path / "dumps").iterdir() if d.is_dir()] != versions
 
 
+def test_a_dump_whose_file_cannot_be_written_is_streamed_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    fill(EmbeddedStore(path)).close()
+    (path / "dumps").write_text("not a directory")  # no dump file can be made under it
+    client = create_app({"STORE": str(path), "BASE": BASE}).test_client()
+    started = time.monotonic()
+    status, _, body = fetch(client, "/dumps/speechld.nq.gz")
+    assert status == 200 and time.monotonic() - started < 10  # not after a 30 s wait
+    quads = gzip.decompress(body).decode().splitlines()
+    assert len(quads) > 100 and all(line.endswith(" .") for line in quads)
+
+
 def test_head_on_a_dump_not_yet_made_answers_without_making_it(tmp_path: Path) -> None:
     path = tmp_path / "store"
     fill(EmbeddedStore(path)).close()
@@ -469,7 +481,7 @@ def test_a_dump_whose_making_never_starts_is_an_error_not_an_empty_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fill(EmbeddedStore(tmp_path / "store")).close()
-    monkeypatch.setattr(dumps, "start_making", lambda *args: None)  # no process makes it
+    monkeypatch.setattr(dumps, "start_making", lambda *args: {})  # no process makes it
     monkeypatch.setattr(dump_module, "FOLLOW_WAIT", 0.2)
     client = create_app({"STORE": str(tmp_path / "store"), "BASE": BASE}).test_client()
     status, _, body = fetch(client, "/dumps/speechld.nq.gz", Accept="text/plain")

@@ -485,5 +485,6 @@ def test_a_service_managers_stop_lets_a_running_query_end_by_its_own_limit(
         # the server finished the request, and the query ended at the time limit.
         assert response.status_code == 504, response.text
         assert live.process.wait(timeout=30) == 0
+        assert "refused to gracefully stop" not in live.output()  # no worker had to be killed
     finally:
         stop_server(live)

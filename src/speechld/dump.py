@@ -13,7 +13,7 @@ import stat
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
@@ -257,14 +257,22 @@ class DumpCache:
         self.drop_older(version)
         return path
 
-    def follow(self, version: str, fmt: Format, patience: float | None = None) -> Iterator[bytes]:
+    def follow(
+        self,
+        version: str,
+        fmt: Format,
+        patience: float | None = None,
+        failed: Callable[[], BaseException | None] = lambda: None,
+    ) -> Iterator[bytes]:
         """The dump's bytes as they are written, to its end: from the made file, or from the
         one being made (waiting up to `patience` seconds, FOLLOW_WAIT by default, for its
-        maker to start)."""
+        maker to start, unless `failed` tells why it will not)."""
         path = self.path(version, fmt)
         patience = FOLLOW_WAIT if patience is None else patience
         started = time.monotonic()
         while (file := _open_growing(path)) is None:
+            if (error := failed()) is not None:
+                raise NotMade(f"the dump {path.name} could not be made: {error}", error)
             if time.monotonic() - started > patience:
                 raise StoreError(f"the dump {path.name} was not started in {patience:g} s")
             time.sleep(POLL)
@@ -286,6 +294,14 @@ class DumpCache:
         for entry in self.directory.iterdir():
             if entry.is_dir() and _stamp(entry.name) < _stamp(version):
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+class NotMade(StoreError):
+    """A dump's maker failed before writing any of it: why."""
+
+    def __init__(self, message: str, cause: BaseException) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 def _lock_path(path: Path) -> Path:
@@ -317,17 +333,21 @@ def _being_made(path: Path) -> bool:
             except BlockingIOError:
                 return True
             return False
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
+
+
+# Not there (yet), where a dump file would be: its maker will say why, if it cannot make it.
+ABSENT = (FileNotFoundError, NotADirectoryError)
 
 
 def _open_growing(path: Path) -> BinaryIO | None:
     """The made dump, or the one being made, opened for reading; None if neither is yet."""
     for _ in range(2):  # the file may be renamed between the two tries: try again once
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(*ABSENT):
             return path.open("rb")
         if _being_made(path):
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(*ABSENT):
                 return _partial_path(path).open("rb")
     return None
 

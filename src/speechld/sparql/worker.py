@@ -7,28 +7,17 @@ Messages to the parent, per job: ("whole", Head, body) for a result of one chunk
 
 from __future__ import annotations
 
-import ctypes
-import os
 import resource
 import signal
-import sys
 from multiprocessing.connection import Connection
 
+from speechld.child import die_with_parent
 from speechld.errors import QueryError, QueryRefused, SpeechldError, StoreError
 from speechld.sparql.execute import Head, Job, Sink, run
 from speechld.sparql.syntax import calls_service
 from speechld.store import GraphStore, open_store
 
 MEMORY = "the query asked for more memory than this endpoint allows a query: narrow it"
-
-
-def die_with_parent(parent: int) -> None:
-    """Have the kernel kill this process when the thread that started it ends (Linux)."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(0)
 
 
 def serve(conn: Connection, location: str, parent: int, memory: int = 0) -> None:
@@ -38,17 +27,24 @@ def serve(conn: Connection, location: str, parent: int, memory: int = 0) -> None
     if memory:  # an allocation past it fails, and the worker with it, not the machine
         resource.setrlimit(resource.RLIMIT_DATA, (memory * 2**20, memory * 2**20))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # and dies leaving no core file
-    # Ctrl-C, or a service manager's SIGTERM to the whole process group, is the server's to
-    # handle: it finishes the queries running, and the worker ends with it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    # SIGTERM (a service manager's, to every process of the server; the server's own, as
+    # it stops) ends the worker once its query is answered, within the query's limits.
+    state = {"busy": False, "stopping": False}
+
+    def stop(signum: int, frame: object) -> None:
+        state["stopping"] = True
+        if not state["busy"]:
+            raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
     store: GraphStore | None = None
     failure = ""
     try:
         store = open_store(location, read_only=True)
     except SpeechldError as error:
         failure = str(error)
-    while True:
+    while not state["stopping"]:
         try:
             job: Job = conn.recv()
         except (EOFError, OSError):
@@ -56,7 +52,9 @@ def serve(conn: Connection, location: str, parent: int, memory: int = 0) -> None
         if store is None:
             conn.send(("error", "store", failure))
             continue
+        state["busy"] = True
         answer(store, job, conn)
+        state["busy"] = False
 
 
 def error_kind(error: Exception, job: Job, in_process: bool = True) -> str:

@@ -27,7 +27,7 @@ from werkzeug.http import parse_range_header
 from werkzeug.wsgi import ClosingIterator
 
 from speechld.child import in_child
-from speechld.dump import DumpCache, dump, file_name, make_dump
+from speechld.dump import DumpCache, NotMade, dump, file_name, make_dump
 from speechld.errors import SpeechldError
 from speechld.formats import DUMP_FORMATS, HTML, Format
 from speechld.store import GraphStore, is_remote
@@ -37,6 +37,7 @@ bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
 BY_FILE: dict[str, Format] = {file_name(f): f for f in DUMP_FORMATS}
 MAKING = "speechld.dumps.making"  # (version, format) pairs this process is making
+FAILED = "speechld.dumps.failed"  # why the latest making of each (version, format) failed
 STREAMS = "speechld.dumps.streams"  # slots for dumps streamed from the store by this process
 STREAMS_MAX = 2  # at once in a web worker: each has the store read all its data
 STREAMS_RETRY = 60  # seconds a client is told to wait for a slot
@@ -78,9 +79,14 @@ def download(name: str) -> Response:
         if problem is not None:
             raise problem
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        start_making(app, cache, version, fmt)
-        chunks = cache.follow(version, fmt)
-        first = next(chunks, b"")  # a making that never starts is an error, not an empty 200
+        failures = start_making(app, cache, version, fmt)
+        chunks = cache.follow(version, fmt, failed=lambda: failures.get((version, fmt.name)))
+        try:
+            first = next(chunks, b"")  # a making that never starts is an error, not an empty 200
+        except NotMade as error:
+            if isinstance(error.cause, OSError):  # the file cannot be written here: no file
+                return streamed(store, fmt, name, tag)
+            raise
         return followed(chain([first], chunks), name, tag)
     whole_unless_one_range()
     response = send_file(
@@ -199,22 +205,29 @@ def made_file(fmt: Format) -> Path | None:
     return None if cache is None or stamp is None else cache.find(f"{stamp:.6f}", fmt)
 
 
-def start_making(app: Flask, cache: DumpCache, version: str, fmt: Format) -> None:
+def start_making(
+    app: Flask, cache: DumpCache, version: str, fmt: Format
+) -> dict[tuple[str, str], BaseException]:
     """Have the dump made, once per version and format in this process, by a short-lived
-    process of its own (reading the whole store fills a process's caches for good)."""
+    process of its own (reading the whole store fills a process's caches for good); the
+    failures of the latest makings, by (version, format), for those waiting on them."""
     making: set[tuple[str, str]] = app.extensions.setdefault(MAKING, set())
+    failures: dict[tuple[str, str], BaseException] = app.extensions.setdefault(FAILED, {})
     key = (version, fmt.name)
     if key in making:
-        return
+        return failures
     making.add(key)
+    failures.pop(key, None)
     location = str(app.config["STORE"])
 
     def make() -> None:
         try:
             in_child(make_dump, location, cache.directory, version, fmt.name)
-        except (OSError, SpeechldError):
-            app.logger.exception("could not make the dump %s", file_name(fmt))
+        except (OSError, SpeechldError) as error:
+            failures[key] = error
+            app.logger.error("could not make the dump %s: %s", file_name(fmt), error)
         finally:
             making.discard(key)
 
     threading.Thread(target=make, name=f"dump-{fmt.name}", daemon=True).start()
+    return failures
