@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 import socket
 import time
+from pathlib import Path
 
 import requests
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import FOAF
 
+from speechld.store import EmbeddedStore
 from speechld.vocab import SLD
+from speechld.web import create_app
 
 from .conftest import LiveServer
 from .test_serve import speech_uri
+from .webdata import BASE, fill
 
 
 def test_rdflib_follows_the_303_for_a_speech(live_server: LiveServer) -> None:
@@ -109,3 +114,22 @@ def test_a_path_cannot_forge_access_log_lines(live_server: LiveServer) -> None:
     assert f'"GET /{forged} HTTP/1.1" 404' in lines[-1].replace("%0A", "%0a").replace("%1B", "%1b")
     assert not any(line.startswith("10.0.0.1") for line in live_server.output().splitlines())
     assert "\x1b" not in live_server.output()
+
+
+def test_health_says_whether_the_data_can_be_served(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    fill(EmbeddedStore(path)).close()
+    client = create_app({"STORE": str(path), "BASE": BASE}).test_client()
+    well = client.get("/health")
+    assert well.status_code == 200 and well.headers["Cache-Control"] == "no-store"
+    assert well.json is not None and well.json["status"] == "ok"
+    assert well.json["store"] == "embedded" and well.json["modified"].endswith("Z")
+    assert client.head("/health").status_code == 200
+    shutil.rmtree(path)  # the store deleted under the server, which still reads its files
+    assert client.get("/doc/speech/fixture-1.ttl").status_code == 200
+    gone = client.get("/health")
+    assert gone.status_code == 503 and gone.headers["Retry-After"]
+    assert gone.json == {
+        "status": "unavailable",
+        "reason": "the data store: the store directory is gone",
+    }

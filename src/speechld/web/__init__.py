@@ -21,6 +21,7 @@ from speechld.web import (
     errors,
     graphs,
     headers,
+    health,
     ontology,
     pages,
     resources,
@@ -79,7 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.add_template_filter(safe_href, "href")
     app.add_template_filter(views.language_name, "language")
     app.add_template_global(store.base, "dataset_base")
-    for blueprint in (pages.bp, resources.bp, graphs.bp, ontology.bp, void.bp, dumps.bp):
+    for blueprint in (pages.bp, resources.bp, graphs.bp, ontology.bp, void.bp, dumps.bp, health.bp):
         app.register_blueprint(blueprint)
     site.init_app(app)
     sparql.init_app(app)
