@@ -71,6 +71,28 @@ def test_reader_moves_to_new_data_and_keeps_what_it_reads(
     writer.close()
 
 
+def test_an_idle_reader_lets_go_of_old_snapshots_and_they_go_without_another_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embedded_module, "TIDY", 0.05)
+    monkeypatch.setattr(embedded_module, "GRACE", 0.0)
+    root = tmp_path / "store"
+    writer = EmbeddedStore(root)
+    writer.replace([graph(1)])
+    reader = EmbeddedStore(root, read_only=True)  # holds the first snapshot, and is asked nothing
+    first = current(root)
+    for n in (2, 3):
+        writer.replace([graph(n)])
+    writer.close()  # the last ingest: no writer will collect the first snapshot
+    assert first in snapshots(root)
+    deadline = time.monotonic() + 10
+    while snapshots(root) != {current(root)} and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert snapshots(root) == {current(root)}  # the old one, and the files it kept, gone
+    assert count(reader) == 3
+    reader.close()
+
+
 def test_a_dump_keeps_its_snapshot_to_the_end(tmp_path: Path) -> None:
     root = tmp_path / "store"
     writer = EmbeddedStore(root)

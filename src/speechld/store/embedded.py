@@ -6,7 +6,7 @@ import io
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from itertools import islice
 from pathlib import Path
 from typing import cast
@@ -40,11 +40,12 @@ from speechld.store.base import (
     stated_digest,
 )
 from speechld.store.directory import cause, check, claim, is_locked
-from speechld.store.snapshots import Lease, current, open_leased, open_snapshot
+from speechld.store.snapshots import Lease, collect, current, open_leased, open_snapshot
 from speechld.store.snapshots import publish as publish_snapshot
 
 RECHECK = 0.1  # seconds between a reader's checks for a newer snapshot and of its memory
 GRACE = 300.0  # seconds a reader keeps a superseded snapshot for queries still running on it
+TIDY = 30.0  # seconds between an idle reader's moves to the newest snapshot and clean-ups
 CHUNK = 5_000  # quads serialised at a time by dump(): its memory is about CHUNK long literals
 # Lines (triples) per bulk load: below Oxigraph's bulk batch of 1,000,000 quads, a bulk load
 # is one RocksDB ingestion of SST files into every index at once, which is atomic.
@@ -187,6 +188,21 @@ class EmbeddedStore:
         self._unpublished = False
         self._failed = False  # a write failed (and said so): closing need not say it again
         self._store = self._open()
+        self._closed = threading.Event()
+        if self.read_only:
+            threading.Thread(target=self._tidy, name="speechld-snapshots", daemon=True).start()
+
+    def _tidy(self) -> None:
+        """Every TIDY seconds, even with no request: move to the newest snapshot, give up
+        those superseded GRACE seconds ago, and remove the older ones no process holds
+        (else they, and the files they keep, stayed until the next ingest)."""
+        while not self._closed.wait(TIDY):
+            with suppress(StoreError, OSError, AttributeError):  # AttributeError: closed since
+                self.store  # noqa: B018 (a reader moves to the newest snapshot here)
+                with self._lock:
+                    held = self._lease.snapshot if self._lease is not None else None
+                if held is not None:
+                    collect(held.parent, keep=held.name, writer=False)
 
     def _open(self) -> Store:
         if self.path is None:
@@ -468,6 +484,7 @@ class EmbeddedStore:
     def close(self) -> None:
         """Close the store, publishing what was written, releasing its lock or its snapshots
         (even if publishing fails, which after a failed write is no news)."""
+        self._closed.set()
         try:
             self.publish()
         except StoreError:

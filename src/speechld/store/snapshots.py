@@ -81,10 +81,13 @@ def publish(store: Store, root: Path) -> str:
     return name
 
 
-def collect(directory: Path, keep: str) -> None:
-    """Remove every snapshot but `keep` that no reader holds (only the writer calls this)."""
+def collect(directory: Path, keep: str, *, writer: bool = True) -> None:
+    """Remove every snapshot but `keep` that no reader holds; a reader (not `writer`) only
+    those older than `keep`, never one being made or published since it read the name."""
     for snapshot in directory.iterdir():
         if snapshot.name == keep:
+            continue
+        if not writer and (snapshot.name.startswith(".") or snapshot.name > keep):
             continue
         try:
             fd = os.open(snapshot / LOCK, os.O_RDONLY)
