@@ -208,12 +208,14 @@ def test_an_expensive_query_is_stopped_while_others_are_answered(server: LiveSer
     assert sparql(server, "ASK { ?s ?p ?o }").json()["boolean"] is True
 
 
+@pytest.mark.parametrize("given", ["environment", "option"])
 def test_a_query_asking_more_memory_than_allowed_is_refused_and_the_server_goes_on(
-    tmp_path: Path,
+    tmp_path: Path, given: str
 ) -> None:
     # on the embedded store, whose queries the workers run (a remote store runs its own)
-    env = {"SPEECHLD_QUERY_MEMORY": str(MEMORY)}
-    server = start_server(tmp_path / "store", "--workers", "1", env=env)
+    env = {"SPEECHLD_QUERY_MEMORY": str(MEMORY)} if given == "environment" else {}
+    option = ["--query-memory", str(MEMORY)] if given == "option" else []
+    server = start_server(tmp_path / "store", "--workers", "1", *option, env=env)
     try:
         answered_within_memory(server)
     finally:

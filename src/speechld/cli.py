@@ -696,6 +696,14 @@ def prepare(location: str, base: str | None, default_base: str, config: dict[str
     help="Refuse SPARQL requests larger than this (default 131072; 0: no limit).",
 )
 @click.option(
+    "--query-memory",
+    type=click.IntRange(min=0),
+    cls=EnvOption,
+    envvar="SPEECHLD_QUERY_MEMORY",
+    metavar="MIB",
+    help="Heap a SPARQL query's worker may take, per query (default 2048; 0: no bound).",
+)
+@click.option(
     "--service-allow",
     multiple=True,
     cls=EnvOption,
@@ -760,6 +768,7 @@ def serve(
     max_rows: int | None,
     max_concurrent_queries: int | None,
     max_query_size: int | None,
+    query_memory: int | None,
     service_allow: tuple[str, ...],
     proxies: int,
     license_uri: str | None,
@@ -798,6 +807,7 @@ def serve(
                 limits({"max_concurrent": max_concurrent_queries}).workers, workers
             ),
             "SPARQL_MAX_QUERY_BYTES": max_query_size,
+            "SPARQL_QUERY_MEMORY": limits({"memory": query_memory}).memory,
             "SPARQL_SERVICE_ALLOW": list(service_allow) or None,
         }
         if license_uri:
