@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import math
 import os
 import socket
 from pathlib import Path
@@ -21,6 +22,7 @@ from speechld.web.access import WSGIApp
 
 CONFIG = "SPEECHLD_SERVE_CONFIG"  # the JSON config the workers build their app from
 GRANIAN_LOG = "_granian"  # the logger of Granian's native code, which logs app exceptions
+STOP_WAIT = 10  # seconds a stopping server process may take, at least, before it is killed
 
 
 def share(limit: int | None, workers: int) -> int | None:
@@ -131,6 +133,19 @@ def app() -> WSGIApp:
     return build(settings["config"], settings["access_log"])
 
 
+def stop_wait(config: dict[str, Any]) -> int:
+    """Seconds a stopping server process may take to finish what it answers: a SPARQL
+    query's time limit and a little more, or STOP_WAIT where queries have no limit.
+
+    >>> stop_wait({"SPARQL_TIMEOUT": 30}), stop_wait({"SPARQL_TIMEOUT": 0})
+    (35, 10)
+    """
+    from speechld.sparql.limits import limits
+
+    timeout = limits({"timeout": config.get("SPARQL_TIMEOUT")}).timeout
+    return max(STOP_WAIT, math.ceil(timeout) + 5) if timeout else STOP_WAIT
+
+
 def serve(
     config: dict[str, Any],
     *,
@@ -161,6 +176,6 @@ def serve(
         workers=workers,
         blocking_threads=threads,
         log_access=False,
-        workers_kill_timeout=10,
+        workers_kill_timeout=stop_wait(config),
         respawn_failed_workers=True,
     ).serve()
