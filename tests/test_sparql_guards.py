@@ -489,6 +489,16 @@ def test_a_service_managers_stop_lets_a_running_query_end_by_its_own_limit(
         # the server finished the request, and the query ended at the time limit.
         assert response.status_code == 504, response.text
         assert live.process.wait(timeout=60) == 0
-        assert "refused to gracefully stop" not in live.output()  # no worker had to be killed
+    finally:
+        stop_server(live)
+
+
+def test_a_stop_with_no_query_running_ends_every_process_without_a_kill(tmp_path: Path) -> None:
+    live = start_server(tmp_path / "store", "--workers", "1")
+    try:
+        assert sparql(live, "ASK {}").status_code == 200  # its query workers are up
+        os.killpg(live.process.pid, signal.SIGTERM)
+        assert live.process.wait(timeout=60) == 0
+        assert "refused to gracefully stop" not in live.output()  # no process had to be killed
     finally:
         stop_server(live)
